@@ -1,0 +1,170 @@
+"""The ``extractor`` command: a thin layer over the Python API.
+
+Results go to stdout (or ``-o``) as JSON Lines, one per input document in input order;
+everything meant for people (progress, skipped files, the summary, errors) goes to stderr, so
+the output can be piped. The exit status is 0 when every input was processed, 1 when any
+failed (the others are still written) and 2 for a usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import NoReturn, TextIO
+
+import click
+
+from extractor.backends import BACKEND_NAMES, Backend, get_backend
+from extractor.errors import ExtractorError
+from extractor.ingest import DEFAULT_MAX_BYTES, InputPlan, plan_inputs, read_target
+from extractor.pipeline import extract_target_documents, parse_published_at
+from extractor.schema import ExtractionResult, json_schema
+
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+_SKIPPED_SHOWN = 5
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="extractor")
+def main() -> None:
+    """Typed records of meetings (who met whom, when, where, about what) from news text."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write JSON Lines here instead of stdout.",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKEND_NAMES),
+    default="auto",
+    show_default=True,
+    help="rules: offline patterns; llm: a model endpoint; auto: llm if configured.",
+)
+@click.option(
+    "--published-at",
+    metavar="ISO8601",
+    help="Publication moment for every input, overriding datelines.",
+)
+@click.option("--pretty", is_flag=True, help="Indented JSON instead of one line per result.")
+@click.option(
+    "--include-text", is_flag=True, help="Add source.text, the text that evidence offsets refer to."
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse inputs larger than this.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+def extract(
+    paths: tuple[str, ...],
+    output: TextIO,
+    backend: str,
+    published_at: str | None,
+    pretty: bool,
+    include_text: bool,
+    max_bytes: int,
+    quiet: bool,
+) -> None:
+    """Extract meetings from articles: text or HTML files, directories (recursive), JSON Lines
+    files of {"id", "text" | "html", "published_at", "url", "title"} rows, or - for stdin."""
+    try:
+        chosen = get_backend(backend)
+        moment = parse_published_at(published_at)
+    except ExtractorError as error:
+        _fail(str(error))
+    plan = plan_inputs(paths)
+    _report_skipped(plan)
+    counts = _Counts()
+    started = time.perf_counter()
+    with _progress(plan, enabled=not quiet and sys.stderr.isatty()) as advance:
+        for result in _results(plan, chosen, moment, max_bytes, include_text):
+            output.write(result.to_json(pretty=pretty) + "\n")
+            output.flush()
+            counts.add(result)
+            if result.error:
+                click.echo(f"extractor: {result.error.type}: {result.error.message}", err=True)
+            advance()
+    if not quiet:
+        click.echo(counts.summary(time.perf_counter() - started), err=True)
+    if counts.errors:
+        sys.exit(EXIT_INPUT_FAILED)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of one result line."""
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+def _results(
+    plan: InputPlan,
+    backend: Backend,
+    moment: dt.datetime | None,
+    max_bytes: int,
+    include_text: bool,
+) -> Iterator[ExtractionResult]:
+    for target in plan.targets:
+        documents = read_target(target, max_bytes=max_bytes, published_at=moment)
+        yield from extract_target_documents(documents, backend, include_text=include_text)
+
+
+class _Counts:
+    def __init__(self) -> None:
+        self.documents = self.meetings = self.errors = 0
+
+    def add(self, result: ExtractionResult) -> None:
+        self.documents += 1
+        self.meetings += len(result.meetings)
+        self.errors += result.error is not None
+
+    def summary(self, seconds: float) -> str:
+        return (
+            f"extractor: {self.documents} documents, {self.meetings} meetings, "
+            f"{self.errors} errors, {seconds:.2f} s"
+        )
+
+
+@contextmanager
+def _progress(plan: InputPlan, *, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal's stderr for batches; a no-op otherwise."""
+    if not enabled or (len(plan.targets) < 2 and not plan.has_streams):
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    total = None if plan.has_streams else len(plan.targets)
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("extracting", total=total)
+        yield lambda: progress.advance(task)
+
+
+def _report_skipped(plan: InputPlan) -> None:
+    for path in plan.skipped[:_SKIPPED_SHOWN]:
+        click.echo(
+            f"extractor: skipped {path} (not a .txt, .html or .jsonl file; "
+            "name it on the command line to read it)",
+            err=True,
+        )
+    if len(plan.skipped) > _SKIPPED_SHOWN:
+        click.echo(
+            f"extractor: skipped {len(plan.skipped) - _SKIPPED_SHOWN} more such files", err=True
+        )
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"extractor: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)

@@ -1,0 +1,178 @@
+"""Date phrases in news copy, resolved against the publication day.
+
+"on Thursday" in an article of Friday 2024-03-08 means 2024-03-07 for a meeting that was held,
+and the coming Thursday for one that is planned. The publication day is taken in the article's
+own time zone (the dateline's), because that is the calendar the reporter wrote in. Phrases
+that do not fix one day ("last week", "next month") are found but resolve to no date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from extractor.ingest.dateline import MONTH_PATTERN, MONTHS
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = rf"(?P<month>{MONTH_PATTERN})\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?"
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("iso", r"\b(?P<iso>(?:19|20)\d{2}-[01]\d-[0-3]\d)\b"),
+        ("month_day", rf"\b(?:on\s+)?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+{_DAY}\b(?!:){_YEAR}"),
+        (
+            "day_month",
+            rf"\b(?:on\s+)?(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b{_YEAR}",
+        ),
+        (
+            "relative_day",
+            r"\b(?P<relative>(?:earlier|later)\s+today|today|this\s+(?:morning|afternoon|evening)|"
+            r"tonight|yesterday|last\s+night|tomorrow|the\s+day\s+before\s+yesterday)\b",
+        ),
+        (
+            "weekday",
+            rf"\b(?P<qualifier>on|last|next|this|coming|this\s+coming|earlier\s+on)?\s*{_WEEKDAY}\b"
+            r"(?:\s+(?P<part>morning|afternoon|evening|night))?",
+        ),
+        (
+            "vague",
+            r"\b(?:last|next|this|earlier\s+this|later\s+this|the\s+previous|the\s+following)\s+"
+            r"(?:week|month|year|weekend)\b|\b(?:in\s+)?(?:early|mid|late)[-\s](?:"
+            rf"{MONTH_PATTERN})\b|\bin\s+(?:{MONTH_PATTERN})\b(?!\s+\d)",
+        ),
+    )
+)
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    """A date phrase found in text, and the day it fixes (None when it fixes none)."""
+
+    start: int
+    end: int
+    text: str
+    date: dt.date | None
+
+
+def find_date_phrases(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    published: dt.date | None,
+    future: bool,
+) -> list[DatePhrase]:
+    """Date phrases in ``text[start:end]``, in text order, overlapping ones dropped.
+
+    ``future`` says whether the event is planned (a bare weekday then points forward).
+    """
+    found: list[DatePhrase] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text, start, end):
+            if kind == "weekday" and not (match.group("qualifier") or _weekday_alone(match)):
+                continue
+            if any(match.start() < t_end and t_start < match.end() for t_start, t_end in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            day = _resolve(kind, match, published, future)
+            phrase = match.group(0).strip()
+            offset = match.group(0).index(phrase)
+            found.append(
+                DatePhrase(
+                    match.start() + offset, match.start() + offset + len(phrase), phrase, day
+                )
+            )
+    return _join_parentheticals(text, sorted(found, key=lambda phrase: phrase.start))
+
+
+def _join_parentheticals(text: str, phrases: list[DatePhrase]) -> list[DatePhrase]:
+    """ "yesterday (July 11)" is one phrase, and the explicit day in brackets wins."""
+    joined: list[DatePhrase] = []
+    for phrase in phrases:
+        if joined and text[joined[-1].end : phrase.start] == " (" and phrase.date is not None:
+            previous = joined.pop()
+            end = phrase.end + 1 if text[phrase.end : phrase.end + 1] == ")" else phrase.end
+            phrase = DatePhrase(previous.start, end, text[previous.start : end], phrase.date)
+        joined.append(phrase)
+    return joined
+
+
+def _weekday_alone(match: re.Match[str]) -> bool:
+    """A bare capitalised weekday ("said Tuesday", AP style) counts; "Tuesday's" too."""
+    return match.group("weekday")[0].isupper()
+
+
+def _resolve(
+    kind: str, match: re.Match[str], published: dt.date | None, future: bool
+) -> dt.date | None:
+    if kind == "iso":
+        try:
+            return dt.date.fromisoformat(match.group("iso"))
+        except ValueError:
+            return None
+    if kind in ("month_day", "day_month"):
+        return _month_day(match, published, future)
+    if published is None or kind == "vague":
+        return None
+    if kind == "relative_day":
+        return published + dt.timedelta(days=_relative_offset(match.group("relative").lower()))
+    return _weekday(match, published, future)
+
+
+def _month_day(match: re.Match[str], published: dt.date | None, future: bool) -> dt.date | None:
+    month = MONTHS[match.group("month").lower().rstrip(".")]
+    day = int(match.group("day"))
+    if match.group("year"):
+        year = int(match.group("year"))
+    elif published is not None:
+        year = published.year
+    else:
+        return None
+    try:
+        resolved = dt.date(year, month, day)
+    except ValueError:
+        return None
+    if match.group("year") or published is None:
+        return resolved
+    # A year-less date is the nearest such day on the right side of publication.
+    if not future and resolved > published + dt.timedelta(days=7):
+        return _same_day_in(resolved, year - 1)
+    if future and resolved < published - dt.timedelta(days=7):
+        return _same_day_in(resolved, year + 1)
+    return resolved
+
+
+def _same_day_in(day: dt.date, year: int) -> dt.date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February
+        return None
+
+
+def _relative_offset(phrase: str) -> int:
+    if "day before yesterday" in phrase:
+        return -2
+    if phrase in ("yesterday", "last night"):
+        return -1
+    if phrase == "tomorrow":
+        return 1
+    return 0
+
+
+def _weekday(match: re.Match[str], published: dt.date, future: bool) -> dt.date:
+    target = WEEKDAYS.index(match.group("weekday").lower())
+    qualifier = re.sub(r"\s+", " ", (match.group("qualifier") or "").lower())
+    back = (published.weekday() - target) % 7
+    forward = (target - published.weekday()) % 7
+    if qualifier == "last":
+        return published - dt.timedelta(days=back or 7)
+    if qualifier in ("next", "coming", "this coming"):
+        return published + dt.timedelta(days=forward or 7)
+    if future:
+        return published + dt.timedelta(days=forward)
+    return published - dt.timedelta(days=back)

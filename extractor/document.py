@@ -1,0 +1,44 @@
+"""The input side of the contract: one article, ready for a backend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Document(BaseModel):
+    """An article as backends see it.
+
+    ``text`` is the one text every character offset in a result refers to. ``noise`` marks
+    the parts of it that are page furniture (lists of other headlines, captions, share bars):
+    they stay in ``text`` so that offsets match the input, but no backend may take a
+    participant from them. ``noise=None`` means "not analysed yet": the pipeline analyses the
+    document before extraction, so a hand-made ``Document(text=...)`` works too.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    id: str = ""
+    title: str | None = None
+    published_at: dt.datetime | None = None
+    url: str | None = None
+    path: str | None = None
+    noise: tuple[tuple[int, int], ...] | None = Field(
+        default=None, description="[start, end) character ranges of page noise in text."
+    )
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @property
+    def resolved_id(self) -> str:
+        """The id, or a stable one derived from the text when none was given."""
+        return self.id or f"sha256:{self.content_hash[:16]}"
+
+    def is_noise(self, start: int, end: int) -> bool:
+        """True when [start, end) overlaps page noise."""
+        return any(start < n_end and n_start < end for n_start, n_end in self.noise or ())

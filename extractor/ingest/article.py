@@ -1,0 +1,94 @@
+"""Text or HTML to a prepared ``Document``: headline, dateline and page noise found."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from extractor.document import Document
+from extractor.ingest.dateline import find_dateline
+from extractor.ingest.html import extract_article, looks_like_html
+from extractor.ingest.noise import find_noise
+
+_MAX_HEADLINE_CHARS = 200
+_SENTENCE_END = re.compile(r"[.!?:;,\"”’]\s*$")
+
+
+def prepare(document: Document) -> Document:
+    """Fill in what ingest reads from the text itself, keeping what the caller gave.
+
+    The dateline line is marked as noise as well: it is metadata, and a date in it must not
+    be read as the date of a meeting.
+    """
+    if document.noise is not None:
+        return document
+    text = document.text
+    title = document.title or _headline(text)
+    dateline = find_dateline(text)
+    body_start = dateline.end if dateline else 0
+    noise = find_noise(text, body_start=body_start)
+    if dateline:
+        noise.insert(0, (dateline.start, dateline.end))
+    return document.model_copy(
+        update={
+            "title": title,
+            "published_at": document.published_at or (dateline.published_at if dateline else None),
+            "noise": tuple(noise),
+        }
+    )
+
+
+def document_from_text(
+    text: str,
+    *,
+    id: str = "",
+    path: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    published_at: dt.datetime | None = None,
+    name: str = "<text>",
+) -> Document:
+    """A prepared document from article text, or from a whole HTML page if it is one."""
+    if looks_like_html(text):
+        return document_from_html(
+            text, id=id, path=path, url=url, title=title, published_at=published_at, name=name
+        )
+    return prepare(
+        Document(text=text, id=id, path=path, url=url, title=title, published_at=published_at)
+    )
+
+
+def document_from_html(
+    html: str,
+    *,
+    id: str = "",
+    path: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    published_at: dt.datetime | None = None,
+    name: str = "<html>",
+) -> Document:
+    article = extract_article(html, name=name)
+    return prepare(
+        Document(
+            text=article.text,
+            id=id,
+            path=path,
+            url=url or article.url,
+            title=title or article.title,
+            published_at=published_at or article.published_at,
+        )
+    )
+
+
+def _headline(text: str) -> str | None:
+    """The first line, when it reads as a headline rather than the start of the body."""
+    first_line = text.lstrip().split("\n", 1)[0].strip()
+    if (
+        first_line
+        and len(first_line) <= _MAX_HEADLINE_CHARS
+        and not _SENTENCE_END.search(first_line)
+        and len(text.strip()) > len(first_line)
+    ):
+        return first_line
+    return None

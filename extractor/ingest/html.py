@@ -1,0 +1,93 @@
+"""HTML pages to article text, with trafilatura doing the main-text extraction.
+
+trafilatura drops navigation, asides and footers far better than anything built on regexes
+over tags. What it does not give is the publication *moment* with its zone (its date is a
+day), which relative-date resolution needs, so that is read from the page's meta tags here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+
+from extractor.errors import EmptyInput
+from extractor.ingest.dateline import parse_moment
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_LOOKS_LIKE_HTML = re.compile(
+    r"^\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>]|<meta)", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class HtmlArticle:
+    title: str | None
+    text: str
+    published_at: dt.datetime | None
+    url: str | None
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_LOOKS_LIKE_HTML.match(text[:1000]))
+
+
+def extract_article(html: str, *, name: str) -> HtmlArticle:
+    """The headline and main text of a page; the headline is the text's first line."""
+    extracted = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False
+    )
+    body = (extracted.text if extracted else None) or ""
+    if not body.strip():
+        raise EmptyInput(f"{name}: no article text found in the HTML page")
+    title = (extracted.title or "").strip() or None
+    if title and not body.startswith(title):
+        body = f"{title}\n{body}"
+    published = _published_at(html) or _day(extracted.date)
+    return HtmlArticle(title=title, text=body, published_at=published, url=extracted.url)
+
+
+def _published_at(html: str) -> dt.datetime | None:
+    """The publication moment from meta tags, <time datetime> or JSON-LD."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    candidates: list[str] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key in _PUBLISHED_META and meta.get("content"):
+            candidates.append(meta.get("content", ""))
+    candidates += [t.get("datetime", "") for t in tree.iter("time") if t.get("datetime")]
+    candidates += [m.group(1) for m in _JSON_LD_DATE.finditer(html)]
+    for candidate in candidates:
+        moment = _iso(candidate) or parse_moment(candidate)
+        if moment is not None:
+            return moment
+    return None
+
+
+def _iso(value: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _day(value: str | None) -> dt.datetime | None:
+    return _iso(value) if value else None

@@ -1,0 +1,141 @@
+"""One document in, one ``ExtractionResult`` out; and the same for many.
+
+``extract`` is the single-document call and raises typed errors. The batch calls never raise
+for one document: a document that fails gets a result whose ``error`` says why, and the
+others go on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+
+from extractor.backends import Backend, get_backend
+from extractor.document import Document
+from extractor.errors import ExtractorError, InputError
+from extractor.ingest import (
+    DEFAULT_MAX_BYTES,
+    InputFailure,
+    document_from_text,
+    plan_inputs,
+    prepare,
+    read_target,
+)
+from extractor.schema import ErrorInfo, ExtractionResult, Source
+
+
+def extract(
+    document: Document | str,
+    *,
+    backend: str | Backend = "auto",
+    published_at: dt.datetime | str | None = None,
+) -> ExtractionResult:
+    """Meeting records from one article: a ``Document``, or its text (or whole HTML page).
+
+    ``published_at`` (a datetime or an ISO 8601 string) overrides the date read from the
+    article; relative dates such as "on Thursday" are resolved against it.
+
+    Raises ``InputError`` for an article that cannot be read and ``BackendError`` when the
+    backend cannot run; use ``extract_many`` to get those as results instead.
+    """
+    chosen = get_backend(backend)
+    return _run(chosen, _as_document(document, parse_published_at(published_at)))
+
+
+def extract_many(
+    documents: Iterable[Document | str],
+    *,
+    backend: str | Backend = "auto",
+    published_at: dt.datetime | str | None = None,
+) -> Iterator[ExtractionResult]:
+    """One result per document, in order, lazily; failures become results with ``error``."""
+    chosen = get_backend(backend)
+    moment = parse_published_at(published_at)
+    for number, item in enumerate(documents, start=1):
+        fallback_id = item.resolved_id if isinstance(item, Document) else f"document-{number}"
+        try:
+            yield _run(chosen, _as_document(item, moment))
+        except Exception as error:  # noqa: BLE001 - one document never stops the batch
+            yield failure_result(fallback_id, None, error, backend=chosen.name)
+
+
+def extract_paths(
+    paths: Sequence[str],
+    *,
+    backend: str | Backend = "auto",
+    published_at: dt.datetime | str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Iterator[ExtractionResult]:
+    """Results for files, directories (recursive), JSON Lines files and ``-`` (stdin)."""
+    chosen = get_backend(backend)
+    moment = parse_published_at(published_at)
+    for target in plan_inputs(paths).targets:
+        yield from extract_target_documents(
+            read_target(target, max_bytes=max_bytes, published_at=moment), chosen
+        )
+
+
+def extract_target_documents(
+    items: Iterable[Document | InputFailure], backend: Backend, *, include_text: bool = False
+) -> Iterator[ExtractionResult]:
+    """Results for what ``read_target`` yields: documents are extracted, failures reported."""
+    for item in items:
+        if isinstance(item, InputFailure):
+            yield failure_result(item.id, item.path, item.error, backend=backend.name)
+            continue
+        try:
+            yield _run(backend, item, include_text=include_text)
+        except Exception as error:  # noqa: BLE001 - one document never stops the batch
+            yield failure_result(item.resolved_id, item.path, error, backend=backend.name)
+
+
+def failure_result(
+    document_id: str, path: str | None, error: BaseException, *, backend: str
+) -> ExtractionResult:
+    """The result line of an input that could not be processed."""
+    message = (
+        str(error)
+        if isinstance(error, ExtractorError)
+        else (f"{path or document_id}: unexpected {type(error).__name__}: {error}")
+    )
+    return ExtractionResult(
+        source=Source(id=document_id, path=path),
+        backend=backend,
+        error=ErrorInfo(type=type(error).__name__, message=message),
+    )
+
+
+def _run(backend: Backend, document: Document, *, include_text: bool = False) -> ExtractionResult:
+    document = prepare(document)
+    meetings, warnings = backend.extract(document)
+    return ExtractionResult(
+        source=Source(
+            id=document.resolved_id,
+            path=document.path,
+            url=document.url,
+            title=document.title,
+            published_at=document.published_at,
+            text=document.text if include_text else None,
+        ),
+        meetings=meetings,
+        backend=backend.name,
+        warnings=warnings,
+    )
+
+
+def _as_document(item: Document | str, published_at: dt.datetime | None) -> Document:
+    if isinstance(item, Document):
+        return item.model_copy(update={"published_at": published_at}) if published_at else item
+    if not isinstance(item, str) or not item.strip():
+        raise InputError("<text>: the article text is empty")
+    return document_from_text(item.replace("\r\n", "\n"), published_at=published_at)
+
+
+def parse_published_at(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A publication moment given by a caller: a datetime, or an ISO 8601 string."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"published_at {value!r} is not an ISO 8601 date or datetime") from None

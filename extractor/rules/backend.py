@@ -1,0 +1,331 @@
+"""The rule-based backend: a document in, meeting records with evidence out.
+
+The steps, each in its own module: sentences (``text``), quotations (``quotes``), people
+(``mentions``), meeting events and their merging (``events``, ``drafts``), then per meeting
+its date (``extractor.dates``), place (``places``), topics and agreements (``content``).
+Every value that comes from the text carries its span as evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from extractor.dates import DatePhrase, find_date_phrases
+from extractor.document import Document
+from extractor.rules.content import find_agreements, find_topics
+from extractor.rules.drafts import Draft, Event, find_events, merge_events
+from extractor.rules.lexicon import Lexicon, lexicon
+from extractor.rules.mentions import People, Person, PersonFinder
+from extractor.rules.places import FoundPlace, find_location
+from extractor.rules.quotes import AttributedQuote, attribute_quotes, find_quoted
+from extractor.rules.text import Sentence, body_sentences
+from extractor.schema import Evidence, Location, Meeting, Participant, Quote
+
+
+@dataclass
+class _Article:
+    """Everything read from one document, shared by the per-meeting steps."""
+
+    document: Document
+    lexicon: Lexicon
+    sentences: list[Sentence]
+    people: People
+    quoted: list[tuple[int, int]]
+    quotes: list[AttributedQuote]
+    headline: int | None
+    published: dt.date | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+
+class RulesBackend:
+    """Offline, deterministic extraction from gazetteers and patterns."""
+
+    name = "rules"
+
+    def extract(self, document: Document) -> tuple[list[Meeting], list[str]]:
+        article = _read(document)
+        events = find_events(
+            article.lexicon,
+            article.text,
+            article.sentences,
+            article.people,
+            article.quoted,
+            article.headline,
+        )
+        phrases = [_event_date(article, event) for event in events]
+        dates = {i: phrase.date if phrase else None for i, phrase in enumerate(phrases)}
+        person_countries = {i: p.country for i, p in enumerate(article.people.people)}
+        drafts = merge_events(events, dates, person_countries)
+        meetings = [_meeting(article, draft, drafts) for draft in drafts]
+        return meetings, article.warnings
+
+
+def _read(document: Document) -> _Article:
+    text = document.text
+    sentences = body_sentences(document)
+    quoted_texts = find_quoted(text, sentences)
+    quoted = [(q.start, q.end) for q in quoted_texts]
+    people = PersonFinder(lexicon(), text, quoted).run(sentences)
+    headline = (
+        0
+        if sentences and document.title and sentences[0].text.startswith(document.title[:40])
+        else None
+    )
+    return _Article(
+        document=document,
+        lexicon=lexicon(),
+        sentences=sentences,
+        people=people,
+        quoted=quoted,
+        quotes=attribute_quotes(text, quoted_texts, sentences, people),
+        headline=headline,
+        published=document.published_at.date() if document.published_at else None,
+    )
+
+
+def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
+    evidence: list[Evidence] = []
+    sentences = _sentences_of(article, draft, drafts)
+    people = sorted(draft.people, key=lambda i: article.people.people[i].start)
+    countries = _countries(article, draft, people)
+    participants = [
+        _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
+    ]
+    _assign_missing_countries(participants, countries)
+    status = draft.status
+    date_phrase = _meeting_date(article, draft, sentences)
+    format_ = _format(draft)
+    place = None if format_ in ("phone", "virtual") else _location(article, draft, sentences)
+    if format_ == "unknown" and place is not None:
+        format_ = "in_person"
+    spans = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
+    agreements = _agreements(article, spans, evidence)
+    quotes = _quotes(article, people, spans, evidence)
+    if date_phrase:
+        evidence.append(_evidence(article, "date_text", date_phrase.start, date_phrase.end))
+    if place:
+        evidence.append(_evidence(article, "location", place.start, place.end))
+    first = draft.events[0].trigger
+    evidence.append(_evidence(article, "status", first.start, first.end))
+    location = (
+        Location(city=place.city, country=place.country, venue=place.venue) if place else None
+    )
+    return Meeting(
+        status=status,
+        participants=participants,
+        countries=_ordered_union([p.country for p in participants if p.country], countries),
+        date=date_phrase.date if date_phrase else None,
+        date_text=date_phrase.text if date_phrase else None,
+        location=location,
+        format=format_,
+        topics=find_topics(article.lexicon, article.text, spans),  # type: ignore[arg-type]
+        agreements=agreements,
+        quotes=quotes,
+        summary=_summary(participants, status, format_, location, date_phrase),
+        evidence=evidence,
+        confidence=_confidence(participants, date_phrase, place, draft),
+    )
+
+
+def _sentences_of(article: _Article, draft: Draft, drafts: list[Draft]) -> list[int]:
+    """The sentences that talk about this meeting: its events' sentences and those after them,
+    up to the next sentence with another meeting's event. The lede before any event and the
+    headline belong to an article's only meeting."""
+    owner: dict[int, int] = {}
+    for number, other in enumerate(drafts):
+        for event in other.events:
+            owner.setdefault(event.sentence, number)
+    mine = drafts.index(draft)
+    chosen: list[int] = []
+    current: int | None = 0 if len(drafts) == 1 else None
+    for index in range(len(article.sentences)):
+        if index in owner:
+            current = owner[index]
+        if current == mine:
+            chosen.append(index)
+    if len(drafts) == 1 and article.headline is not None and article.headline not in chosen:
+        chosen.insert(0, article.headline)
+    return chosen
+
+
+def _countries(article: _Article, draft: Draft, people: list[int]) -> list[str]:
+    found: list[tuple[int, str]] = []
+    for i in people:
+        person = article.people.people[i]
+        if person.country:
+            found.append((person.start, person.country))
+    for event in draft.events:
+        for country in event.countries:
+            found.append((event.trigger.start, country))
+    return _ordered_union([c for _, c in sorted(found)], [])
+
+
+def _participant(
+    article: _Article, person: Person, k: int, evidence: list[Evidence]
+) -> Participant:
+    evidence.append(_evidence(article, f"participants[{k}].name", person.start, person.end))
+    if person.title_span:
+        evidence.append(_evidence(article, f"participants[{k}].title", *person.title_span))
+    return Participant(
+        name=person.name,
+        title=person.title,
+        country=person.country,
+        organization=person.organization,
+    )
+
+
+def _assign_missing_countries(participants: list[Participant], countries: list[str]) -> None:
+    """By elimination: when one participant has no country and exactly one of the meeting's
+    countries is nobody's yet, it is theirs ("Foreign Minister Kamikawa met India's ..." under
+    the headline "Japanese, Indian Foreign Ministers Meet")."""
+    missing = [p for p in participants if p.country is None and p.organization is None]
+    free = [c for c in countries if c not in {p.country for p in participants}]
+    if len(missing) == 1 and len(free) == 1:
+        missing[0].country = free[0]
+
+
+def _event_date(article: _Article, event: Event) -> DatePhrase | None:
+    future = event.trigger.status != "held"
+    phrases = [
+        phrase
+        for start, end in event.regions
+        for phrase in find_date_phrases(
+            article.text, start, end, published=article.published, future=future
+        )
+    ]
+    dated = [p for p in phrases if p.date is not None]
+    return (dated or phrases or [None])[0]
+
+
+def _meeting_date(article: _Article, draft: Draft, sentences: list[int]) -> DatePhrase | None:
+    undated: DatePhrase | None = None
+    for event in draft.events:
+        phrase = _event_date(article, event)
+        if phrase and phrase.date:
+            return phrase
+        undated = undated or phrase
+    if undated:
+        return undated
+    future = draft.status != "held"
+    for index in sentences:
+        sentence = article.sentences[index]
+        for phrase in find_date_phrases(
+            article.text, sentence.start, sentence.end, published=article.published, future=future
+        ):
+            return phrase
+    return None
+
+
+def _format(draft: Draft) -> str:
+    formats = {event.trigger.format for event in draft.events}
+    for candidate in ("phone", "virtual", "in_person"):
+        if candidate in formats:
+            return candidate
+    return "unknown"
+
+
+def _location(article: _Article, draft: Draft, sentences: list[int]) -> FoundPlace | None:
+    not_places = frozenset(key for p in article.people.people for key in p.keys)
+    spans = [region for event in draft.events for region in event.regions]
+    spans += [
+        (article.sentences[e.sentence].start, article.sentences[e.sentence].end)
+        for e in draft.events
+    ]
+    spans += [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
+    for start, end in spans:
+        place = find_location(article.lexicon, article.text, start, end, not_places=not_places)
+        if place is not None:
+            return place
+    return None
+
+
+def _agreements(
+    article: _Article, spans: list[tuple[int, int]], evidence: list[Evidence]
+) -> list[str]:
+    agreements: list[str] = []
+    for start, end in spans:
+        for agreement in find_agreements(article.text, start, end):
+            if any(q_start <= agreement.start < q_end for q_start, q_end in article.quoted):
+                continue
+            if agreement.text not in agreements:
+                evidence.append(
+                    _evidence(
+                        article, f"agreements[{len(agreements)}]", agreement.start, agreement.end
+                    )
+                )
+                agreements.append(agreement.text)
+    return agreements
+
+
+def _quotes(
+    article: _Article, people: list[int], spans: list[tuple[int, int]], evidence: list[Evidence]
+) -> list[Quote]:
+    quotes: list[Quote] = []
+    for quote in article.quotes:
+        if quote.person not in people or not any(s <= quote.start < e for s, e in spans):
+            continue
+        evidence.append(_evidence(article, f"quotes[{len(quotes)}].text", quote.start, quote.end))
+        quotes.append(
+            Quote(
+                speaker=article.people.people[quote.person].name,
+                text=article.text[quote.start : quote.end],
+            )
+        )
+    return quotes
+
+
+def _evidence(article: _Article, field_name: str, start: int, end: int) -> Evidence:
+    return Evidence(field=field_name, start=start, end=end, text=article.text[start:end])
+
+
+def _summary(
+    participants: list[Participant],
+    status: str,
+    format_: str,
+    location: Location | None,
+    date_phrase: DatePhrase | None,
+) -> str:
+    names = [p.name for p in participants] or ["Officials"]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = {"phone": "spoke by phone", "virtual": "met by video"}.get(format_, "met")
+    if status == "planned":
+        verb = "are to " + {"phone": "speak by phone", "virtual": "meet by video"}.get(
+            format_, "meet"
+        )
+    elif status == "cancelled":
+        verb = "called off a meeting"
+    where = (
+        f" in {location.city or location.venue}"
+        if location and (location.city or location.venue)
+        else ""
+    )
+    when = f" on {date_phrase.date.isoformat()}" if date_phrase and date_phrase.date else ""
+    return f"{who} {verb}{where}{when}."
+
+
+def _confidence(
+    participants: list[Participant],
+    date_phrase: DatePhrase | None,
+    place: FoundPlace | None,
+    draft: Draft,
+) -> float:
+    score = 0.4
+    score += 0.2 if len(participants) >= 2 else 0.0
+    score += 0.1 if date_phrase and date_phrase.date else 0.0
+    score += 0.1 if place else 0.0
+    score += 0.1 if participants and all(p.country or p.organization for p in participants) else 0.0
+    score += 0.05 if any(event.trigger.strong for event in draft.events) else 0.0
+    return round(min(score, 0.95), 2)
+
+
+def _ordered_union(first: list[str], second: list[str]) -> list[str]:
+    result: list[str] = []
+    for item in [*first, *second]:
+        if item not in result:
+            result.append(item)
+    return result

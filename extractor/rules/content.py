@@ -1,0 +1,77 @@
+"""What a meeting was about (topics) and what its parties agreed (agreements)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.rules.lexicon import Lexicon
+
+_AGREEMENT = re.compile(
+    r"\b(?:agreed|agree|agrees|confirmed|reaffirmed|signed|pledged|vowed|committed|decided|"
+    r"resolved|concluded|reached|endorsed|adopted|launched|affirmed|promised)\b"
+    r"(?:\s+(?:to|on|that|upon|an?|the|their|its|his|her|a\s+deal\s+to))*\s+",
+    re.IGNORECASE,
+)
+_PASSIVE_AGREEMENT = re.compile(
+    r"^(?P<object>.+?)\s+(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?"
+    r"(?:agreed(?:\s+upon|\s+on)?|signed|confirmed|decided|adopted|launched)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(
+    r"[.;!?]|,\s+(?:but|while|although|though|which|who|as\s+the|after|"
+    r"according|she|he|they|the\s+(?:ministry|statement))\b|\s+—\s+"
+)
+_TRAILING = re.compile(r"[\s,.;:]+$")
+_NOT_AGREEMENT_SUBJECTS = re.compile(r"\b(?:not|no|never|failed\s+to)\s*$", re.IGNORECASE)
+_MAX_AGREEMENT_CHARS = 220
+
+
+@dataclass(frozen=True)
+class Agreement:
+    start: int
+    end: int
+    text: str
+
+
+def find_topics(lexicon: Lexicon, text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Topics whose keywords occur in the spans, in order of first occurrence."""
+    topics: list[str] = []
+    for start, end in spans:
+        for match in lexicon.topic_pattern.finditer(text, start, end):
+            topic = lexicon.topic_of_keyword[match.group(0).lower()]
+            if topic not in topics:
+                topics.append(topic)
+    return topics
+
+
+def find_agreements(text: str, start: int, end: int) -> list[Agreement]:
+    """What one sentence says was agreed: the clause after "agreed to", "confirmed", ..."""
+    found: list[Agreement] = []
+    passive = _PASSIVE_AGREEMENT.match(text[start:end])
+    if passive:  # "Establishing a new forum ... was also agreed": the subject is the agreement
+        found.append(
+            _agreement(text, start + passive.start("object"), start + passive.end("object"))
+        )
+        start += passive.end()
+    for match in _AGREEMENT.finditer(text, start, end):
+        if _NOT_AGREEMENT_SUBJECTS.search(text[max(start, match.start() - 12) : match.start()]):
+            continue
+        clause_start = match.end()
+        clause_end = _clause_end(text, clause_start, end)
+        if clause_end - clause_start > 3:
+            found.append(_agreement(text, clause_start, clause_end))
+    return found
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    match = _CLAUSE_END.search(text, start, end)
+    stop = match.start() if match else end
+    return min(stop, start + _MAX_AGREEMENT_CHARS)
+
+
+def _agreement(text: str, start: int, end: int) -> Agreement:
+    trailing = _TRAILING.search(text, start, end)
+    if trailing:
+        end = trailing.start()
+    return Agreement(start, end, text[start:end])

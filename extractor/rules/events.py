@@ -1,0 +1,123 @@
+"""Meeting events: the words that say a meeting happened, will happen, or was called off.
+
+These are the CAMEO/PLOVER "consult" verbs (meet, hold talks, host, visit, phone) with the
+cues that set a meeting's status (planned: "will", "is scheduled to"; cancelled: "called
+off", "postponed") and its format (phone, video, in person). A trigger under a negation
+("won't meet", "no plans to meet", "declined to meet") is no event at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Format = Literal["in_person", "virtual", "phone", "unknown"]
+Status = Literal["held", "planned", "cancelled"]
+
+_PHONE = r"(?:tele)?phone"
+_TALK_NOUNS = (
+    r"(?:talks|meeting|meetings|summit|discussions?|consultations|dialogue|conversation|call)"
+)
+# (pattern, format, strong): a weak trigger ("visit", "the meeting") only counts when the
+# clause around it names two parties.
+_TRIGGERS: tuple[tuple[str, Format, bool], ...] = (
+    (
+        rf"\b(?:spoke|speak|speaks|speaking|talked|talk|talks|held\s+talks|conferred|chatted)\s+"
+        rf"(?:[\w'’.-]+\s+){{0,6}}?(?:by|over\s+the|on\s+the|via|in\s+a)\s+{_PHONE}\b",
+        "phone",
+        True,
+    ),
+    (
+        rf"\b{_PHONE}\s+(?:call|calls|conversation|conversations|talks|talk|discussion|discussions|"
+        r"summit|meeting)\b",
+        "phone",
+        True,
+    ),
+    (r"\bphoned\b", "phone", True),
+    (
+        r"\b(?:video\s*(?:conference|call|link|talks|meeting|summit|conferencing)|videoconference|"
+        r"virtual(?:ly)?\s+(?:meeting|summit|talks|call|conference)|online\s+(?:meeting|summit|talks)|"
+        r"(?:by|via|over)\s+video(?:\s*link)?)\b",
+        "virtual",
+        True,
+    ),
+    (r"\b(?:met|meet|meets|meeting)(?:\s+up)?\s+with\b", "in_person", True),
+    (r"\b(?:met|meets)\b", "in_person", True),
+    (r"\bmeet\b", "in_person", True),
+    (
+        rf"\b(?:held|hold|holds|holding|had|have|has)\s+(?:a\s+|an\s+|the\s+|their\s+|his\s+|her\s+)?"
+        rf"(?:[\w-]+\s+){{0,2}}?{_TALK_NOUNS}\b",
+        "unknown",
+        True,
+    ),
+    (r"\b(?:talks|meeting|summit|discussions)\s+(?:with|between)\b", "unknown", True),
+    (r"\b(?:hosted|hosts|host|hosting|received|receives|welcomed|welcomes)\b", "in_person", False),
+    (r"\b(?:sat\s+down\s+with|conferred\s+with|courtesy\s+call)\b", "in_person", True),
+    (r"\b(?:visit|visits|visited|visiting)\b", "in_person", False),
+    (r"\b(?:meeting|talks|summit)\b", "unknown", False),
+)
+TRIGGER = re.compile(
+    "|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(_TRIGGERS)), re.IGNORECASE
+)
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:won'?t|will\s+not|would\s+not|wouldn'?t|did\s+not|didn'?t|does\s+not|doesn'?t|"
+    r"do\s+not|don'?t|not|never|no\s+plans?\s+(?:to|for)|refused\s+to|declined\s+to|ruled\s+out|"
+    r"rejected|without|no|nor|unlikely\s+to|rule\s+out|cannot|can'?t)\s+(?:\w+\s+){0,3})$",
+    re.IGNORECASE,
+)
+_PLANNED_BEFORE = re.compile(
+    r"\b(?:will|shall|'ll|is\s+to|are\s+to|to|set\s+to|scheduled\s+to|expected\s+to|due\s+to|"
+    r"plans?\s+to|planning\s+to|slated\s+to|poised\s+to|going\s+to|intends?\s+to|would|"
+    r"upcoming|planned|proposed|scheduled|expected|forthcoming|next|possible|potential|"
+    r"preparing\s+for|arrangements?\s+for|ahead\s+of(?:\s+(?:a|an|the|his|her|their))?)\s+"
+    r"(?:[\w'’-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+_CANCELLED = re.compile(
+    r"\b(?:called\s+off|call\s+off|calls\s+off|cancel(?:l)?ed|cancels|cancel(?:l)?ing|"
+    r"cancel(?:l)?ation|postponed|postpones|postponement|scrapped|scraps|put\s+off|shelved|"
+    r"indefinitely\s+delayed|delayed|suspended|pulled\s+out\s+of|abandoned)\b",
+    re.IGNORECASE,
+)
+_PERSON_OBJECTS_WITHOUT_NAME = re.compile(
+    r"\b(?:met|meet|meets|meeting)\s+(?:with\s+)?(?:reporters|journalists|the\s+press|the\s+media|"
+    r"students|supporters|voters|residents|families|workers|investors|fans|members\s+of\s+the\s+public|"
+    r"deadlines?|targets?|expectations|demands?|criteria|requirements|the\s+(?:criteria|target|deadline))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    format: Format
+    strong: bool
+    status: Status
+
+
+def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    """Meeting triggers in ``text[start:end]`` (one sentence), negated ones left out."""
+    triggers: list[Trigger] = []
+    sentence = text[start:end]
+    cancelled = bool(_CANCELLED.search(sentence))
+    for match in TRIGGER.finditer(text, start, end):
+        if _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end):
+            continue
+        before = text[max(start, match.start() - 60) : match.start()]
+        if _NEGATION_BEFORE.search(before):
+            continue
+        index = int(next(name for name, value in match.groupdict().items() if value)[1:])
+        _, format_, strong = _TRIGGERS[index]
+        status: Status = (
+            "cancelled" if cancelled else ("planned" if _PLANNED_BEFORE.search(before) else "held")
+        )
+        triggers.append(Trigger(match.start(), match.end(), format_, strong, status))
+    return triggers
+
+
+def is_future_tense(text: str) -> bool:
+    """A headline or sentence that announces rather than reports ("X to meet Y")."""
+    return bool(re.search(r"\b(?:to|will)\s+(?:meet|visit|hold|host|travel)\b", text, re.I))

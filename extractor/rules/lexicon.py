@@ -1,0 +1,173 @@
+"""The gazetteers, loaded from ``data/`` once per process and compiled into matchers.
+
+Data lives in JSON files so that a country, a title or a topic keyword is added without
+touching code. Everything here is built lazily on first use (``lexicon()``) and then shared:
+no per-document compilation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from extractor.rules.trie import trie_pattern
+
+PlaceKind = Literal["country", "demonym", "capital", "city"]
+
+UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ"
+# One word of a person's name: capitalised, possibly hyphenated or with an apostrophe
+# ("Tae-yul", "O'Brien", "Al-Sudani"), or an initial ("S.").
+NAME_TOKEN = rf"(?:[{UPPER}][\w'’]*(?:-[\w'’]+)*\.?)"
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    kind: PlaceKind
+    name: str  # canonical name of the country, or the city as spelled in the gazetteer
+
+
+@dataclass(frozen=True)
+class Organization:
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    places: dict[str, Place]
+    ambiguous_places: frozenset[str]
+    capitals: dict[str, str]  # country code -> capital
+    country_names: dict[str, str]  # country code -> name
+    organizations: dict[str, Organization]
+    place_pattern: re.Pattern[str]
+    organization_pattern: re.Pattern[str]
+    title_pattern: re.Pattern[str]
+    name_pattern: re.Pattern[str]
+    capitalized_run: re.Pattern[str]
+    honorific_pattern: re.Pattern[str]
+    non_name_words: frozenset[str]
+    former_pattern: re.Pattern[str]
+    family_name_first: frozenset[str]
+    topic_pattern: re.Pattern[str]
+    topic_of_keyword: dict[str, str]
+    venues: dict[str, tuple[str, str]]  # venue -> (city, country code)
+
+
+def _data(name: str) -> Any:
+    return json.loads(
+        resources.files("extractor.rules").joinpath("data").joinpath(name).read_text("utf-8")
+    )
+
+
+def _words(pattern_source: str) -> re.Pattern[str]:
+    """Whole words only: not inside a longer word, not glued to a hyphenated compound."""
+    return re.compile(rf"(?<![\w-])(?:{pattern_source})(?![\w]|-\w)")
+
+
+@cache
+def lexicon() -> Lexicon:
+    places, ambiguous, capitals, names = _places(_data("countries.json"))
+    organizations = _organizations(_data("organizations.json"))
+    titles = _data("titles.json")
+    topics: dict[str, list[str]] = _data("topics.json")
+    topic_of_keyword = {word.lower(): topic for topic, words in topics.items() for word in words}
+    particles = titles["name_particles"]
+    non_name = (
+        frozenset(titles["non_name_capitalized"]) | frozenset(places) | frozenset(organizations)
+    )
+    return Lexicon(
+        places=places,
+        ambiguous_places=ambiguous,
+        capitals=capitals,
+        country_names=names,
+        organizations=organizations,
+        place_pattern=_words(trie_pattern(places)),
+        organization_pattern=_words(trie_pattern(organizations)),
+        title_pattern=_words(_title_source(titles)),
+        name_pattern=_name_pattern(particles, longest=5),
+        capitalized_run=_name_pattern(particles, longest=None),
+        honorific_pattern=re.compile(
+            rf"(?<!\w)(?:{trie_pattern(titles['honorifics'])})(?=\s+[{UPPER}])"
+        ),
+        non_name_words=non_name,
+        former_pattern=re.compile(
+            rf"(?i:(?<!\w)(?:{trie_pattern(titles['former_markers'])}))[\s-]*$"
+        ),
+        family_name_first=frozenset(_data("family_name_first.json")),
+        topic_pattern=re.compile(
+            rf"(?i)(?<![\w-])(?:{trie_pattern(topic_of_keyword)})(?![\w]|-\w)"
+        ),
+        topic_of_keyword=topic_of_keyword,
+        venues={venue: (city, code) for venue, (city, code) in _data("venues.json").items()},
+    )
+
+
+def _places(
+    countries: list[dict[str, Any]],
+) -> tuple[dict[str, Place], frozenset[str], dict[str, str], dict[str, str]]:
+    places: dict[str, Place] = {}
+    ambiguous: set[str] = set()
+    capitals: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for country in countries:
+        code = country["code"]
+        names[code] = country["name"]
+        forms: list[tuple[str, PlaceKind]] = [(a, "country") for a in country["aliases"]]
+        forms += [(d, "demonym") for d in country.get("demonyms", [])]
+        if country.get("capital"):
+            capitals[code] = country["capital"]
+            forms.append((country["capital"], "capital"))
+        forms += [(c, "city") for c in country.get("cities", [])]
+        for form, kind in forms:
+            canonical = country["name"] if kind in ("country", "demonym") else form
+            places.setdefault(form, Place(code, kind, canonical))
+            if form.startswith("the "):
+                places.setdefault(form[4:].capitalize(), Place(code, kind, canonical))
+        ambiguous.update(country.get("ambiguous", []))
+    return places, frozenset(ambiguous), capitals, names
+
+
+def _organizations(entries: list[dict[str, Any]]) -> dict[str, Organization]:
+    organizations: dict[str, Organization] = {}
+    for entry in entries:
+        organization = Organization(_short_name(entry), entry.get("kind", "intergovernmental"))
+        for alias in [entry["name"], *entry.get("aliases", [])]:
+            organizations.setdefault(alias, organization)
+    return organizations
+
+
+def _short_name(entry: dict[str, Any]) -> str:
+    """The name news copy uses: an acronym like "IMF" when the body is known by one."""
+    acronyms = [a for a in entry.get("aliases", []) if a.isupper() and "." not in a]
+    if entry["name"].startswith(("United Nations", "European ")) or not acronyms:
+        return str(entry["name"])
+    return acronyms[0]
+
+
+def _title_source(titles: dict[str, list[str]]) -> str:
+    """Titles are matched case-insensitively: "Foreign Minister" and "foreign minister"."""
+    prefix = trie_pattern(titles["prefixes"])
+    portfolio = trie_pattern(titles["portfolios"])
+    head = trie_pattern(titles["head_nouns"])
+    standalone = trie_pattern(titles["standalone"])
+    portfolios = rf"(?:the\s+)?(?:{portfolio})(?:(?:,\s*|\s+and\s+|\s*&\s*)(?:{portfolio}))*"
+    core = (
+        rf"(?:{head})\s+(?:of|for)\s+{portfolios}"
+        rf"|(?:{portfolio})\s+(?:{head})"
+        rf"|(?:{standalone})"
+    )
+    return rf"(?i:(?:(?:{prefix})[\s-]+){{0,2}}(?:{core}))"
+
+
+def _name_pattern(particles: list[str], *, longest: int | None) -> re.Pattern[str]:
+    """Name words in a row, with particles such as "bin" or "van" inside: a person's name
+    has at most ``longest`` words; ``None`` gives whole runs, to search them for known names."""
+    particle = trie_pattern(p.rstrip("-") for p in particles)
+    joiner = rf"(?:\s+(?:{particle})[\s-]|\s+|-)"
+    repeat = f"{{0,{longest - 1}}}" if longest else "*"
+    return re.compile(rf"{NAME_TOKEN}(?:{joiner}{NAME_TOKEN}){repeat}")

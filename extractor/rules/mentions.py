@@ -1,0 +1,377 @@
+"""People in the text: who is named, with which title, for which country or body.
+
+A person is *introduced* by a title next to a name ("Foreign Minister Yoko Kamikawa",
+"Wang Yi, China's foreign minister", "his Japanese counterpart, Yoko Kamikawa"); the country
+or body comes from the words qualifying the title ("India's", "U.S.", "IMF", "of Brazil").
+Later mentions ("Kamikawa", "Mr. Wang", even a one-letter typo "Blinkin") are tied back to the
+person introduced. People named inside quotation marks are not introduced: a leader praised in
+a quote did not take part in the meeting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from extractor.rules.lexicon import NAME_TOKEN, UPPER, Lexicon, Place
+from extractor.rules.text import Sentence
+
+_CORPORATE_TITLES = frozenset(
+    {
+        "ceo",
+        "cfo",
+        "coo",
+        "chief executive",
+        "chief executive officer",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "founder",
+        "co-founder",
+        "chief operating officer",
+        "president and ceo",
+    }
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|')?\s+$")
+_APPOSITIVE_LEAD = re.compile(r"(?:the|a|an|his|her|their|its)\s+$", re.IGNORECASE)
+_OF_PLACE = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?")
+_NAME_GAP = re.compile(r"\s+|,\s+")
+_LEFT_NAME = re.compile(
+    rf"({NAME_TOKEN}(?:(?:\s+|\s+\w{{1,4}}[\s-]|-){NAME_TOKEN}){{0,4}})\s*,\s*(?:the\s+|a\s+|an\s+)?$"
+)
+_COUNTERPART = re.compile(
+    r"\b(?:his|her|their|its)\s+(?:(?P<qual>[\w.'’ -]{2,30}?)\s+)?counterparts?\b"
+    r"(?:\s*,?\s+(?P<name_at>))?",
+    re.IGNORECASE,
+)
+_COMPANY = re.compile(rf"((?:[{UPPER}][\w&.-]*\s+){{0,2}}[{UPPER}][\w&.-]*)(?:'s|’s)?\s+$")
+_STRIP_TAIL = re.compile(r"(?:'s|’s|'|’)$")
+_EDIT_DISTANCE_MIN_LENGTH = 5
+
+
+@dataclass
+class Person:
+    name: str
+    title: str | None
+    country: str | None
+    organization: str | None
+    start: int
+    end: int
+    title_span: tuple[int, int] | None = None
+    former: bool = False
+    keys: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Mention:
+    person: int  # index into People.people
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """An unnamed party: "met his Japanese counterpart"; only its country is known."""
+
+    country: str | None
+    start: int
+    end: int
+
+
+@dataclass
+class People:
+    people: list[Person] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    counterparts: list[Counterpart] = field(default_factory=list)
+
+    def in_span(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+    def key_index(self) -> dict[str, int]:
+        return {key: i for i in reversed(range(len(self.people))) for key in self.people[i].keys}
+
+
+class PersonFinder:
+    """Finds people in one document's sentences."""
+
+    def __init__(self, lexicon: Lexicon, text: str, quoted: list[tuple[int, int]]) -> None:
+        self.lexicon = lexicon
+        self.text = text
+        self.quoted = quoted
+        self.result = People()
+
+    def run(self, sentences: Iterable[Sentence]) -> People:
+        sentences = list(sentences)
+        for sentence in sentences:
+            self._introduce(sentence)
+        for sentence in sentences:
+            self._link_mentions(sentence)
+        self.result.mentions.sort(key=lambda m: m.start)
+        return self.result
+
+    # -- introductions -------------------------------------------------------------------
+
+    def _introduce(self, sentence: Sentence) -> None:
+        places = self._places_by_end(sentence)
+        for match in self.lexicon.title_pattern.finditer(self.text, sentence.start, sentence.end):
+            if self._is_quoted(match.start()):
+                continue
+            self._introduce_at_title(sentence, match, places)
+        for match in _COUNTERPART.finditer(self.text, sentence.start, sentence.end):
+            if not self._is_quoted(match.start()):
+                self._introduce_counterpart(match)
+
+    def _introduce_at_title(
+        self, sentence: Sentence, match: re.Match[str], places: dict[int, tuple[int, Place]]
+    ) -> None:
+        title = match.group(0)
+        qualifier_start, country, organization = self._qualifier(sentence, match.start(), places)
+        position = match.end()
+        of_place = _OF_PLACE.match(self.text, position)
+        if of_place:
+            place, organization_after, after = self._place_or_body_at(of_place.end())
+            if place or organization_after:
+                country = country or (place.code if place else None)
+                organization = organization or organization_after
+                position = after
+        if organization is None and title.lower() in _CORPORATE_TITLES:
+            organization = self._company(sentence, qualifier_start)
+        name_span = self._name_right(
+            position, sentence.end, appositive=self._is_appositive(title, sentence, qualifier_start)
+        )
+        if name_span is None:
+            name_span = self._name_left(sentence, qualifier_start)
+        if name_span is None:
+            return
+        former = bool(
+            self.lexicon.former_pattern.search(self.text, sentence.start, qualifier_start)
+        )
+        self._add(name_span, title, (match.start(), match.end()), country, organization, former)
+
+    def _qualifier(
+        self, sentence: Sentence, title_start: int, places: dict[int, tuple[int, Place]]
+    ) -> tuple[int, str | None, str | None]:
+        """The country or body just before a title: "India's", "Japanese", "U.S.", "IMF"."""
+        before = self.text[sentence.start : title_start]
+        gap = _POSSESSIVE.search(before)
+        if gap is None:
+            return title_start, None, None
+        end = sentence.start + gap.start()
+        if end in places:
+            place_start, place = places[end]
+            return place_start, place.code, None
+        for organization_match in self.lexicon.organization_pattern.finditer(
+            self.text, max(sentence.start, end - 80), end
+        ):
+            if organization_match.end() == end:
+                body = self.lexicon.organizations[organization_match.group(0)]
+                return organization_match.start(), None, body.name
+        return title_start, None, None
+
+    def _places_by_end(self, sentence: Sentence) -> dict[int, tuple[int, Place]]:
+        """Country names and demonyms of a sentence, by where they end."""
+        found: dict[int, tuple[int, Place]] = {}
+        for match in self.lexicon.place_pattern.finditer(self.text, sentence.start, sentence.end):
+            place = self.lexicon.places[match.group(0)]
+            if place.kind in ("country", "demonym"):
+                found[match.end()] = (match.start(), place)
+        return found
+
+    def _place_or_body_at(self, position: int) -> tuple[Place | None, str | None, int]:
+        place_match = self.lexicon.place_pattern.match(self.text, position)
+        if place_match:
+            return self.lexicon.places[place_match.group(0)], None, place_match.end()
+        body_match = self.lexicon.organization_pattern.match(self.text, position)
+        if body_match:
+            body = self.lexicon.organizations[body_match.group(0)]
+            return None, body.name, body_match.end()
+        return None, None, position
+
+    def _company(self, sentence: Sentence, qualifier_start: int) -> str | None:
+        match = _COMPANY.search(self.text, sentence.start, qualifier_start)
+        if match is None:
+            return None
+        words = [w for w in match.group(1).split() if w not in self.lexicon.non_name_words]
+        return " ".join(words) or None
+
+    def _is_appositive(self, title: str, sentence: Sentence, qualifier_start: int) -> bool:
+        """Lower-case or "the ..." titles take their name after a comma."""
+        lead = self.text[sentence.start : qualifier_start]
+        return title[:1].islower() or bool(_APPOSITIVE_LEAD.search(lead))
+
+    def _name_right(self, position: int, limit: int, *, appositive: bool) -> tuple[int, int] | None:
+        gap = _NAME_GAP.match(self.text, position, limit)
+        if gap is None or ("," in gap.group(0) and not appositive):
+            return None
+        position = gap.end()
+        honorific = self.lexicon.honorific_pattern.match(self.text, position, limit)
+        if honorific:
+            position = _skip_spaces(self.text, honorific.end(), limit)
+        return self._clean_name(position, limit)
+
+    def _name_left(self, sentence: Sentence, qualifier_start: int) -> tuple[int, int] | None:
+        match = _LEFT_NAME.search(self.text, sentence.start, qualifier_start)
+        if match is None or match.end() != qualifier_start:
+            return None
+        return self._clean_name(match.start(1), match.end(1))
+
+    def _clean_name(self, start: int, limit: int) -> tuple[int, int] | None:
+        """The name starting at ``start``, cut before any word that is not a name."""
+        match = self.lexicon.name_pattern.match(self.text, start, limit)
+        if match is None:
+            return None
+        end = start
+        for token in re.finditer(r"\S+", match.group(0)):
+            word = _STRIP_TAIL.sub("", token.group(0).rstrip(",;:"))
+            if word in self.lexicon.non_name_words or self.lexicon.title_pattern.fullmatch(word):
+                break
+            end = start + token.start() + len(word)
+            if token.group(0) != word:  # a possessive or a comma ends the name
+                break
+        if end == start:
+            return None
+        while end > start and self.text[end - 1] in ".’'" and not _is_initial(self.text, end):
+            end -= 1
+        return start, end
+
+    def _introduce_counterpart(self, match: re.Match[str]) -> None:
+        qualifier = match.group("qual") or ""
+        place_match = self.lexicon.place_pattern.search(qualifier)
+        country = self.lexicon.places[place_match.group(0)].code if place_match else None
+        name_span = None
+        if match.group("name_at") is not None:
+            name_span = self._clean_name(match.end(), min(len(self.text), match.end() + 80))
+        if name_span and self.text[name_span[0] : name_span[1]] not in self.lexicon.places:
+            self._add(name_span, None, None, country, None, False)
+        else:
+            self.result.counterparts.append(Counterpart(country, match.start(), match.end()))
+
+    def _add(
+        self,
+        span: tuple[int, int],
+        title: str | None,
+        title_span: tuple[int, int] | None,
+        country: str | None,
+        organization: str | None,
+        former: bool,
+    ) -> None:
+        name = self.text[span[0] : span[1]]
+        if name in self.lexicon.places or name in self.lexicon.organizations:
+            return
+        existing = self._find(name)
+        if existing is not None:
+            person = self.result.people[existing]
+            person.title = person.title or title
+            person.title_span = person.title_span or title_span
+            person.country = person.country or country
+            person.organization = person.organization or organization
+            if len(name) > len(person.name):  # "Kamikawa" first, "Yoko Kamikawa" later
+                person.name, person.start, person.end = name, span[0], span[1]
+                person.keys |= self._keys(name)
+            return
+        self.result.people.append(
+            Person(
+                name,
+                title,
+                country,
+                organization,
+                span[0],
+                span[1],
+                title_span,
+                former,
+                self._keys(name),
+            )
+        )
+
+    def _find(self, name: str) -> int | None:
+        keys = self.result.key_index()
+        if name in keys:
+            return keys[name]
+        for key in self._keys(name):
+            if key in keys:
+                return keys[key]
+        return None
+
+    def _keys(self, name: str) -> set[str]:
+        """The forms a later mention may take: full name, surname, family-name-first."""
+        tokens = [t for t in re.split(r"\s+", name) if t]
+        keys = {name}
+        if len(tokens) > 1:
+            last = tokens[-1]
+            if len(last.rstrip(".")) > 1:
+                keys.add(last)
+            if tokens[0] in self.lexicon.family_name_first or any(
+                t.lower() in ("bin", "ibn", "bint") for t in tokens
+            ):
+                keys.add(tokens[0])
+            if len(tokens) > 2:
+                keys.add(f"{tokens[0]} {tokens[-1]}")
+        return keys
+
+    # -- later mentions ------------------------------------------------------------------
+
+    def _link_mentions(self, sentence: Sentence) -> None:
+        keys = self.result.key_index()
+        if not keys:
+            return
+        runs = self.lexicon.capitalized_run.finditer(self.text, sentence.start, sentence.end)
+        for match in runs:
+            self._link_tokens(match, keys)
+
+    def _link_tokens(self, match: re.Match[str], keys: dict[str, int]) -> None:
+        """Longest known key inside a run of capitalised words, then the rest of the run."""
+        tokens = list(re.finditer(r"[^\s]+", match.group(0)))
+        i = 0
+        while i < len(tokens):
+            for j in range(len(tokens), i, -1):
+                start = match.start() + tokens[i].start()
+                end = match.start() + tokens[j - 1].end()
+                candidate = _STRIP_TAIL.sub("", self.text[start:end].rstrip(",.;:"))
+                person = keys.get(candidate)
+                if person is None and j == i + 1:
+                    person = self._near_miss(candidate, keys)
+                if person is not None:
+                    self.result.mentions.append(Mention(person, start, start + len(candidate)))
+                    i = j
+                    break
+            else:
+                i += 1
+
+    def _near_miss(self, word: str, keys: dict[str, int]) -> int | None:
+        """A one-letter typo of a known surname ("Blinkin" for "Blinken")."""
+        if len(word) < _EDIT_DISTANCE_MIN_LENGTH or word in self.lexicon.non_name_words:
+            return None
+        for key, person in keys.items():
+            if " " not in key and abs(len(key) - len(word)) <= 1 and _within_one_edit(key, word):
+                return person
+        return None
+
+    def _is_quoted(self, position: int) -> bool:
+        return any(start <= position < end for start, end in self.quoted)
+
+
+def _skip_spaces(text: str, position: int, limit: int) -> int:
+    while position < limit and text[position].isspace():
+        position += 1
+    return position
+
+
+def _is_initial(text: str, end: int) -> bool:
+    """True for the period of an initial such as "S." in "S. Jaishankar"."""
+    return (
+        end >= 2
+        and text[end - 1] == "."
+        and text[end - 2].isupper()
+        and (end < 3 or not text[end - 3].isalpha())
+    )
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(a == b[:i] + b[i + 1 :] for i in range(len(b)))

@@ -1,0 +1,126 @@
+"""Where a meeting took place: "in Tokyo", "at the Iikura Guest House", "in the Chinese capital"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.rules.lexicon import UPPER, Lexicon
+
+_VENUE_HEADS = (
+    r"House|Palace|Hall|Hotel|Centre|Center|Building|Residence|Office|Castle|Villa|Guesthouse|"
+    r"Guest\s+House|Headquarters|Complex|Pavilion|Embassy|Secretariat|Chancellery|Kantei|Room|"
+    r"Museum|Mandapam|Bhavan|Forum|Resort|Estate|Manor|Lodge|Ministry"
+)
+_VENUE = re.compile(
+    rf"\b(?:at|inside|in)\s+(?:the\s+)?(?P<venue>(?:[{UPPER}][\w'’.-]*\s+(?:of\s+the\s+|of\s+)?)"
+    rf"{{0,5}}(?:{_VENUE_HEADS}))\b"
+)
+_IN_PLACE = re.compile(
+    r"\b(?:in|at|visit\s+to|trip\s+to|visiting|visited|arrived\s+in)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_CAPITAL_OF = re.compile(
+    r"\bin\s+the\s+(?P<demonym>[\w.'’-]+(?:\s+[\w.'’-]+)?)\s+capital\b", re.IGNORECASE
+)
+_UNKNOWN_CITY = re.compile(
+    rf"\bin\s+(?P<city>[{UPPER}][a-zà-ÿ'’-]+(?:\s+[{UPPER}][a-zà-ÿ'’-]+)?)\b"
+)
+
+
+@dataclass(frozen=True)
+class FoundPlace:
+    city: str | None
+    country: str | None
+    venue: str | None
+    start: int
+    end: int
+    text: str
+
+
+def find_location(
+    lexicon: Lexicon, text: str, start: int, end: int, *, not_places: frozenset[str] = frozenset()
+) -> FoundPlace | None:
+    """The first stated meeting place in ``text[start:end]``: venue, city, or country.
+
+    ``not_places`` are capitalised words known to be something else (people's names).
+    """
+    venue = _venue(lexicon, text, start, end)
+    city = _city(lexicon, text, start, end, not_places)
+    if venue is None:
+        return city
+    if city is not None:
+        return FoundPlace(city.city, city.country, venue.venue, venue.start, venue.end, venue.text)
+    return venue
+
+
+def _venue(lexicon: Lexicon, text: str, start: int, end: int) -> FoundPlace | None:
+    for match in _VENUE.finditer(text, start, end):
+        name = match.group("venue")
+        words = name.split()
+        if words[0] in lexicon.non_name_words and name not in lexicon.venues:
+            continue
+        city, country = lexicon.venues.get(name, (None, None))
+        return FoundPlace(city, country, name, match.start("venue"), match.end("venue"), name)
+    for name, (city, country) in lexicon.venues.items():
+        position = text.find(name, start, end)
+        if position != -1:
+            return FoundPlace(city, country, name, position, position + len(name), name)
+    return None
+
+
+def _city(
+    lexicon: Lexicon, text: str, start: int, end: int, not_places: frozenset[str]
+) -> FoundPlace | None:
+    capital = _CAPITAL_OF.search(text, start, end)
+    candidates: list[FoundPlace] = []
+    if capital:
+        place = lexicon.places.get(capital.group("demonym").strip())
+        if place is not None and place.code in lexicon.capitals:
+            candidates.append(
+                FoundPlace(
+                    lexicon.capitals[place.code],
+                    place.code,
+                    None,
+                    capital.start(),
+                    capital.end(),
+                    capital.group(0),
+                )
+            )
+    for match in lexicon.place_pattern.finditer(text, start, end):
+        place = lexicon.places[match.group(0)]
+        if not _IN_PLACE.search(text[max(start, match.start() - 20) : match.start()]):
+            continue
+        if place.kind in ("capital", "city"):
+            candidates.append(
+                FoundPlace(place.name, place.code, None, match.start(), match.end(), match.group(0))
+            )
+        elif place.kind == "country":
+            candidates.append(
+                FoundPlace(None, place.code, None, match.start(), match.end(), match.group(0))
+            )
+    cities = [c for c in candidates if c.city]
+    if cities:
+        return min(cities, key=lambda c: c.start)
+    unknown = _unknown_city(lexicon, text, start, end, not_places)
+    if unknown is not None:
+        return unknown
+    return min(candidates, key=lambda c: c.start) if candidates else None
+
+
+def _unknown_city(
+    lexicon: Lexicon, text: str, start: int, end: int, not_places: frozenset[str]
+) -> FoundPlace | None:
+    """ "in Kuching": a capitalised place after "in" that the gazetteer does not know."""
+    for match in _UNKNOWN_CITY.finditer(text, start, end):
+        name = match.group("city")
+        words = (name, *name.split())
+        if any(
+            w in lexicon.non_name_words
+            or w in lexicon.places
+            or w in lexicon.organizations
+            or w in not_places
+            for w in words
+        ):
+            continue
+        return FoundPlace(name, None, None, match.start("city"), match.end("city"), name)
+    return None

@@ -1,0 +1,116 @@
+"""Direct speech: text between quotation marks, and who said it.
+
+Only speech attributed by a speech verb counts ("...," she said / said Kamikawa / Wang told
+reporters: "..."): a scare-quoted phrase ("a 'free and open Indo-Pacific'") is not a quote.
+A pronoun speaker ("she said") is the person last named before the quote, and a quote with no
+attribution of its own continues the previous quote of its paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.rules.mentions import People
+from extractor.rules.text import Sentence
+
+_PAIRS = re.compile(r"“([^“”]{2,}?)”|\"([^\"\n]{2,}?)\"|«([^«»]{2,}?)»")
+_SPEECH_VERB = (
+    r"(?:said|says|told|tells|added|adds|stressed|stresses|emphasi[sz]ed|noted|notes|stated|"
+    r"declared|remarked|insisted|explained|wrote|tweeted|posted|warned|urged|asked|replied|"
+    r"responded|recalled|acknowledged|underlined|underscored|continued|concluded|affirmed|"
+    r"according\s+to|quoted|quoting|saying)"
+)
+_AFTER = re.compile(rf"^[\s,.;:!?—–-]*(?:\w+\s+){{0,4}}?{_SPEECH_VERB}\b", re.IGNORECASE)
+_BEFORE = re.compile(rf"\b{_SPEECH_VERB}\b[^.!?]*?[:,]?\s*(?:that\s+)?$", re.IGNORECASE)
+_PRONOUN_AFTER = re.compile(r"^[\s,.;:!?—–-]*(?:he|she|they)\b", re.IGNORECASE)
+_ATTRIBUTION_WINDOW = 120
+_SENTENCE_STOP = re.compile(r"\n|[.!?](?=\s|$)|[“\"«]")
+_TRAILING_PUNCTUATION = " ,;:"
+
+
+@dataclass(frozen=True)
+class QuotedText:
+    """The words between a pair of quotation marks (without the marks)."""
+
+    start: int
+    end: int
+    paragraph: int
+    outer_start: int  # the opening mark
+    outer_end: int  # just after the closing mark
+
+
+@dataclass(frozen=True)
+class AttributedQuote:
+    person: int  # index into People.people
+    start: int
+    end: int
+
+
+def find_quoted(text: str, sentences: list[Sentence]) -> list[QuotedText]:
+    """Every quoted stretch in the body, found per paragraph so quotes may span sentences."""
+    paragraphs: dict[int, tuple[int, int]] = {}
+    for sentence in sentences:
+        start, end = paragraphs.get(sentence.paragraph, (sentence.start, sentence.end))
+        paragraphs[sentence.paragraph] = (min(start, sentence.start), max(end, sentence.end))
+    quoted: list[QuotedText] = []
+    for paragraph, (start, end) in sorted(paragraphs.items()):
+        for match in _PAIRS.finditer(text, start, end):
+            group = next(i for i in (1, 2, 3) if match.group(i) is not None)
+            q_start, q_end = match.start(group), match.end(group)
+            while q_end > q_start and text[q_end - 1] in _TRAILING_PUNCTUATION:
+                q_end -= 1
+            quoted.append(QuotedText(q_start, q_end, paragraph, match.start(), match.end()))
+    return quoted
+
+
+def attribute_quotes(
+    text: str, quoted: list[QuotedText], sentences: list[Sentence], people: People
+) -> list[AttributedQuote]:
+    """Quotes whose speaker is a known person; unattributable quotes are left out."""
+    attributed: list[AttributedQuote] = []
+    previous: tuple[int, int] | None = None  # (paragraph, person) of the last attributed quote
+    for quote in quoted:
+        sentence = _sentence_at(sentences, quote.start)
+        speaker = _speaker(text, quote, sentence, people)
+        if speaker is None and previous is not None and previous[0] == quote.paragraph:
+            speaker = previous[1]
+        if speaker is not None:
+            attributed.append(AttributedQuote(speaker, quote.start, quote.end))
+            previous = (quote.paragraph, speaker)
+    return attributed
+
+
+def _speaker(text: str, quote: QuotedText, sentence: Sentence | None, people: People) -> int | None:
+    close = quote.outer_end
+    after_end = min(len(text), close + _ATTRIBUTION_WINDOW)
+    stop = _SENTENCE_STOP.search(text, close, after_end)
+    after_end = stop.start() if stop else after_end
+    after = text[close:after_end]
+    after_match = _AFTER.match(after)
+    if after_match:
+        named = people.in_span(close, after_end)
+        if named:
+            return named[0].person
+        if _PRONOUN_AFTER.match(after):
+            return _last_named_before(quote.start, people)
+    before_start = sentence.start if sentence else max(0, quote.start - _ATTRIBUTION_WINDOW)
+    before = text[before_start : max(before_start, quote.outer_start)]
+    if _BEFORE.search(before):
+        named = people.in_span(before_start, quote.outer_start)
+        if named:
+            return named[0].person
+        return _last_named_before(quote.start, people)
+    return None
+
+
+def _last_named_before(position: int, people: People) -> int | None:
+    earlier = [m for m in people.mentions if m.end <= position]
+    return earlier[-1].person if earlier else None
+
+
+def _sentence_at(sentences: list[Sentence], position: int) -> Sentence | None:
+    for sentence in sentences:
+        if sentence.start <= position < sentence.end:
+            return sentence
+    return None
