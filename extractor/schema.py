@@ -168,7 +168,7 @@ class ErrorInfo(_Model):
 
 
 class ExtractionResult(_Model):
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["1"] = "1"
     source: Source
     meetings: list[Meeting] = Field(default_factory=list)
     backend: str

@@ -6,11 +6,12 @@ import datetime as dt
 import re
 
 from extractor.document import Document
-from extractor.ingest.dateline import find_dateline
+from extractor.ingest.dateline import WireOpener, find_dateline, find_wire_opener
 from extractor.ingest.html import extract_article, looks_like_html
 from extractor.ingest.noise import find_noise
 
 _MAX_HEADLINE_CHARS = 200
+_OPENER_SEARCH_LINES = 5
 _SENTENCE_END = re.compile(r"[.!?:;,\"”’]\s*$")
 
 
@@ -27,6 +28,9 @@ def prepare(document: Document) -> Document:
     dateline = find_dateline(text)
     body_start = dateline.end if dateline else 0
     noise = find_noise(text, body_start=body_start)
+    opener = wire_opener(text, title)
+    if opener:
+        noise.insert(0, (opener.start, opener.end))
     if dateline:
         noise.insert(0, (dateline.start, dateline.end))
     return document.model_copy(
@@ -79,6 +83,20 @@ def document_from_html(
             published_at=published_at or article.published_at,
         )
     )
+
+
+def wire_opener(text: str, title: str | None) -> WireOpener | None:
+    """The "NEW DELHI, May 14 (Reuters) -" opener of the first paragraph after the headline
+    and dateline: metadata, so that its date is not read as the date of a meeting."""
+    position = 0
+    for number, line in enumerate(text.split("\n")):
+        start, position = position, position + len(line) + 1
+        if number >= _OPENER_SEARCH_LINES:
+            break
+        if not line.strip() or line.strip() == title or find_dateline(line):
+            continue
+        return find_wire_opener(text, start, start + len(line))
+    return None
 
 
 def _headline(text: str) -> str | None:

@@ -234,3 +234,29 @@ def _find_zone(text: str, moment: dt.datetime) -> dt.tzinfo | None:
 def _offset(sign: str, hours: str, minutes: str | None) -> dt.timezone:
     delta = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
     return dt.timezone(-delta if sign == "-" else delta)
+
+
+# "NEW DELHI, May 14 (Reuters) -", "BERLIN (dpa) -", "CAPRI, Italy –", "MANILA —"
+_WIRE_OPENER = re.compile(
+    r"(?P<place>[A-Z][A-Z.'’ -]{1,40}?[A-Z.])(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?"
+    rf"(?:,?\s+(?i:{MONTH_PATTERN})\.?\s+\d{{1,2}})?"
+    r"(?:\s*\((?P<agency>[^()\n]{1,40})\))?\s*(?:—|–|--|-|:)\s+"
+)
+
+
+@dataclass(frozen=True)
+class WireOpener:
+    """The filing place and agency that open a wire story's first paragraph."""
+
+    place: str
+    agency: str | None
+    start: int
+    end: int
+
+
+def find_wire_opener(text: str, start: int, end: int) -> WireOpener | None:
+    """A wire opener at ``text[start:]``, the start of the body's first paragraph."""
+    match = _WIRE_OPENER.match(text, start, end)
+    if match is None:
+        return None
+    return WireOpener(match.group("place").strip(), match.group("agency"), start, match.end())

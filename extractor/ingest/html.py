@@ -52,9 +52,10 @@ def extract_article(html: str, *, name: str) -> HtmlArticle:
     extracted = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False
     )
-    body = (extracted.text if extracted else None) or ""
-    if not body.strip():
+    body = getattr(extracted, "text", None) or ""
+    if extracted is None or not body.strip():
         raise EmptyInput(f"{name}: no article text found in the HTML page")
+    assert not isinstance(extracted, dict)  # only with as_dict=True
     title = (extracted.title or "").strip() or None
     if title and not body.startswith(title):
         body = f"{title}\n{body}"

@@ -25,7 +25,8 @@ _SECTION_MARKER = re.compile(
       | (?:[\w.]+\s+){0,3}(?:access\s+)?ranking
       | related(?:\s+(?:articles?|stories|news|content|coverage|links|topics|reading))?
       | read\s+(?:more|next|also)(?:\s+\w+)?
-      | also\s+read | see\s+also | more\s+(?:from|on|stories|news|in)\b.* | recommended(?:\s+for\s+you)?
+      | also\s+read | see\s+also | more\s+(?:from|on|stories|news|in)\b.*
+      | recommended(?:\s+for\s+you)?
       | you\s+(?:may|might)\s+(?:also\s+)?like | trending(?:\s+now)? | top\s+stories
       | latest(?:\s+(?:news|stories))? | editor'?s?\s+picks? | don'?t\s+miss | further\s+reading
       | in\s+other\s+news | what\s+to\s+read\s+next | more\s+to\s+explore

@@ -185,18 +185,20 @@ def _row_document(
     content = row.get("text") if row.get("text") is not None else row.get("html")
     if not isinstance(content, str) or not content.strip():
         raise MalformedInput(f"{where}: the row has no non-empty 'text' or 'html' field")
-    row_published = published_at or _row_moment(row.get("published_at"), where=where)
-    fields = {
-        "id": str(row.get("id") or fallback_id),
-        "path": path,
-        "url": row.get("url"),
-        "title": row.get("title"),
-        "published_at": row_published,
-        "name": where,
-    }
-    if row.get("text") is not None:
-        return document_from_text(content.replace("\r\n", "\n"), **fields)
-    return document_from_html(content, **fields)
+    build = document_from_text if row.get("text") is not None else document_from_html
+    return build(
+        content.replace("\r\n", "\n"),
+        id=str(row.get("id") or fallback_id),
+        path=path,
+        url=_optional_str(row.get("url")),
+        title=_optional_str(row.get("title")),
+        published_at=published_at or _row_moment(row.get("published_at"), where=where),
+        name=where,
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _row_moment(value: object, *, where: str) -> dt.datetime | None:

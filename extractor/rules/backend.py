@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from extractor.dates import DatePhrase, find_date_phrases
 from extractor.document import Document
 from extractor.rules.content import find_agreements, find_topics
+from extractor.rules.context import filed_from, home_country
 from extractor.rules.drafts import Draft, Event, find_events, merge_events
 from extractor.rules.lexicon import Lexicon, lexicon
 from extractor.rules.mentions import People, Person, PersonFinder
 from extractor.rules.places import FoundPlace, find_location
 from extractor.rules.quotes import AttributedQuote, attribute_quotes, find_quoted
-from extractor.rules.text import Sentence, body_sentences
+from extractor.rules.text import Sentence, Spans, body_sentences
 from extractor.schema import Evidence, Location, Meeting, Participant, Quote
 
 
@@ -31,10 +32,12 @@ class _Article:
     lexicon: Lexicon
     sentences: list[Sentence]
     people: People
-    quoted: list[tuple[int, int]]
+    quoted: Spans
     quotes: list[AttributedQuote]
     headline: int | None
     published: dt.date | None
+    home: str | None  # the newsroom's country, for officials named without one
+    filed_from: FoundPlace | None  # the wire dateline's city
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -69,13 +72,13 @@ def _read(document: Document) -> _Article:
     text = document.text
     sentences = body_sentences(document)
     quoted_texts = find_quoted(text, sentences)
-    quoted = [(q.start, q.end) for q in quoted_texts]
-    people = PersonFinder(lexicon(), text, quoted).run(sentences)
+    quoted = Spans((q.start, q.end) for q in quoted_texts)
     headline = (
         0
         if sentences and document.title and sentences[0].text.startswith(document.title[:40])
         else None
     )
+    people = PersonFinder(lexicon(), text, quoted).run(sentences, headline=headline)
     return _Article(
         document=document,
         lexicon=lexicon(),
@@ -85,6 +88,8 @@ def _read(document: Document) -> _Article:
         quotes=attribute_quotes(text, quoted_texts, sentences, people),
         headline=headline,
         published=document.published_at.date() if document.published_at else None,
+        home=home_country(lexicon(), document, sentences),
+        filed_from=filed_from(lexicon(), document),
     )
 
 
@@ -96,11 +101,13 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     participants = [
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
     ]
-    _assign_missing_countries(participants, countries)
+    _assign_missing_countries(participants, countries, article.home)
     status = draft.status
     date_phrase = _meeting_date(article, draft, sentences)
     format_ = _format(draft)
     place = None if format_ in ("phone", "virtual") else _location(article, draft, sentences)
+    if place is None and format_ != "phone" and status == "held" and len(drafts) == 1:
+        place = article.filed_from
     if format_ == "unknown" and place is not None:
         format_ = "in_person"
     spans = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
@@ -123,7 +130,7 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
         date_text=date_phrase.text if date_phrase else None,
         location=location,
         format=format_,
-        topics=find_topics(article.lexicon, article.text, spans),  # type: ignore[arg-type]
+        topics=find_topics(article.lexicon, article.text, spans),
         agreements=agreements,
         quotes=quotes,
         summary=_summary(participants, status, format_, location, date_phrase),
@@ -179,14 +186,21 @@ def _participant(
     )
 
 
-def _assign_missing_countries(participants: list[Participant], countries: list[str]) -> None:
-    """By elimination: when one participant has no country and exactly one of the meeting's
-    countries is nobody's yet, it is theirs ("Foreign Minister Kamikawa met India's ..." under
-    the headline "Japanese, Indian Foreign Ministers Meet")."""
+def _assign_missing_countries(
+    participants: list[Participant], countries: list[str], home: str | None
+) -> None:
+    """By elimination first: when one participant has no country and exactly one of the
+    meeting's countries is nobody's yet, it is theirs ("Foreign Minister Kamikawa met India's
+    ..." under the headline "Japanese, Indian Foreign Ministers Meet"). Officials still without
+    one are the newsroom's own."""
     missing = [p for p in participants if p.country is None and p.organization is None]
     free = [c for c in countries if c not in {p.country for p in participants}]
     if len(missing) == 1 and len(free) == 1:
         missing[0].country = free[0]
+        return
+    for participant in missing:
+        if home and participant.title:
+            participant.country = home
 
 
 def _event_date(article: _Article, event: Event) -> DatePhrase | None:
@@ -199,7 +213,7 @@ def _event_date(article: _Article, event: Event) -> DatePhrase | None:
         )
     ]
     dated = [p for p in phrases if p.date is not None]
-    return (dated or phrases or [None])[0]
+    return next(iter(dated or phrases), None)
 
 
 def _meeting_date(article: _Article, draft: Draft, sentences: list[int]) -> DatePhrase | None:
@@ -250,7 +264,7 @@ def _agreements(
     agreements: list[str] = []
     for start, end in spans:
         for agreement in find_agreements(article.text, start, end):
-            if any(q_start <= agreement.start < q_end for q_start, q_end in article.quoted):
+            if agreement.start in article.quoted:
                 continue
             if agreement.text not in agreements:
                 evidence.append(
@@ -266,8 +280,9 @@ def _quotes(
     article: _Article, people: list[int], spans: list[tuple[int, int]], evidence: list[Evidence]
 ) -> list[Quote]:
     quotes: list[Quote] = []
+    in_meeting = Spans(spans)
     for quote in article.quotes:
-        if quote.person not in people or not any(s <= quote.start < e for s, e in spans):
+        if quote.person not in people or quote.start not in in_meeting:
             continue
         evidence.append(_evidence(article, f"quotes[{len(quotes)}].text", quote.start, quote.end))
         quotes.append(
@@ -319,7 +334,7 @@ def _confidence(
     score += 0.1 if date_phrase and date_phrase.date else 0.0
     score += 0.1 if place else 0.0
     score += 0.1 if participants and all(p.country or p.organization for p in participants) else 0.0
-    score += 0.05 if any(event.trigger.strong for event in draft.events) else 0.0
+    score += 0.05 if any(e.trigger.strength == "strong" for e in draft.events) else 0.0
     return round(min(score, 0.95), 2)
 
 

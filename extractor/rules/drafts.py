@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from extractor.rules.events import Trigger, find_triggers
 from extractor.rules.lexicon import Lexicon
-from extractor.rules.mentions import People
-from extractor.rules.text import Sentence
+from extractor.rules.mentions import Mention, People
+from extractor.rules.text import Sentence, Spans
 
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:[\w,' ]{0,40}?,\s*)?(?:he|she|they|both|the\s+(?:two|minister|president|prime\s+minister|"
@@ -34,6 +34,30 @@ _NOT_PARTY_BEFORE = re.compile(
     r"between\s+\w+\s+and|after|through)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+
+
+_OBJECT_LEAD = re.compile(
+    r"\s*(?:with|between|by)?\s*(?:a|an|the|his|her|their|its)?\s*(?:visiting|senior|top)?\s*",
+    re.IGNORECASE,
+)
+_AND = re.compile(r"\s*(?:and|,)\s+(?:the\s+)?")
+_PARTY_NOUN = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}(?:officials?|delegation|ministers?|leaders?|government|president|"
+    r"prime\s+minister|premier|counterparts?|envoys?|chancellor|king|emir|secretary)\b",
+    re.IGNORECASE,
+)
+_SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
+# "..., government spokesman Steffen Hebestreit said." / "according to Hebestreit"
+_SAID_AFTER = re.compile(
+    r"(?:'s\s+office)?\s+(?:said|says|told\s+reporters|added|stated)"
+    r"(?:\s+(?:on|late|early|in|at)\s+[\w\s]{0,25}?)?\s*[.,;]",
+    re.IGNORECASE,
+)
+_SAID_BEFORE = re.compile(
+    r"\b(?:according\s+to|said)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE
+)
+_ANCHOR_REACH = 2  # sentences from an anchor to the event that names its people
+_LOOKBACK = 12  # an event joins one of the last meetings assembled, not one pages back
 
 
 @dataclass
@@ -59,15 +83,17 @@ class Draft:
     countries: list[str] = field(default_factory=list)
     date: dt.date | None = None
 
+    statuses: set[str] = field(default_factory=set)
+
     @property
     def status(self) -> str:
-        statuses = {event.trigger.status for event in self.events}
-        if "cancelled" in statuses:
+        if "cancelled" in self.statuses:
             return "cancelled"
-        return "held" if "held" in statuses else "planned"
+        return "held" if "held" in self.statuses else "planned"
 
     def absorb(self, event: Event) -> None:
         self.events.append(event)
+        self.statuses.add(event.trigger.status)
         self.people += [p for p in event.people if p not in self.people]
         self.countries += [c for c in event.countries if c not in self.countries]
 
@@ -77,47 +103,47 @@ def find_events(
     text: str,
     sentences: list[Sentence],
     people: People,
-    quoted: list[tuple[int, int]],
+    quoted: Spans,
     headline: int | None,
 ) -> list[Event]:
     """Every meeting event in the body, with the people and countries of its clause."""
     events: list[Event] = []
     focus: list[int] = []  # the people the last sentence was about, for "she" and "the two"
+    sources = {m.start for m in people.mentions if _is_source(text, m, people)}
+
+    def is_party(position: int) -> bool:  # a person quoted or cited as a source is no party
+        return position not in quoted and position not in sources
+
     for index, sentence in enumerate(sentences):
         triggers = [
-            t
-            for t in find_triggers(text, sentence.start, sentence.end)
-            if not _inside(t.start, quoted)
+            t for t in find_triggers(text, sentence.start, sentence.end) if t.start not in quoted
         ]
         mentioned = [
-            m.person
-            for m in people.in_span(sentence.start, sentence.end)
-            if not _inside(m.start, quoted)
+            m.person for m in people.in_span(sentence.start, sentence.end) if is_party(m.start)
         ]
         subject_end = triggers[0].start if triggers else sentence.end
         subject = _unique(
-            m.person
-            for m in people.in_span(sentence.start, subject_end)
-            if not _inside(m.start, quoted)
+            m.person for m in people.in_span(sentence.start, subject_end) if is_party(m.start)
         )
         if not subject and triggers:
             subject = _resolve_subject(text[sentence.start : subject_end], focus)
         for k, trigger in enumerate(triggers):
             object_end = triggers[k + 1].start if k + 1 < len(triggers) else sentence.end
-            regions = [(sentence.start, subject_end), (trigger.start, object_end)]
-            objects = [
-                m.person
-                for m in people.in_span(trigger.start, object_end)
-                if not _inside(m.start, quoted)
-            ]
-            countries = _party_countries(lexicon, text, regions, people)
+            object_region = (trigger.start, object_end)
+            # "... ahead of a visit to X": a later weak trigger is not the subject's doing.
+            inherits_subject = k == 0 or trigger.strength != "weak"
+            subject_region = (sentence.start, subject_end) if inherits_subject else None
+            objects = [m.person for m in people.in_span(*object_region) if is_party(m.start)]
+            countries = _party_countries(
+                lexicon, text, subject_region, (trigger.end, object_end), people
+            )
             events.append(
                 Event(
                     index,
                     trigger,
-                    _unique([*subject, *objects]),
+                    _unique([*subject, *objects] if inherits_subject else objects),
                     countries,
-                    regions,
+                    [r for r in (subject_region, object_region) if r is not None],
                     headline == index,
                 )
             )
@@ -139,6 +165,7 @@ def merge_events(
     drafts: list[Draft] = []
     body = [(i, e) for i, e in enumerate(events) if not e.headline]
     headline = [(i, e) for i, e in enumerate(events) if e.headline]
+    anchors: list[tuple[int, Event]] = []  # "The G7 ministers met on Thursday": nobody named yet
     for i, event in body:
         target = _compatible(drafts, event, dates.get(i), person_countries)
         if target is not None:
@@ -146,8 +173,15 @@ def merge_events(
             target.date = target.date or dates.get(i)
         elif _can_stand_alone(event):
             draft = Draft(date=dates.get(i))
+            for j, anchor in anchors:
+                if event.sentence - anchor.sentence <= _ANCHOR_REACH:
+                    draft.absorb(anchor)
+                    draft.date = draft.date or dates.get(j)
             draft.absorb(event)
             drafts.append(draft)
+            anchors = []
+        elif event.parties == 0 and event.trigger.strength == "strong":
+            anchors.append((i, event))
     for i, event in headline:
         target = _compatible(drafts, event, dates.get(i), person_countries)
         if target is not None:
@@ -162,7 +196,7 @@ def merge_events(
 def _compatible(
     drafts: list[Draft], event: Event, day: dt.date | None, person_countries: dict[int, str | None]
 ) -> Draft | None:
-    for draft in reversed(drafts):
+    for draft in reversed(drafts[-_LOOKBACK:]):
         if day and draft.date and day != draft.date:
             continue
         if not _status_compatible(draft.status, event.trigger.status):
@@ -198,9 +232,9 @@ def _status_compatible(existing: str, new: str) -> bool:
 
 
 def _can_stand_alone(event: Event) -> bool:
-    if event.trigger.strong or event.headline:
+    if event.trigger.strength == "strong" or event.headline:
         return event.parties >= 2
-    return len(event.people) >= 2
+    return event.trigger.strength == "weak" and len(event.people) >= 2
 
 
 def _two_countries(draft: Draft) -> bool:
@@ -216,35 +250,69 @@ def _resolve_subject(subject_text: str, focus: list[int]) -> list[int]:
 
 
 def _party_countries(
-    lexicon: Lexicon, text: str, regions: list[tuple[int, int]], people: People
+    lexicon: Lexicon,
+    text: str,
+    subject: tuple[int, int] | None,
+    objects: tuple[int, int],
+    people: People,
 ) -> list[str]:
-    """Countries that are parties in their own right: "his Japanese counterpart", "Japan and
-    India held talks"; not places ("in Tokyo", "on Ukraine") or a named person's qualifier."""
-    countries: list[str] = []
-    for counterpart in people.counterparts:
-        if counterpart.country and any(s <= counterpart.start < e for s, e in regions):
-            countries.append(counterpart.country)
-    qualifier_ends = {p.title_span[0] for p in people.people if p.title_span}
-    for start, end in regions:
-        for match in lexicon.place_pattern.finditer(text, start, end):
-            place = lexicon.places[match.group(0)]
-            if (
-                place.kind not in ("country", "demonym")
-                or match.group(0) in lexicon.ambiguous_places
-            ):
-                continue
-            if _NOT_PARTY_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
-                continue
-            if any(0 <= q - match.end() <= 3 for q in qualifier_ends):
-                continue  # "India's External Affairs Minister": the person stands for India
-            if text[match.end() : match.end() + 1] == "-":
-                continue  # "India-Japan cooperation"
-            countries.append(place.code)
+    """Countries that are parties in their own right, named people aside: "his Japanese
+    counterpart", "Japan and India held talks", "met with a Chinese delegation". A country
+    elsewhere in the clause is a place or a topic ("in Tokyo", "on Ukraine"), not a party."""
+    countries = [
+        c.country
+        for c in people.counterparts
+        if c.country
+        and any(s <= c.start < e for s, e in ([subject] if subject else []) + [objects])
+    ]
+    qualifier_starts = {p.title_span[0] for p in people.people if p.title_span}
+    if subject is not None:
+        for match in lexicon.place_pattern.finditer(text, *subject):
+            if _is_subject_party(lexicon, text, match, qualifier_starts):
+                countries.append(lexicon.places[match.group(0)].code)
+    lead = _OBJECT_LEAD.match(text, objects[0], objects[1])
+    position = lead.end() if lead else objects[0]
+    for _ in range(2):  # "talks between Japan and India"
+        party = lexicon.place_pattern.match(text, position, objects[1])
+        if party is None or lexicon.places[party.group(0)].kind not in ("country", "demonym"):
+            break
+        countries.append(lexicon.places[party.group(0)].code)
+        joiner = _AND.match(text, party.end(), objects[1])
+        if joiner is None:
+            break
+        position = joiner.end()
     return _unique(countries)
 
 
-def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
+def _is_subject_party(
+    lexicon: Lexicon, text: str, match: re.Match[str], qualifier_starts: set[int]
+) -> bool:
+    place = lexicon.places[match.group(0)]
+    if place.kind not in ("country", "demonym") or match.group(0) in lexicon.ambiguous_places:
+        return False
+    if _NOT_PARTY_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+        return False
+    if any(0 <= q - match.end() <= 3 for q in qualifier_starts):
+        return False  # "India's External Affairs Minister X": X stands for India
+    after = text[match.end() : match.end() + 40]
+    if after.startswith("-"):
+        return False  # "India-Japan cooperation"
+    if after.startswith(("'s", "’s")):
+        return bool(
+            _PARTY_NOUN.match(after[2:])
+        )  # "India's foreign minister", not "India's economy"
+    return True
+
+
+def _is_source(text: str, mention: Mention, people: People) -> bool:
+    """A spokesperson, or someone cited for the news ("…, Hebestreit said"), not a party."""
+    title = people.people[mention.person].title or ""
+    if _SPOKESPERSON.search(title):
+        return True
+    return bool(
+        _SAID_AFTER.match(text, mention.end)
+        or _SAID_BEFORE.search(text, max(0, mention.start - 60), mention.start)
+    )
 
 
 def _unique(items: object) -> list:  # type: ignore[type-arg]

@@ -19,43 +19,52 @@ _PHONE = r"(?:tele)?phone"
 _TALK_NOUNS = (
     r"(?:talks|meeting|meetings|summit|discussions?|consultations|dialogue|conversation|call)"
 )
-# (pattern, format, strong): a weak trigger ("visit", "the meeting") only counts when the
-# clause around it names two parties.
-_TRIGGERS: tuple[tuple[str, Format, bool], ...] = (
+Strength = Literal["strong", "weak", "reference"]
+# (pattern, format, strength): a strong trigger makes a meeting of the parties in its clause;
+# a weak one ("visited", "was joined by") only with two named people of its own; a reference
+# ("the meeting", "the talks") never makes a meeting, it only adds to one.
+_TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
     (
         rf"\b(?:spoke|speak|speaks|speaking|talked|talk|talks|held\s+talks|conferred|chatted)\s+"
         rf"(?:[\w'’.-]+\s+){{0,6}}?(?:by|over\s+the|on\s+the|via|in\s+a)\s+{_PHONE}\b",
         "phone",
-        True,
+        "strong",
     ),
     (
         rf"\b{_PHONE}\s+(?:call|calls|conversation|conversations|talks|talk|discussion|discussions|"
         r"summit|meeting)\b",
         "phone",
-        True,
+        "strong",
     ),
-    (r"\bphoned\b", "phone", True),
+    (r"\bphoned\b", "phone", "strong"),
     (
         r"\b(?:video\s*(?:conference|call|link|talks|meeting|summit|conferencing)|videoconference|"
         r"virtual(?:ly)?\s+(?:meeting|summit|talks|call|conference)|online\s+(?:meeting|summit|talks)|"
         r"(?:by|via|over)\s+video(?:\s*link)?)\b",
         "virtual",
-        True,
+        "strong",
     ),
-    (r"\b(?:met|meet|meets|meeting)(?:\s+up)?\s+with\b", "in_person", True),
-    (r"\b(?:met|meets)\b", "in_person", True),
-    (r"\bmeet\b", "in_person", True),
+    (r"\b(?:met|meet|meets|meeting)(?:\s+up)?\s+with\b", "in_person", "strong"),
+    (r"\b(?:met|meets)\b", "in_person", "strong"),
+    (r"\bmeet\b", "in_person", "strong"),
     (
         rf"\b(?:held|hold|holds|holding|had|have|has)\s+(?:a\s+|an\s+|the\s+|their\s+|his\s+|her\s+)?"
         rf"(?:[\w-]+\s+){{0,2}}?{_TALK_NOUNS}\b",
         "unknown",
-        True,
+        "strong",
     ),
-    (r"\b(?:talks|meeting|summit|discussions)\s+(?:with|between)\b", "unknown", True),
-    (r"\b(?:hosted|hosts|host|hosting|received|receives|welcomed|welcomes)\b", "in_person", False),
-    (r"\b(?:sat\s+down\s+with|conferred\s+with|courtesy\s+call)\b", "in_person", True),
-    (r"\b(?:visit|visits|visited|visiting)\b", "in_person", False),
-    (r"\b(?:meeting|talks|summit)\b", "unknown", False),
+    (r"\b(?:talks|meeting|summit|discussions)\s+(?:with|between)\b", "unknown", "strong"),
+    (r"\b(?:hosted|hosts|host|hosting|received|receives|welcomed|welcomes)\b", "in_person", "weak"),
+    (
+        r"\b(?:was|were)\s+joined\s+by|\b(?:joined|attended|took\s+part\s+in|participated\s+in|"
+        r"co-chaired|chaired)\b",
+        "in_person",
+        "weak",
+    ),
+    (r"\b(?:took\s+part|participated|also\s+attended)\b", "in_person", "weak"),
+    (r"\b(?:sat\s+down\s+with|conferred\s+with|courtesy\s+call)\b", "in_person", "strong"),
+    (r"\b(?:visit|visits|visited|visiting|called\s+on)\b", "in_person", "weak"),
+    (r"\b(?:meeting|talks|summit|session)\b", "unknown", "reference"),
 )
 TRIGGER = re.compile(
     "|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(_TRIGGERS)), re.IGNORECASE
@@ -94,7 +103,7 @@ class Trigger:
     start: int
     end: int
     format: Format
-    strong: bool
+    strength: Strength
     status: Status
 
 
@@ -110,11 +119,11 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         if _NEGATION_BEFORE.search(before):
             continue
         index = int(next(name for name, value in match.groupdict().items() if value)[1:])
-        _, format_, strong = _TRIGGERS[index]
+        _, format_, strength = _TRIGGERS[index]
         status: Status = (
             "cancelled" if cancelled else ("planned" if _PLANNED_BEFORE.search(before) else "held")
         )
-        triggers.append(Trigger(match.start(), match.end(), format_, strong, status))
+        triggers.append(Trigger(match.start(), match.end(), format_, strength, status))
     return triggers
 
 

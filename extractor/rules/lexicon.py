@@ -56,6 +56,8 @@ class Lexicon:
     topic_pattern: re.Pattern[str]
     topic_of_keyword: dict[str, str]
     venues: dict[str, tuple[str, str]]  # venue -> (city, country code)
+    newsroom_countries: dict[float, tuple[str, ...]]  # UTC offset in hours -> countries
+    news_agencies: dict[str, str]  # national agency -> country code
 
 
 def _data(name: str) -> Any:
@@ -104,6 +106,14 @@ def lexicon() -> Lexicon:
         ),
         topic_of_keyword=topic_of_keyword,
         venues={venue: (city, code) for venue, (city, code) in _data("venues.json").items()},
+        newsroom_countries={
+            float(offset): tuple(codes)
+            for offset, codes in _data("utc_offsets.json").items()
+            if not offset.startswith("_")
+        },
+        news_agencies={
+            name: code for name, code in _data("news_agencies.json").items() if name[0] != "_"
+        },
     )
 
 
@@ -146,7 +156,7 @@ def _short_name(entry: dict[str, Any]) -> str:
     acronyms = [a for a in entry.get("aliases", []) if a.isupper() and "." not in a]
     if entry["name"].startswith(("United Nations", "European ")) or not acronyms:
         return str(entry["name"])
-    return acronyms[0]
+    return str(acronyms[0])
 
 
 def _title_source(titles: dict[str, list[str]]) -> str:
@@ -161,7 +171,8 @@ def _title_source(titles: dict[str, list[str]]) -> str:
         rf"|(?:{portfolio})\s+(?:{head})"
         rf"|(?:{standalone})"
     )
-    return rf"(?i:(?:(?:{prefix})[\s-]+){{0,2}}(?:{core}))"
+    one = rf"(?:(?:{prefix})[\s-]+){{0,2}}(?:{core})"
+    return rf"(?i:{one}(?:\s+and\s+{one})?)"  # "Deputy Prime Minister and Foreign Minister"
 
 
 def _name_pattern(particles: list[str], *, longest: int | None) -> re.Pattern[str]:

@@ -11,11 +11,12 @@ a quote did not take part in the meeting.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.rules.lexicon import NAME_TOKEN, UPPER, Lexicon, Place
-from extractor.rules.text import Sentence
+from extractor.rules.text import Sentence, Spans
 
 _CORPORATE_TITLES = frozenset(
     {
@@ -84,9 +85,24 @@ class People:
     people: list[Person] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     counterparts: list[Counterpart] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
 
     def in_span(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end]
+        """Mentions inside [start, end), in text order (``mentions`` is sorted by start)."""
+        first = bisect_left(self._starts, start)
+        last = bisect_left(self._starts, end)
+        return [m for m in self.mentions[first:last] if m.end <= end]
+
+    def last_before(self, position: int, *, skip: Spans) -> Mention | None:
+        """The last mention ending before ``position`` that is not inside ``skip``."""
+        for mention in reversed(self.mentions[: bisect_left(self._starts, position)]):
+            if mention.end <= position and mention.start not in skip:
+                return mention
+        return None
+
+    def sort(self) -> None:
+        self.mentions.sort(key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
 
     def key_index(self) -> dict[str, int]:
         return {key: i for i in reversed(range(len(self.people))) for key in self.people[i].keys}
@@ -95,38 +111,47 @@ class People:
 class PersonFinder:
     """Finds people in one document's sentences."""
 
-    def __init__(self, lexicon: Lexicon, text: str, quoted: list[tuple[int, int]]) -> None:
+    def __init__(self, lexicon: Lexicon, text: str, quoted: Spans) -> None:
         self.lexicon = lexicon
         self.text = text
         self.quoted = quoted
         self.result = People()
 
-    def run(self, sentences: Iterable[Sentence]) -> People:
+    def run(self, sentences: Iterable[Sentence], *, headline: int | None = None) -> People:
+        """Introduce people (the headline last: its abbreviated titles, "FM Cho", are not the
+        titles as written in the body), then tie every later mention back to them."""
         sentences = list(sentences)
-        for sentence in sentences:
-            self._introduce(sentence)
+        order = [i for i in range(len(sentences)) if i != headline]
+        for index in order + ([headline] if headline is not None else []):
+            self._introduce(sentences[index])
         for sentence in sentences:
             self._link_mentions(sentence)
-        self.result.mentions.sort(key=lambda m: m.start)
+        self.result.sort()
         return self.result
 
     # -- introductions -------------------------------------------------------------------
 
     def _introduce(self, sentence: Sentence) -> None:
         places = self._places_by_end(sentence)
+        titled_counterparts: dict[int, str | None] = {}
+        for match in _COUNTERPART.finditer(self.text, sentence.start, sentence.end):
+            if not self._is_quoted(match.start()):
+                self._introduce_counterpart(match, titled_counterparts)
         for match in self.lexicon.title_pattern.finditer(self.text, sentence.start, sentence.end):
             if self._is_quoted(match.start()):
                 continue
-            self._introduce_at_title(sentence, match, places)
-        for match in _COUNTERPART.finditer(self.text, sentence.start, sentence.end):
-            if not self._is_quoted(match.start()):
-                self._introduce_counterpart(match)
+            self._introduce_at_title(sentence, match, places, titled_counterparts)
 
     def _introduce_at_title(
-        self, sentence: Sentence, match: re.Match[str], places: dict[int, tuple[int, Place]]
+        self,
+        sentence: Sentence,
+        match: re.Match[str],
+        places: dict[int, tuple[int, Place]],
+        titled_counterparts: dict[int, str | None],
     ) -> None:
         title = match.group(0)
         qualifier_start, country, organization = self._qualifier(sentence, match.start(), places)
+        country = country or titled_counterparts.get(match.start())
         position = match.end()
         of_place = _OF_PLACE.match(self.text, position)
         if of_place:
@@ -224,8 +249,10 @@ class PersonFinder:
         end = start
         for token in re.finditer(r"\S+", match.group(0)):
             word = _STRIP_TAIL.sub("", token.group(0).rstrip(",;:"))
-            if word in self.lexicon.non_name_words or self.lexicon.title_pattern.fullmatch(word):
-                break
+            if word in self.lexicon.non_name_words or self.lexicon.title_pattern.match(
+                self.text, start + token.start()
+            ):
+                break  # "his counterpart Foreign Minister X": a title starts here
             end = start + token.start() + len(word)
             if token.group(0) != word:  # a possessive or a comma ends the name
                 break
@@ -235,12 +262,22 @@ class PersonFinder:
             end -= 1
         return start, end
 
-    def _introduce_counterpart(self, match: re.Match[str]) -> None:
+    def _introduce_counterpart(
+        self, match: re.Match[str], titled_counterparts: dict[int, str | None]
+    ) -> None:
+        """ "his Hungarian counterpart(, Foreign Minister)? Péter Szijjártó" or an unnamed one.
+
+        When a title follows, the title introduces the person; the counterpart's country is
+        left in ``titled_counterparts`` for it."""
         qualifier = match.group("qual") or ""
         place_match = self.lexicon.place_pattern.search(qualifier)
         country = self.lexicon.places[place_match.group(0)].code if place_match else None
         name_span = None
         if match.group("name_at") is not None:
+            title = self.lexicon.title_pattern.match(self.text, match.end())
+            if title is not None:
+                titled_counterparts[title.start()] = country
+                return
             name_span = self._clean_name(match.end(), min(len(self.text), match.end() + 80))
         if name_span and self.text[name_span[0] : name_span[1]] not in self.lexicon.places:
             self._add(name_span, None, None, country, None, False)
@@ -348,7 +385,7 @@ class PersonFinder:
         return None
 
     def _is_quoted(self, position: int) -> bool:
-        return any(start <= position < end for start, end in self.quoted)
+        return position in self.quoted
 
 
 def _skip_spaces(text: str, position: int, limit: int) -> int:

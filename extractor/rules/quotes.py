@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractor.rules.mentions import People
-from extractor.rules.text import Sentence
+from extractor.rules.text import Sentence, SentenceIndex, Spans
 
 _PAIRS = re.compile(r"“([^“”]{2,}?)”|\"([^\"\n]{2,}?)\"|«([^«»]{2,}?)»")
 _SPEECH_VERB = (
@@ -70,9 +70,11 @@ def attribute_quotes(
     """Quotes whose speaker is a known person; unattributable quotes are left out."""
     attributed: list[AttributedQuote] = []
     previous: tuple[int, int] | None = None  # (paragraph, person) of the last attributed quote
+    inside_quotes = Spans((q.outer_start, q.outer_end) for q in quoted)
+    index = SentenceIndex(sentences)
     for quote in quoted:
-        sentence = _sentence_at(sentences, quote.start)
-        speaker = _speaker(text, quote, sentence, people)
+        sentence = index.at(quote.start)
+        speaker = _speaker(text, quote, sentence, people, inside_quotes)
         if speaker is None and previous is not None and previous[0] == quote.paragraph:
             speaker = previous[1]
         if speaker is not None:
@@ -81,7 +83,9 @@ def attribute_quotes(
     return attributed
 
 
-def _speaker(text: str, quote: QuotedText, sentence: Sentence | None, people: People) -> int | None:
+def _speaker(
+    text: str, quote: QuotedText, sentence: Sentence | None, people: People, inside_quotes: Spans
+) -> int | None:
     close = quote.outer_end
     after_end = min(len(text), close + _ATTRIBUTION_WINDOW)
     stop = _SENTENCE_STOP.search(text, close, after_end)
@@ -93,24 +97,18 @@ def _speaker(text: str, quote: QuotedText, sentence: Sentence | None, people: Pe
         if named:
             return named[0].person
         if _PRONOUN_AFTER.match(after):
-            return _last_named_before(quote.start, people)
+            return _last_named_before(quote.outer_start, people, inside_quotes)
     before_start = sentence.start if sentence else max(0, quote.start - _ATTRIBUTION_WINDOW)
     before = text[before_start : max(before_start, quote.outer_start)]
     if _BEFORE.search(before):
         named = people.in_span(before_start, quote.outer_start)
         if named:
             return named[0].person
-        return _last_named_before(quote.start, people)
+        return _last_named_before(quote.outer_start, people, inside_quotes)
     return None
 
 
-def _last_named_before(position: int, people: People) -> int | None:
-    earlier = [m for m in people.mentions if m.end <= position]
-    return earlier[-1].person if earlier else None
-
-
-def _sentence_at(sentences: list[Sentence], position: int) -> Sentence | None:
-    for sentence in sentences:
-        if sentence.start <= position < sentence.end:
-            return sentence
-    return None
+def _last_named_before(position: int, people: People, inside_quotes: Spans) -> int | None:
+    """Whom "she said" refers to: the last person named outside quotation marks."""
+    mention = people.last_before(position, skip=inside_quotes)
+    return mention.person if mention else None

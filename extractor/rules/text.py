@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from extractor.document import Document
@@ -27,18 +29,35 @@ class Sentence:
 
 
 def body_sentences(document: Document) -> list[Sentence]:
-    """Sentences of every paragraph (line) that is not page noise."""
+    """Sentences of every paragraph (line), leaving out page noise and metadata."""
     text = document.text
     noise = sorted(document.noise or ())
     sentences: list[Sentence] = []
     position = 0
     for paragraph, line in enumerate(text.split("\n")):
         start, position = position, position + len(line) + 1
-        end = start + len(line)
-        if not line.strip() or any(n_start <= start and end <= n_end for n_start, n_end in noise):
-            continue
-        sentences.extend(_split(text, start, end, paragraph))
+        for segment_start, segment_end in _outside(noise, start, start + len(line)):
+            if text[segment_start:segment_end].strip():
+                sentences.extend(_split(text, segment_start, segment_end, paragraph))
     return sentences
+
+
+def _outside(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no span covers; ``spans`` are sorted."""
+    parts: list[tuple[int, int]] = []
+    cursor = start
+    first = max(0, bisect_right(spans, (start, start)) - 1)
+    for span_start, span_end in spans[first:]:
+        if span_start >= end:
+            break
+        if span_end <= cursor or span_start >= end:
+            continue
+        if span_start > cursor:
+            parts.append((cursor, span_start))
+        cursor = max(cursor, span_end)
+    if cursor < end:
+        parts.append((cursor, end))
+    return parts
 
 
 def _split(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
@@ -71,3 +90,33 @@ def _is_abbreviation(piece: str) -> bool:
         return False
     token = match.group(1)
     return (len(token) == 1 and token.isupper()) or token.lower() in _ABBREVIATIONS
+
+
+class Spans:
+    """Non-overlapping [start, end) ranges with membership in O(log n), so that long
+    documents with thousands of quotes or mentions stay linear overall."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [start for start, _ in self._spans]
+
+    def __contains__(self, position: int) -> bool:
+        index = bisect_right(self._starts, position) - 1
+        return index >= 0 and position < self._spans[index][1]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._spans)
+
+
+class SentenceIndex:
+    """Which sentence a position falls in, in O(log n)."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self._sentences = sentences
+        self._starts = [sentence.start for sentence in sentences]
+
+    def at(self, position: int) -> Sentence | None:
+        index = bisect_right(self._starts, position) - 1
+        if index >= 0 and position < self._sentences[index].end:
+            return self._sentences[index]
+        return None

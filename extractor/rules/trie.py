@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterable
 
 _END = ""
+Trie = dict[str, "Trie"]
 
 
 def trie_pattern(words: Iterable[str]) -> str:
     """A regex source (no anchors, no flags) matching any of ``words``, longest first."""
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for word in words:
         if not word:
             continue
@@ -27,7 +28,7 @@ def trie_pattern(words: Iterable[str]) -> str:
     return _node_pattern(trie) if trie else "(?!)"
 
 
-def _node_pattern(node: dict[str, dict]) -> str:
+def _node_pattern(node: Trie) -> str:
     optional = _END in node
     branches = [
         re.escape(char) + _node_pattern(child)

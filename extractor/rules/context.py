@@ -1,0 +1,54 @@
+"""What the article as a whole says about its setting: the newsroom's country and the city
+the story was filed from. Both are fallbacks, used only where the sentences are silent."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from extractor.document import Document
+from extractor.ingest import wire_opener
+from extractor.rules.lexicon import Lexicon
+from extractor.rules.places import FoundPlace
+from extractor.rules.text import Sentence
+
+
+def home_country(lexicon: Lexicon, document: Document, sentences: list[Sentence]) -> str | None:
+    """The newsroom's country: wire copy names its own officials without a nationality
+    ("Foreign Minister Yoko Kamikawa" in a Tokyo paper).
+
+    In order of trust: a national agency in the byline ("(Yonhap)"); the filing city, when its
+    country publishes in the dateline's time zone; the country the article mentions most among
+    those that publish in that zone. None when the evidence is missing or tied.
+    """
+    opener = wire_opener(document.text, document.title)
+    if opener and opener.agency and opener.agency in lexicon.news_agencies:
+        return lexicon.news_agencies[opener.agency]
+    offset = document.published_at.utcoffset() if document.published_at else None
+    if offset is None:
+        return None
+    candidates = lexicon.newsroom_countries.get(offset.total_seconds() / 3600, ())
+    filed = filed_from(lexicon, document)
+    if filed and filed.country in candidates:
+        return filed.country
+    mentions: Counter[str] = Counter()
+    for sentence in sentences:
+        for match in lexicon.place_pattern.finditer(document.text, sentence.start, sentence.end):
+            code = lexicon.places[match.group(0)].code
+            if code in candidates:
+                mentions[code] += 1
+    ranked = mentions.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def filed_from(lexicon: Lexicon, document: Document) -> FoundPlace | None:
+    """The city of a wire opener ("MANILA —"), when the gazetteer knows it."""
+    opener = wire_opener(document.text, document.title)
+    if opener is None:
+        return None
+    place = lexicon.places.get(opener.place.title())
+    if place is None or place.kind not in ("capital", "city"):
+        return None
+    start = opener.start
+    return FoundPlace(place.name, place.code, None, start, start + len(opener.place), opener.place)

@@ -1,0 +1,55 @@
+"""Date phrases resolved against the publication day in the article's own zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractor.dates import find_date_phrases
+
+FRIDAY = dt.date(2024, 3, 8)
+
+
+def resolve(text: str, *, future: bool = False, published: dt.date = FRIDAY) -> dt.date | None:
+    phrases = find_date_phrases(text, 0, len(text), published=published, future=future)
+    assert phrases, f"no date phrase found in {text!r}"
+    return phrases[0].date
+
+
+@pytest.mark.parametrize(
+    ("text", "future", "expected"),
+    [
+        ("met on Thursday", False, dt.date(2024, 3, 7)),
+        ("met on Friday", False, FRIDAY),  # the publication day itself
+        ("will meet on Thursday", True, dt.date(2024, 3, 14)),
+        ("met yesterday", False, dt.date(2024, 3, 7)),
+        ("talks earlier today", False, FRIDAY),
+        ("will meet tomorrow", True, dt.date(2024, 3, 9)),
+        ("met last Friday", False, dt.date(2024, 3, 1)),
+        ("will meet next Tuesday", True, dt.date(2024, 3, 12)),
+        ("on May 14", True, dt.date(2024, 5, 14)),
+        ("met on 19 October", False, dt.date(2023, 10, 19)),  # a held meeting is in the past
+        ("met on March 7, 2024", False, dt.date(2024, 3, 7)),
+        ("2024-03-06", False, dt.date(2024, 3, 6)),
+    ],
+)
+def test_phrases_resolve(text: str, future: bool, expected: dt.date) -> None:
+    assert resolve(text, future=future) == expected
+
+
+@pytest.mark.parametrize("text", ["met last week", "will meet next month", "talks in May"])
+def test_vague_phrases_are_found_but_fix_no_day(text: str) -> None:
+    assert resolve(text) is None
+
+
+def test_an_explicit_day_in_brackets_wins() -> None:
+    text = "spoke yesterday (July 11) by phone"
+    [phrase] = find_date_phrases(text, 0, len(text), published=dt.date(2024, 7, 12), future=False)
+    assert (phrase.text, phrase.date) == ("yesterday (July 11)", dt.date(2024, 7, 11))
+
+
+def test_without_publication_day_relative_phrases_fix_no_day() -> None:
+    text = "met on Thursday"
+    [phrase] = find_date_phrases(text, 0, len(text), published=None, future=False)
+    assert phrase.date is None and phrase.text == "on Thursday"

@@ -1,0 +1,184 @@
+"""Every kind of input gets a document or a clear per-input error; nothing is skipped silently."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.document import Document
+from extractor.ingest import InputFailure, plan_inputs, read_target
+from extractor.ingest.sources import STDIN, Target
+
+ARTICLE = (
+    "Ministers meet in Rome\n14:07 CET, March 8, 2024\n"
+    "Italian Foreign Minister Antonio Tajani met French Foreign Minister Stéphane Séjourné "
+    "in Rome on Thursday and agreed to deepen defence cooperation.\n"
+)
+
+
+def read(path: Path | str, **options: object) -> list[Document | InputFailure]:
+    target = plan_inputs([str(path)]).targets[0]
+    return list(read_target(target, **options))  # type: ignore[arg-type]
+
+
+def only_failure(items: list[Document | InputFailure]) -> InputFailure:
+    [item] = items
+    assert isinstance(item, InputFailure), item
+    return item
+
+
+def test_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "rome.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    [document] = read(path)
+    assert isinstance(document, Document)
+    assert document.id == "rome" and document.title == "Ministers meet in Rome"
+    assert document.published_at is not None and document.published_at.isoformat() == (
+        "2024-03-08T14:07:00+01:00"
+    )
+
+
+def test_empty_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"  \n")
+    failure = only_failure(read(path))
+    assert type(failure.error).__name__ == "EmptyInput"
+    assert str(path) in str(failure.error)
+
+
+def test_binary_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "photo.txt"
+    path.write_bytes(bytes(range(256)) * 40)
+    failure = only_failure(read(path))
+    assert type(failure.error).__name__ == "BinaryInput"
+    assert "binary" in str(failure.error)
+
+
+def test_latin1_text_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(ARTICLE.replace("Séjourné", "Séjourné").encode("latin-1"))
+    [document] = read(path)
+    assert isinstance(document, Document)
+    assert "Séjourné" in document.text
+
+
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes(ARTICLE.encode("utf-16"))
+    [document] = read(path)
+    assert isinstance(document, Document) and "Tajani" in document.text
+
+
+def test_crlf_line_endings_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(ARTICLE.replace("\n", "\r\n").encode())
+    [document] = read(path)
+    assert isinstance(document, Document) and "\r" not in document.text
+
+
+def test_jsonl_with_a_broken_line_loses_only_that_line(tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    rows = [
+        json.dumps({"id": "a", "text": ARTICLE}),
+        '{"id": "b", "text": "unterminated',
+        json.dumps(
+            {"id": "c", "html": f"<html><body><article><p>{ARTICLE}</p></article></body></html>"}
+        ),
+        json.dumps({"id": "d"}),
+        json.dumps({"id": "e", "text": ARTICLE, "published_at": "not a date"}),
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    items = read(path)
+    assert [type(i).__name__ for i in items] == [
+        "Document",
+        "InputFailure",
+        "Document",
+        "InputFailure",
+        "InputFailure",
+    ]
+    assert items[0].id == "a" and items[2].id == "c"
+    broken = items[1]
+    assert isinstance(broken, InputFailure)
+    assert broken.id == "batch:2" and f"{path}:2" in str(broken.error)
+    assert "'text' or 'html'" in str(items[3].error)  # type: ignore[union-attr]
+    assert "ISO 8601" in str(items[4].error)  # type: ignore[union-attr]
+
+
+def test_jsonl_row_published_at_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text(json.dumps({"text": "Body only.", "published_at": "2024-01-02T03:04:00Z"}))
+    [document] = read(path)
+    assert isinstance(document, Document)
+    assert document.id == "rows:1"
+    assert document.published_at is not None and document.published_at.year == 2024
+
+
+def test_html_goes_through_a_main_text_extractor(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Site | Ministers meet</title>"
+        '<meta property="article:published_time" content="2024-03-08T14:07:00+09:00"></head>'
+        "<body><nav><a>Home</a><a>World</a></nav><article><h1>Ministers meet in Tokyo</h1>"
+        "<p>Foreign Minister Yoko Kamikawa met India's External Affairs Minister Subrahmanyam "
+        "Jaishankar on Thursday in Tokyo.</p><p>They agreed to promote cooperation.</p></article>"
+        "<aside><h3>Most read</h3><ul><li>Biden meets Xi in California</li></ul></aside>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    [document] = read(path)
+    assert isinstance(document, Document)
+    assert document.text.startswith("Ministers meet in Tokyo\n")
+    assert "Home" not in document.text and "Biden" not in document.text
+    assert document.published_at is not None and document.published_at.utcoffset() is not None
+
+
+def test_too_large_input_is_refused_with_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 2000)
+    failure = only_failure(read(path, max_bytes=1000))
+    assert "--max-bytes" in str(failure.error) and "1,000" in str(failure.error)
+
+
+def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    failure = only_failure(read(tmp_path / "nowhere.txt"))
+    assert type(failure.error).__name__ == "InputNotFound"
+
+
+def test_a_file_that_disappears_after_listing_is_an_error_for_it_alone(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(ARTICLE)
+    plan = plan_inputs([str(tmp_path)])
+    (tmp_path / "b.txt").unlink()
+    items = [item for target in plan.targets for item in read_target(target)]
+    assert [type(i).__name__ for i in items] == ["Document", "InputFailure", "Document"]
+
+
+def test_directories_are_read_recursively_in_order_and_skips_are_listed(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "b.txt").write_text(ARTICLE)
+    (tmp_path / "sub" / "a.html").write_text("<html><body><p>x</p></body></html>")
+    (tmp_path / "notes.json").write_text("{}")
+    (tmp_path / ".hidden.txt").write_text(ARTICLE)
+    plan = plan_inputs([str(tmp_path)])
+    assert [t.id for t in plan.targets] == ["b", "sub/a"]
+    assert plan.skipped == [str(tmp_path / "notes.json")]
+
+
+def test_stdin_text_and_jsonl() -> None:
+    [document] = list(read_target(Target(STDIN, "stdin"), stdin=io.BytesIO(ARTICLE.encode())))
+    assert isinstance(document, Document) and document.path is None
+    rows = (json.dumps({"id": "x", "text": ARTICLE}) + "\n").encode()
+    [row] = list(read_target(Target(STDIN, "stdin"), stdin=io.BytesIO(rows)))
+    assert isinstance(row, Document) and row.id == "x"
+
+
+@pytest.mark.parametrize("size_mb", [5])
+def test_a_multi_megabyte_article_is_read(tmp_path: Path, size_mb: int) -> None:
+    path = tmp_path / "long.txt"
+    body = ARTICLE * (size_mb * 1_000_000 // len(ARTICLE))
+    path.write_text(body)
+    [document] = read(path)
+    assert isinstance(document, Document) and len(document.text) >= size_mb * 990_000
