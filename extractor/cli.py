@@ -14,7 +14,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 
@@ -23,6 +24,11 @@ from extractor.errors import ExtractorError
 from extractor.ingest import DEFAULT_MAX_BYTES, InputPlan, plan_inputs, read_target
 from extractor.pipeline import extract_target_documents, parse_published_at
 from extractor.schema import ExtractionResult, json_schema
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from evals.compare import Comparison
 
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
@@ -101,6 +107,99 @@ def extract(
         click.echo(counts.summary(time.perf_counter() - started), err=True)
     if counts.errors:
         sys.exit(EXIT_INPUT_FAILED)
+
+
+@main.command(name="eval")
+@click.option(
+    "--fixtures",
+    type=click.Path(path_type=Path),
+    default=Path("fixtures"),
+    show_default=True,
+    help="Directory of NAME.txt|html articles + NAME.json labels.",
+)
+@click.option("--backend", type=click.Choice(BACKEND_NAMES), default="rules", show_default=True)
+@click.option(
+    "--predictions",
+    type=click.Path(path_type=Path),
+    help="Score these result lines (JSON Lines) instead of running a backend.",
+)
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSON report.")
+@click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="A JSON report to compare with; a regression exits with status 1.",
+)
+@click.option(
+    "--tolerance",
+    type=float,
+    default=0.02,
+    show_default=True,
+    help="How far a figure may fall below the baseline.",
+)
+@click.option(
+    "--fail-under",
+    "fail_under",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Exit with status 1 when a figure is below VALUE (e.g. participants.f1=0.8).",
+)
+def evaluate(
+    fixtures: Path,
+    backend: str,
+    predictions: Path | None,
+    json_out: Path | None,
+    html_out: Path | None,
+    baseline: Path | None,
+    tolerance: float,
+    fail_under: tuple[str, ...],
+) -> None:
+    """Score a backend, or predictions made elsewhere, against hand-labelled articles."""
+    from rich.console import Console
+
+    from evals import CorpusError, run_eval
+    from evals.compare import compare, failures_under, parse_threshold
+    from evals.report_html import to_html
+    from evals.report_json import to_json
+    from evals.report_text import print_report
+
+    try:
+        thresholds = [parse_threshold(t) for t in fail_under]
+        report = run_eval(fixtures, backend=backend, predictions=predictions)
+        before = json.loads(baseline.read_text(encoding="utf-8")) if baseline else None
+    except (CorpusError, ExtractorError, ValueError, OSError) as error:
+        _fail(str(error))
+    console = Console(stderr=True)
+    print_report(report, Console())
+    document = to_json(report)
+    if json_out:
+        json_out.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+    if html_out:
+        html_out.write_text(to_html(report), encoding="utf-8")
+    problems = failures_under(document["figures"], thresholds)
+    if before is not None:
+        comparison = compare(document, before)
+        _print_comparison(comparison, console)
+        problems += [
+            f"{d.figure} fell from {d.baseline:.3f} to {d.current:.3f}"
+            for d in comparison.regressions(tolerance)
+        ]
+    for problem in problems:
+        console.print(f"[red]regression:[/] {problem}")
+    if problems:
+        sys.exit(EXIT_INPUT_FAILED)
+
+
+def _print_comparison(comparison: Comparison, console: Console) -> None:
+    changed = [d for d in comparison.deltas if d.change]
+    for delta in changed:
+        console.print(
+            f"{delta.figure}: {delta.baseline:.3f} -> {delta.current:.3f} ({delta.change:+.3f})"
+        )
+    for case_id, errors_before, errors_now in comparison.worse_cases:
+        console.print(f"worse: {case_id} ({errors_before} -> {errors_now} errors)")
+    if not changed and not comparison.worse_cases:
+        console.print("no change from the baseline")
 
 
 @main.command()

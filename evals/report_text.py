@@ -1,0 +1,43 @@
+"""The terminal report: one compact table of the corpus figures."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from evals.run import Report
+from evals.scoring import LIST_FIELDS, VALUE_FIELDS
+
+
+def print_report(report: Report, console: Console) -> None:
+    figures = report.figures()
+    support = report.supports()
+    table = Table(title=f"{report.source} on {report.fixtures} ({len(report.cases)} cases)")
+    table.add_column("field")
+    for column in ("precision", "recall", "F1 / accuracy", "support"):
+        table.add_column(column, justify="right")
+    for name in ("detection", "meetings", *LIST_FIELDS):
+        table.add_row(
+            name,
+            _percent(figures[f"{name}.precision"]),
+            _percent(figures[f"{name}.recall"]),
+            _percent(figures[f"{name}.f1"]),
+            str(support[name]),
+        )
+    for name in (*VALUE_FIELDS, "published_at"):
+        table.add_row(name, "", "", _percent(figures[f"{name}.accuracy"]), str(support[name]))
+    table.add_row(
+        "meeting count",
+        "",
+        "",
+        f"exact {_percent(figures['meeting_count.exact'])}, "
+        f"mean error {figures['meeting_count.mean_abs_error']:.2f}",
+        str(len(report.cases)),
+    )
+    console.print(table)
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
