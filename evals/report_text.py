@@ -35,6 +35,9 @@ def print_report(report: Report, console: Console) -> None:
         str(len(report.cases)),
     )
     console.print(table)
+    failed = [r.case.id for r in report.cases if r.predicted.get("error")]
+    if failed:
+        console.print(f"[red]{len(failed)} documents failed:[/] {', '.join(failed[:10])}")
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/] {warning}")
 

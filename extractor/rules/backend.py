@@ -9,6 +9,7 @@ Every value that comes from the text carries its span as evidence.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from extractor.dates import DatePhrase, find_date_phrases
@@ -43,6 +44,9 @@ class _Article:
     @property
     def text(self) -> str:
         return self.document.text
+
+
+_SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 
 
 class RulesBackend:
@@ -96,7 +100,10 @@ def _read(document: Document) -> _Article:
 def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     evidence: list[Evidence] = []
     sentences = _sentences_of(article, draft, drafts)
-    people = sorted(draft.people, key=lambda i: article.people.people[i].start)
+    people = sorted(
+        set(draft.people) | (_attendees(article, sentences) if draft.group else set()),
+        key=lambda i: article.people.people[i].start,
+    )
     countries = _countries(article, draft, people)
     participants = [
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
@@ -158,6 +165,21 @@ def _sentences_of(article: _Article, draft: Draft, drafts: list[Draft]) -> list[
     if len(drafts) == 1 and article.headline is not None and article.headline not in chosen:
         chosen.insert(0, article.headline)
     return chosen
+
+
+def _attendees(article: _Article, sentences: list[int]) -> set[int]:
+    """Who took part in a body's or group's meeting ("The UN Security Council met ..."): the
+    officials the sentences about it name, spokespeople and former office holders aside."""
+    attendees: set[int] = set()
+    for index in sentences:
+        sentence = article.sentences[index]
+        for mention in article.people.in_span(sentence.start, sentence.end):
+            person = article.people.people[mention.person]
+            if mention.start in article.quoted or person.former or not person.title:
+                continue
+            if not _SPOKESPERSON.search(person.title):
+                attendees.add(mention.person)
+    return attendees
 
 
 def _countries(article: _Article, draft: Draft, people: list[int]) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractor.rules.events import Trigger, find_triggers
 from extractor.rules.lexicon import Lexicon
@@ -56,6 +56,12 @@ _SAID_AFTER = re.compile(
 _SAID_BEFORE = re.compile(
     r"\b(?:according\s+to|said)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE
 )
+_GROUP_NOUN = re.compile(
+    r"\b(?:ministers|leaders|heads\s+of\s+(?:state|government)|delegates|envoys|council|"
+    r"bloc|alliance|grouping)\b",
+    re.IGNORECASE,
+)
+_CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
 _ANCHOR_REACH = 2  # sentences from an anchor to the event that names its people
 _LOOKBACK = 12  # an event joins one of the last meetings assembled, not one pages back
 
@@ -68,6 +74,7 @@ class Event:
     countries: list[str]  # countries of unnamed parties: "his Japanese counterpart", "Japan and"
     regions: list[tuple[int, int]]  # the clause text the event's parties were read from
     headline: bool
+    group: bool = False  # the subject is a body or a group ("G7 foreign ministers met")
 
     @property
     def parties(self) -> int:
@@ -82,7 +89,7 @@ class Draft:
     people: list[int] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     date: dt.date | None = None
-
+    group: bool = False  # a body's or group's meeting: its people come from what follows
     statuses: set[str] = field(default_factory=set)
 
     @property
@@ -107,49 +114,100 @@ def find_events(
     headline: int | None,
 ) -> list[Event]:
     """Every meeting event in the body, with the people and countries of its clause."""
-    events: list[Event] = []
-    focus: list[int] = []  # the people the last sentence was about, for "she" and "the two"
-    sources = {m.start for m in people.mentions if _is_source(text, m, people)}
+    return _EventReader(lexicon, text, people, quoted, headline).read(sentences)
 
-    def is_party(position: int) -> bool:  # a person quoted or cited as a source is no party
-        return position not in quoted and position not in sources
 
-    for index, sentence in enumerate(sentences):
+class _EventReader:
+    """Reads events sentence by sentence, carrying what the text said just before: whom it is
+    about ("she", "the two ministers", an elided subject) and by which channel ("held a series
+    of phone calls ... also spoke with X")."""
+
+    def __init__(
+        self, lexicon: Lexicon, text: str, people: People, quoted: Spans, headline: int | None
+    ) -> None:
+        self.lexicon, self.text, self.people, self.quoted = lexicon, text, people, quoted
+        self.headline = headline
+        self.sources = {m.start for m in people.mentions if _is_source(text, m, people)}
+        self.focus: list[int] = []  # the people the last sentence was about
+        self.channel: tuple[str, int] | None = None  # last phone/video format and its sentence
+
+    def read(self, sentences: list[Sentence]) -> list[Event]:
+        events: list[Event] = []
+        for index, sentence in enumerate(sentences):
+            events += self._sentence_events(index, sentence)
+            mentioned = self._parties_in(sentence.start, sentence.end)
+            if mentioned:
+                self.focus = mentioned
+        return events
+
+    def _sentence_events(self, index: int, sentence: Sentence) -> list[Event]:
         triggers = [
-            t for t in find_triggers(text, sentence.start, sentence.end) if t.start not in quoted
-        ]
-        mentioned = [
-            m.person for m in people.in_span(sentence.start, sentence.end) if is_party(m.start)
+            self._with_channel(t, index)
+            for t in find_triggers(self.text, sentence.start, sentence.end)
+            if t.start not in self.quoted
         ]
         subject_end = triggers[0].start if triggers else sentence.end
-        subject = _unique(
-            m.person for m in people.in_span(sentence.start, subject_end) if is_party(m.start)
-        )
+        subject = self._parties_in(sentence.start, subject_end)
         if not subject and triggers:
-            subject = _resolve_subject(text[sentence.start : subject_end], focus)
+            subject = _resolve_subject(self.text[sentence.start : subject_end], self.focus)
+        group = bool(triggers) and self._is_group(sentence.start, subject_end)
+        events = []
         for k, trigger in enumerate(triggers):
             object_end = triggers[k + 1].start if k + 1 < len(triggers) else sentence.end
             object_region = (trigger.start, object_end)
             # "... ahead of a visit to X": a later weak trigger is not the subject's doing.
             inherits_subject = k == 0 or trigger.strength != "weak"
             subject_region = (sentence.start, subject_end) if inherits_subject else None
-            objects = [m.person for m in people.in_span(*object_region) if is_party(m.start)]
+            objects = self._parties_in(*object_region)
+            actors = _unique([*subject, *objects] if inherits_subject else objects)
             countries = _party_countries(
-                lexicon, text, subject_region, (trigger.end, object_end), people
+                self.lexicon, self.text, subject_region, (trigger.end, object_end), self.people
             )
+            if (
+                len(actors) == 1
+                and not subject
+                and not countries
+                and self.focus
+                and self.focus[0] not in actors
+                and trigger.strength == "strong"
+            ):
+                actors.insert(0, self.focus[0])  # "In a call with X, ...": the article's subject
             events.append(
                 Event(
                     index,
                     trigger,
-                    _unique([*subject, *objects] if inherits_subject else objects),
+                    actors,
                     countries,
                     [r for r in (subject_region, object_region) if r is not None],
-                    headline == index,
+                    self.headline == index,
+                    group=group and k == 0,
                 )
             )
-        if mentioned:
-            focus = _unique(mentioned)
-    return events
+        return events
+
+    def _parties_in(self, start: int, end: int) -> list[int]:
+        """People named in [start, end), leaving out those quoted or cited as sources."""
+        return _unique(
+            m.person
+            for m in self.people.in_span(start, end)
+            if m.start not in self.quoted and m.start not in self.sources
+        )
+
+    def _with_channel(self, trigger: Trigger, index: int) -> Trigger:
+        if trigger.format in ("phone", "virtual"):
+            self.channel = (trigger.format, index)
+        if trigger.format != "contact":
+            return trigger
+        recent = self.channel and index - self.channel[1] <= _CHANNEL_REACH
+        return replace(trigger, format=self.channel[0] if recent and self.channel else "unknown")
+
+    def _is_group(self, start: int, end: int) -> bool:
+        """A subject that is a body or a group: "The UN Security Council", "NATO defense
+        ministers", "G7 foreign ministers"."""
+        return bool(
+            self.lexicon.organization_pattern.search(self.text, start, end)
+            or _GROUP_NOUN.search(self.text, start, end)
+        )
 
 
 def merge_events(
@@ -166,7 +224,23 @@ def merge_events(
     body = [(i, e) for i, e in enumerate(events) if not e.headline]
     headline = [(i, e) for i, e in enumerate(events) if e.headline]
     anchors: list[tuple[int, Event]] = []  # "The G7 ministers met on Thursday": nobody named yet
+
+    def expire_anchors(before_sentence: int | None) -> None:
+        """Anchors out of reach: a group's meeting stands alone ("The UN Security Council
+        met ..."), its people read from the sentences after it; others are dropped."""
+        nonlocal anchors
+        kept = []
+        for j, anchor in anchors:
+            if before_sentence is not None and before_sentence - anchor.sentence <= _ANCHOR_REACH:
+                kept.append((j, anchor))
+            elif anchor.group:
+                draft = Draft(date=dates.get(j), group=True)
+                draft.absorb(anchor)
+                drafts.append(draft)
+        anchors = kept
+
     for i, event in body:
+        expire_anchors(event.sentence)
         target = _compatible(drafts, event, dates.get(i), person_countries)
         if target is not None:
             target.absorb(event)
@@ -174,14 +248,14 @@ def merge_events(
         elif _can_stand_alone(event):
             draft = Draft(date=dates.get(i))
             for j, anchor in anchors:
-                if event.sentence - anchor.sentence <= _ANCHOR_REACH:
-                    draft.absorb(anchor)
-                    draft.date = draft.date or dates.get(j)
+                draft.absorb(anchor)
+                draft.date = draft.date or dates.get(j)
             draft.absorb(event)
             drafts.append(draft)
             anchors = []
         elif event.parties == 0 and event.trigger.strength == "strong":
             anchors.append((i, event))
+    expire_anchors(None)
     for i, event in headline:
         target = _compatible(drafts, event, dates.get(i), person_countries)
         if target is not None:
@@ -190,7 +264,8 @@ def merge_events(
             draft = Draft(date=dates.get(i))
             draft.absorb(event)
             drafts.append(draft)
-    return [d for d in drafts if len(d.people) + len(d.countries) >= 2 or _two_countries(d)]
+    drafts.sort(key=lambda d: d.events[0].sentence)
+    return [d for d in drafts if d.group or len(d.people) + len(d.countries) >= 2]
 
 
 def _compatible(
@@ -235,10 +310,6 @@ def _can_stand_alone(event: Event) -> bool:
     if event.trigger.strength == "strong" or event.headline:
         return event.parties >= 2
     return event.trigger.strength == "weak" and len(event.people) >= 2
-
-
-def _two_countries(draft: Draft) -> bool:
-    return len(draft.countries) >= 2
 
 
 def _resolve_subject(subject_text: str, focus: list[int]) -> list[int]:

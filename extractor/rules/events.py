@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Format = Literal["in_person", "virtual", "phone", "unknown"]
+# "contact" ("spoke with", "talked with") is in person, by phone or by video depending on
+# what the article said just before ("held a series of phone calls ... also spoke with X").
+Format = Literal["in_person", "virtual", "phone", "unknown", "contact"]
 Status = Literal["held", "planned", "cancelled"]
 
 _PHONE = r"(?:tele)?phone"
@@ -36,7 +38,7 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "phone",
         "strong",
     ),
-    (r"\bphoned\b", "phone", "strong"),
+    (r"\bphoned\b|\bcalls?\s+with\b|\bin\s+a\s+call\b", "phone", "strong"),
     (
         r"\b(?:video\s*(?:conference|call|link|talks|meeting|summit|conferencing)|videoconference|"
         r"virtual(?:ly)?\s+(?:meeting|summit|talks|call|conference)|online\s+(?:meeting|summit|talks)|"
@@ -45,15 +47,20 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "strong",
     ),
     (r"\b(?:met|meet|meets|meeting)(?:\s+up)?\s+with\b", "in_person", "strong"),
-    (r"\b(?:met|meets)\b", "in_person", "strong"),
+    (r"\b(?:met|meets)\b|\bmeeting\s+(?:at|in)\b(?=\s+[A-Z])", "in_person", "strong"),
     (r"\bmeet\b", "in_person", "strong"),
     (
         rf"\b(?:held|hold|holds|holding|had|have|has)\s+(?:a\s+|an\s+|the\s+|their\s+|his\s+|her\s+)?"
-        rf"(?:[\w-]+\s+){{0,2}}?{_TALK_NOUNS}\b",
+        rf"(?:[\w\"“”'’-]+\s+){{0,3}}?{_TALK_NOUNS}\b",
         "unknown",
         "strong",
     ),
     (r"\b(?:talks|meeting|summit|discussions)\s+(?:with|between)\b", "unknown", "strong"),
+    (
+        r"\b(?:spoke|speaks|talked|talks|conferred|chatted)\s+(?:again\s+)?with\b",
+        "contact",
+        "strong",
+    ),
     (r"\b(?:hosted|hosts|host|hosting|received|receives|welcomed|welcomes)\b", "in_person", "weak"),
     (
         r"\b(?:was|were)\s+joined\s+by|\b(?:joined|attended|took\s+part\s+in|participated\s+in|"
