@@ -19,6 +19,8 @@ _PASSIVE_AGREEMENT = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(
+    r"\s+and\s+(?=(?:also\s+)?(?:agreed|signed|confirmed|pledged|decided|reaffirmed|committed|"
+    r"vowed|discussed|exchanged|expressed)\b)|"
     r"[.;!?]|,\s+(?:but|while|although|though|which|who|as\s+the|after|"
     r"according|she|he|they|the\s+(?:ministry|statement))\b|\s+—\s+"
 )

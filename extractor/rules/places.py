@@ -17,7 +17,9 @@ _VENUE = re.compile(
     rf"{{0,5}}(?:{_VENUE_HEADS}))\b"
 )
 _IN_PLACE = re.compile(
-    r"\b(?:in|at|visit\s+to|trip\s+to|visiting|visited|arrived\s+in)\s+(?:the\s+)?$", re.IGNORECASE
+    r"\b(?:in|at|visit\s+to|trip\s+to|visiting|visited|arrived\s+in|landed\s+in|"
+    r"(?:flew|flown|travell?ed|headed|went|moved\s+on)\s+to|island\s+of|city\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE
 )
 _CAPITAL_OF = re.compile(
     r"\bin\s+the\s+(?P<demonym>[\w.'’-]+(?:\s+[\w.'’-]+)?)\s+capital\b", re.IGNORECASE
