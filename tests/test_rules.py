@@ -27,7 +27,8 @@ def test_phone_call_has_no_location() -> None:
     assert meeting.format == "phone" and meeting.location is None
     assert meeting.date == dt.date(2024, 3, 6)
     assert [(p.name, p.country) for p in meeting.participants] == [
-        ("Olaf Scholz", "DE"), ("Recep Tayyip Erdogan", "TR")
+        ("Olaf Scholz", "DE"),
+        ("Recep Tayyip Erdogan", "TR"),
     ]
 
 
@@ -59,17 +60,23 @@ def test_cancelled_meeting() -> None:
 
 
 def test_negated_meetings_are_not_meetings() -> None:
-    assert meetings(
-        "Chinese Foreign Minister Wang Yi will not meet Philippine Foreign Secretary Enrique "
-        "Manalo in Vientiane, and no meeting is planned, officials said."
-    ) == []
+    assert (
+        meetings(
+            "Chinese Foreign Minister Wang Yi will not meet Philippine Foreign Secretary Enrique "
+            "Manalo in Vientiane, and no meeting is planned, officials said."
+        )
+        == []
+    )
 
 
 def test_a_speech_is_not_a_meeting() -> None:
-    assert meetings(
-        "Brazilian President Luiz Inacio Lula da Silva told the UN General Assembly on Tuesday "
-        'that "hunger is a political choice". U.S. President Joe Biden spoke later in the day.'
-    ) == []
+    assert (
+        meetings(
+            "Brazilian President Luiz Inacio Lula da Silva told the UN General Assembly on Tuesday "
+            'that "hunger is a political choice". U.S. President Joe Biden spoke later in the day.'
+        )
+        == []
+    )
 
 
 def test_unnamed_counterpart_still_gives_a_country() -> None:

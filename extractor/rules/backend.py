@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from extractor.dates import DatePhrase, find_date_phrases
 from extractor.document import Document
-from extractor.rules.content import find_agreements, find_topics
+from extractor.rules.content import find_agreements, find_topics, talks_about_content
 from extractor.rules.context import filed_from, home_country
 from extractor.rules.drafts import Draft, Event, find_events, merge_events
 from extractor.rules.lexicon import Lexicon, lexicon
-from extractor.rules.mentions import People, Person, PersonFinder
+from extractor.rules.mentions import Mention, People, Person, PersonFinder
 from extractor.rules.places import FoundPlace, find_location
 from extractor.rules.quotes import AttributedQuote, attribute_quotes, find_quoted
 from extractor.rules.text import Sentence, Spans, body_sentences
@@ -47,6 +47,20 @@ class _Article:
 
 
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
+_GROUP_KIND = re.compile(
+    r"\b(foreign|defen[cs]e|finance|trade|economy|economic|energy|health|agriculture|environment|"
+    r"climate|interior|justice|education|transport|digital|leaders)\b",
+    re.IGNORECASE,
+)
+_LEADER_TITLE = re.compile(
+    r"president|prime\s+minister|chancellor|premier|king|queen|emir|sultan|taoiseach|leader",
+    re.IGNORECASE,
+)
+_BODY_HEAD_TITLE = re.compile(
+    r"secretary[\s-]general|director[\s-]general|high\s+representative|policy\s+chief|"
+    r"managing\s+director|president\s+of\s+the",
+    re.IGNORECASE,
+)
 
 
 class RulesBackend:
@@ -100,10 +114,9 @@ def _read(document: Document) -> _Article:
 def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     evidence: list[Evidence] = []
     sentences = _sentences_of(article, draft, drafts)
-    people = sorted(
-        set(draft.people) | (_attendees(article, sentences) if draft.group else set()),
-        key=lambda i: article.people.people[i].start,
-    )
+    people = set(draft.people) | (_attendees(article, draft, sentences) if draft.group else set())
+    people |= _named_counterparts(article, draft, people, sentences)
+    people = sorted(people, key=lambda i: article.people.people[i].start)
     countries = _countries(article, draft, people)
     participants = [
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
@@ -137,7 +150,9 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
         date_text=date_phrase.text if date_phrase else None,
         location=location,
         format=format_,
-        topics=find_topics(article.lexicon, article.text, spans),
+        topics=find_topics(
+            article.lexicon, article.text, _content_spans(article, draft, sentences)
+        ),
         agreements=agreements,
         quotes=quotes,
         summary=_summary(participants, status, format_, location, date_phrase),
@@ -167,19 +182,73 @@ def _sentences_of(article: _Article, draft: Draft, drafts: list[Draft]) -> list[
     return chosen
 
 
-def _attendees(article: _Article, sentences: list[int]) -> set[int]:
-    """Who took part in a body's or group's meeting ("The UN Security Council met ..."): the
-    officials the sentences about it name, spokespeople and former office holders aside."""
-    attendees: set[int] = set()
+def _content_spans(article: _Article, draft: Draft, sentences: list[int]) -> list[tuple[int, int]]:
+    """Where a meeting's topics are read: its own sentences, and those of its sentences that
+    say what was discussed or decided, not the background paragraphs."""
+    own = {event.sentence for event in draft.events}
+    spans = []
     for index in sentences:
         sentence = article.sentences[index]
-        for mention in article.people.in_span(sentence.start, sentence.end):
-            person = article.people.people[mention.person]
-            if mention.start in article.quoted or person.former or not person.title:
-                continue
-            if not _SPOKESPERSON.search(person.title):
-                attendees.add(mention.person)
+        if index in own or talks_about_content(article.text, sentence.start, sentence.end):
+            spans.append((sentence.start, sentence.end))
+    return spans
+
+
+def _attendees(article: _Article, draft: Draft, sentences: list[int]) -> set[int]:
+    """Who took part in a body's or group's meeting ("The UN Security Council met ..."): the
+    officials the sentences about it name, spokespeople and former office holders aside; for
+    "NATO defense ministers" or "G7 leaders", only officials of that kind."""
+    group_text = " ".join(
+        article.text[start:end]
+        for event in draft.events
+        if event.group
+        for start, end in event.regions[:1]
+    )
+    kind = _GROUP_KIND.search(group_text)
+    attendees: set[int] = set()
+    for mention in _mentions_in(article, sentences):
+        person = article.people.people[mention.person]
+        if person.former or not person.title or _SPOKESPERSON.search(person.title):
+            continue
+        if kind and not _fits_group(person.title, kind.group(1)):
+            continue
+        attendees.add(mention.person)
     return attendees
+
+
+def _fits_group(title: str, kind: str) -> bool:
+    if kind.lower() == "leaders":
+        return bool(_LEADER_TITLE.search(title))
+    stem = kind.lower()[:5]  # "defen" covers defense and defence
+    return stem in title.lower() or bool(_BODY_HEAD_TITLE.search(title))
+
+
+def _named_counterparts(
+    article: _Article, draft: Draft, people: set[int], sentences: list[int]
+) -> set[int]:
+    """ "hosted his Japanese counterpart ... Japan's Defence Minister Minoru Kihara said": an
+    unnamed counterpart is the first official of that state the meeting's sentences name."""
+    represented = {article.people.people[i].country for i in people}
+    missing = [c for c in draft.counterparts if c not in represented]
+    found: set[int] = set()
+    for mention in _mentions_in(article, sentences):
+        person = article.people.people[mention.person]
+        if person.country in missing and person.title and not person.former:
+            found.add(mention.person)
+            missing.remove(person.country)
+    return found
+
+
+def _mentions_in(article: _Article, sentences: list[int]) -> list[Mention]:
+    """Mentions in these sentences, outside quotation marks, in text order."""
+    return [
+        mention
+        for index in sentences
+        for mention in article.people.in_span(
+            article.sentences[index].start, article.sentences[index].end
+        )
+        if mention.start not in article.quoted
+    ]
 
 
 def _countries(article: _Article, draft: Draft, people: list[int]) -> list[str]:

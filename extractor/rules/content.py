@@ -27,6 +27,19 @@ _CLAUSE_END = re.compile(
 _TRAILING = re.compile(r"[\s,.;:]+$")
 _NOT_AGREEMENT_SUBJECTS = re.compile(r"\b(?:not|no|never|failed\s+to)\s*$", re.IGNORECASE)
 _MAX_AGREEMENT_CHARS = 220
+_OFFICE_AFTER = re.compile(
+    r"(?:\s+and\s+\w+)?\s+(?:minister|ministers|ministry|secretary|department|chief|official|"
+    r"spokes\w+|commissioner|adviser|advisor|council)\b",
+    re.IGNORECASE,
+)
+_OFFICE_BEFORE = re.compile(r"\b(?:minister|ministry|secretary|department)\s+(?:of|for)\s+$", re.I)
+_CONTENT_CUE = re.compile(
+    r"\b(?:discuss\w*|agree\w*|talk\w*|cooperat\w*|focus\w*|cover\w*|exchang\w*|address\w*|"
+    r"review\w*|rais\w*|pledg\w*|sign\w*|confirm\w*|concern\w*|underlin\w*|stress\w*|"
+    r"emphasi\w*|urg\w*|call\w*\s+for|reaffirm\w*|vow\w*|commit\w*|welcom\w*|express\w*|"
+    r"highlight\w*|on\s+the\s+agenda|dominated|centred|centered|topics?|issues?)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -37,14 +50,27 @@ class Agreement:
 
 
 def find_topics(lexicon: Lexicon, text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """Topics whose keywords occur in the spans, in order of first occurrence."""
+    """Topics whose keywords occur in the spans, in order of first occurrence.
+
+    A keyword that names an office ("Defense Minister", "Economy Ministry") says who someone
+    is, not what they talked about, and is passed over.
+    """
     topics: list[str] = []
     for start, end in spans:
         for match in lexicon.topic_pattern.finditer(text, start, end):
+            if _OFFICE_AFTER.match(text, match.end()) or _OFFICE_BEFORE.search(
+                text, max(0, match.start() - 30), match.start()
+            ):
+                continue
             topic = lexicon.topic_of_keyword[match.group(0).lower()]
             if topic not in topics:
                 topics.append(topic)
     return topics
+
+
+def talks_about_content(text: str, start: int, end: int) -> bool:
+    """Whether a sentence reports what was discussed or decided, rather than background."""
+    return bool(_CONTENT_CUE.search(text, start, end))
 
 
 def find_agreements(text: str, start: int, end: int) -> list[Agreement]:

@@ -50,7 +50,7 @@ _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 # "..., government spokesman Steffen Hebestreit said." / "according to Hebestreit"
 _SAID_AFTER = re.compile(
     r"(?:'s\s+office)?\s+(?:said|says|told\s+reporters|added|stated)"
-    r"(?:\s+(?:on|late|early|in|at)\s+[\w\s]{0,25}?)?\s*[.,;]",
+    r"(?:\s+(?:on|late|early|in|at)\s+[\w\s]{0,50}?)?\s*[.,;]",
     re.IGNORECASE,
 )
 _SAID_BEFORE = re.compile(
@@ -61,6 +61,7 @@ _GROUP_NOUN = re.compile(
     r"bloc|alliance|grouping)\b",
     re.IGNORECASE,
 )
+_NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
 _ANCHOR_REACH = 2  # sentences from an anchor to the event that names its people
 _LOOKBACK = 12  # an event joins one of the last meetings assembled, not one pages back
@@ -75,6 +76,8 @@ class Event:
     regions: list[tuple[int, int]]  # the clause text the event's parties were read from
     headline: bool
     group: bool = False  # the subject is a body or a group ("G7 foreign ministers met")
+    # countries of unnamed counterparts among the parties ("his Japanese counterpart")
+    counterparts: list[str] = field(default_factory=list)
 
     @property
     def parties(self) -> int:
@@ -89,6 +92,7 @@ class Draft:
     people: list[int] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     date: dt.date | None = None
+    counterparts: list[str] = field(default_factory=list)  # countries of unnamed counterparts
     group: bool = False  # a body's or group's meeting: its people come from what follows
     statuses: set[str] = field(default_factory=set)
 
@@ -103,6 +107,7 @@ class Draft:
         self.statuses.add(event.trigger.status)
         self.people += [p for p in event.people if p not in self.people]
         self.countries += [c for c in event.countries if c not in self.countries]
+        self.counterparts += [c for c in event.counterparts if c and c not in self.counterparts]
 
 
 def find_events(
@@ -155,8 +160,11 @@ class _EventReader:
         for k, trigger in enumerate(triggers):
             object_end = triggers[k + 1].start if k + 1 < len(triggers) else sentence.end
             object_region = (trigger.start, object_end)
-            # "... ahead of a visit to X": a later weak trigger is not the subject's doing.
-            inherits_subject = k == 0 or trigger.strength != "weak"
+            # "... ahead of a visit to X": a later visit is not the subject's doing.
+            inherits_subject = k == 0 or not (
+                trigger.strength == "weak"
+                and _NOMINAL.search(self.text, sentence.start, trigger.start)
+            )
             subject_region = (sentence.start, subject_end) if inherits_subject else None
             objects = self._parties_in(*object_region)
             actors = _unique([*subject, *objects] if inherits_subject else objects)
@@ -172,15 +180,22 @@ class _EventReader:
                 and trigger.strength == "strong"
             ):
                 actors.insert(0, self.focus[0])  # "In a call with X, ...": the article's subject
+            regions = [r for r in (subject_region, object_region) if r is not None]
+            counterparts = [
+                c.country or ""
+                for c in self.people.counterparts
+                if any(s <= c.start < e for s, e in regions)
+            ]
             events.append(
                 Event(
                     index,
                     trigger,
                     actors,
                     countries,
-                    [r for r in (subject_region, object_region) if r is not None],
+                    regions,
                     self.headline == index,
                     group=group and k == 0,
+                    counterparts=counterparts,
                 )
             )
         return events
@@ -242,6 +257,10 @@ def merge_events(
     for i, event in body:
         expire_anchors(event.sentence)
         target = _compatible(drafts, event, dates.get(i), person_countries)
+        if target is None and event.trigger.strength == "join" and drafts:
+            latest = drafts[-1]  # "The EU's foreign policy chief also took part."
+            if event.sentence - latest.events[-1].sentence <= _ANCHOR_REACH:
+                target = latest
         if target is not None:
             target.absorb(event)
             target.date = target.date or dates.get(i)
@@ -309,12 +328,16 @@ def _status_compatible(existing: str, new: str) -> bool:
 def _can_stand_alone(event: Event) -> bool:
     if event.trigger.strength == "strong" or event.headline:
         return event.parties >= 2
-    return event.trigger.strength == "weak" and len(event.people) >= 2
+    return (
+        event.trigger.strength == "weak"
+        and len(event.people) >= 1
+        and len(event.people) + len(event.counterparts) >= 2
+    )
 
 
 def _resolve_subject(subject_text: str, focus: list[int]) -> list[int]:
     if _GROUP_SUBJECT.match(subject_text.strip()):
-        return list(focus)
+        return list(focus) if len(focus) >= 2 else []  # "the ministers" are not one person
     if _PRONOUN_SUBJECT.match(subject_text.strip()) and focus:
         return focus[:1]
     return []

@@ -21,10 +21,11 @@ _PHONE = r"(?:tele)?phone"
 _TALK_NOUNS = (
     r"(?:talks|meeting|meetings|summit|discussions?|consultations|dialogue|conversation|call)"
 )
-Strength = Literal["strong", "weak", "reference"]
+Strength = Literal["strong", "weak", "join", "reference"]
 # (pattern, format, strength): a strong trigger makes a meeting of the parties in its clause;
-# a weak one ("visited", "was joined by") only with two named people of its own; a reference
-# ("the meeting", "the talks") never makes a meeting, it only adds to one.
+# a weak one ("visited", "hosted") only with two parties of its own, named or "his Japanese
+# counterpart"; a join ("also took part") adds its people to the meeting being reported; a
+# reference ("the meeting", "the talks") never makes a meeting, it only adds to one.
 _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
     (
         rf"\b(?:spoke|speak|speaks|speaking|talked|talk|talks|held\s+talks|conferred|chatted)\s+"
@@ -68,7 +69,11 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "in_person",
         "weak",
     ),
-    (r"\b(?:took\s+part|participated|also\s+attended)\b", "in_person", "weak"),
+    (
+        r"\b(?:also\s+)?(?:took\s+part|participated|attended|joined(?=\s+(?:the|them|him|her)\b))",
+        "in_person",
+        "join",
+    ),
     (r"\b(?:sat\s+down\s+with|conferred\s+with|courtesy\s+call)\b", "in_person", "strong"),
     (r"\b(?:visit|visits|visited|visiting|called\s+on)\b", "in_person", "weak"),
     (r"\b(?:meeting|talks|summit|session)\b", "unknown", "reference"),
@@ -77,6 +82,15 @@ TRIGGER = re.compile(
     "|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(_TRIGGERS)), re.IGNORECASE
 )
 
+# Where a trigger can start: trying the full pattern only there is several times faster than
+# scanning every position of every sentence with it.
+_TRIGGER_START = re.compile(
+    r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
+    r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
+    r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|"
+    r"courtesy|visit|called\b|summit|session|discussions|meeting)",
+    re.IGNORECASE,
+)
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:won'?t|will\s+not|would\s+not|wouldn'?t|did\s+not|didn'?t|does\s+not|doesn'?t|"
     r"do\s+not|don'?t|not|never|no\s+plans?\s+(?:to|for)|refused\s+to|declined\s+to|ruled\s+out|"
@@ -99,8 +113,10 @@ _CANCELLED = re.compile(
 )
 _PERSON_OBJECTS_WITHOUT_NAME = re.compile(
     r"\b(?:met|meet|meets|meeting)\s+(?:with\s+)?(?:reporters|journalists|the\s+press|the\s+media|"
-    r"students|supporters|voters|residents|families|workers|investors|fans|members\s+of\s+the\s+public|"
-    r"deadlines?|targets?|expectations|demands?|criteria|requirements|the\s+(?:criteria|target|deadline))\b",
+    r"students|supporters|voters|residents|families|workers|investors|fans|"
+    r"members\s+of\s+the\s+public|(?:(?:its|their|the|a|an|this|that|his|her|our|all)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:deadlines?|targets?|goals?|expectations|demands?|criteria|"
+    r"requirements|needs|obligations|standards?|thresholds?|commitments?|conditions))\b",
     re.IGNORECASE,
 )
 
@@ -117,23 +133,23 @@ class Trigger:
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     """Meeting triggers in ``text[start:end]`` (one sentence), negated ones left out."""
     triggers: list[Trigger] = []
-    sentence = text[start:end]
-    cancelled = bool(_CANCELLED.search(sentence))
-    for match in TRIGGER.finditer(text, start, end):
+    cancelled = bool(_CANCELLED.search(text, start, end))
+    position = start
+    for candidate in _TRIGGER_START.finditer(text, start, end):
+        if candidate.start() < position:
+            continue
+        match = TRIGGER.match(text, candidate.start(), end)
+        if match is None or match.lastgroup is None:
+            continue
+        position = match.end()
         if _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end):
             continue
         before = text[max(start, match.start() - 60) : match.start()]
         if _NEGATION_BEFORE.search(before):
             continue
-        index = int(next(name for name, value in match.groupdict().items() if value)[1:])
-        _, format_, strength = _TRIGGERS[index]
+        _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]
         status: Status = (
             "cancelled" if cancelled else ("planned" if _PLANNED_BEFORE.search(before) else "held")
         )
         triggers.append(Trigger(match.start(), match.end(), format_, strength, status))
     return triggers
-
-
-def is_future_tense(text: str) -> bool:
-    """A headline or sentence that announces rather than reports ("X to meet Y")."""
-    return bool(re.search(r"\b(?:to|will)\s+(?:meet|visit|hold|host|travel)\b", text, re.I))

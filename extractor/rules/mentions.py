@@ -380,7 +380,12 @@ class PersonFinder:
         if len(word) < _EDIT_DISTANCE_MIN_LENGTH or word in self.lexicon.non_name_words:
             return None
         for key, person in keys.items():
-            if " " not in key and abs(len(key) - len(word)) <= 1 and _within_one_edit(key, word):
+            if (
+                key[0] == word[0]
+                and " " not in key
+                and abs(len(key) - len(word)) <= 1
+                and _within_one_edit(key, word)
+            ):
                 return person
         return None
 

@@ -19,7 +19,7 @@ _VENUE = re.compile(
 _IN_PLACE = re.compile(
     r"\b(?:in|at|visit\s+to|trip\s+to|visiting|visited|arrived\s+in|landed\s+in|"
     r"(?:flew|flown|travell?ed|headed|went|moved\s+on)\s+to|island\s+of|city\s+of)\s+(?:the\s+)?$",
-    re.IGNORECASE
+    re.IGNORECASE,
 )
 _CAPITAL_OF = re.compile(
     r"\bin\s+the\s+(?P<demonym>[\w.'’-]+(?:\s+[\w.'’-]+)?)\s+capital\b", re.IGNORECASE
