@@ -10,8 +10,11 @@ from evals.names import same_person
 from evals.scoring import align, score_case
 
 KAMIKAWA = {"name": "Yoko Kamikawa", "title": "Foreign Minister", "country": "JP"}
-JAISHANKAR = {"name": "Subrahmanyam Jaishankar", "title": "External Affairs Minister",
-              "country": "IN"}  # fmt: skip
+JAISHANKAR = {
+    "name": "Subrahmanyam Jaishankar",
+    "title": "External Affairs Minister",
+    "country": "IN",
+}
 GOLD: dict[str, Any] = {
     "status": "held",
     "participants": [KAMIKAWA, JAISHANKAR],
@@ -61,8 +64,12 @@ def test_empty_prediction_misses_everything() -> None:
 
 
 def test_an_extra_meeting_is_false_positives_everywhere() -> None:
-    extra = {"status": "held", "participants": [{"name": "Shigeru Ishiba", "country": "JP"}],
-             "countries": ["JP", "US"], "topics": ["trade"]}  # fmt: skip
+    extra = {
+        "status": "held",
+        "participants": [{"name": "Shigeru Ishiba", "country": "JP"}],
+        "countries": ["JP", "US"],
+        "topics": ["trade"],
+    }
     counted = tallies([GOLD, extra], [GOLD])
     assert counted["meetings"] == (1, 1, 0)
     assert counted["participants"] == (2, 1, 0)
@@ -81,10 +88,13 @@ def test_a_missing_participant() -> None:
 
 
 def test_surname_only_and_initials_match_the_full_name() -> None:
-    predicted = {**GOLD, "participants": [
-        {"name": "Kamikawa", "title": "foreign minister", "country": "JP"},
-        {"name": "S. Jaishankar", "title": "External Affairs Minister", "country": "IN"},
-    ]}  # fmt: skip
+    predicted = {
+        **GOLD,
+        "participants": [
+            {"name": "Kamikawa", "title": "foreign minister", "country": "JP"},
+            {"name": "S. Jaishankar", "title": "External Affairs Minister", "country": "IN"},
+        ],
+    }
     counted = tallies([predicted], [GOLD])
     assert counted["participants"] == (2, 0, 0)
     assert counted["participant_titles"] == (2, 0, 0)  # case does not matter
@@ -111,24 +121,30 @@ def test_fields_absent_from_the_label_are_not_scored() -> None:
 
 
 def test_agreements_and_quotes_match_fuzzily() -> None:
-    predicted = {**GOLD,
-                 "agreements": ["to promote cooperation on defence equipment and technology"],
-                 "quotes": [{"speaker": "Kamikawa",
-                             "text": "Japan places particular importance on India,"}]}  # fmt: skip
+    predicted = {
+        **GOLD,
+        "agreements": ["to promote cooperation on defence equipment and technology"],
+        "quotes": [{"speaker": "Kamikawa", "text": "Japan places particular importance on India,"}],
+    }
     counted = tallies([predicted], [GOLD])
     assert counted["agreements"] == (1, 0, 0)
     assert counted["quotes"] == (1, 0, 0)
 
 
 def test_a_quote_by_the_wrong_speaker_is_wrong() -> None:
-    predicted = {**GOLD, "quotes": [{"speaker": "Subrahmanyam Jaishankar",
-                                     "text": GOLD["quotes"][0]["text"]}]}  # fmt: skip
+    predicted = {
+        **GOLD,
+        "quotes": [{"speaker": "Subrahmanyam Jaishankar", "text": GOLD["quotes"][0]["text"]}],
+    }
     assert tallies([predicted], [GOLD])["quotes"] == (0, 1, 1)
 
 
 def test_alignment_follows_people_not_order() -> None:
-    other = {"status": "held", "participants": [{"name": "Penny Wong"}, {"name": "Enrique Manalo"}],
-             "countries": ["AU", "PH"]}  # fmt: skip
+    other = {
+        "status": "held",
+        "participants": [{"name": "Penny Wong"}, {"name": "Enrique Manalo"}],
+        "countries": ["AU", "PH"],
+    }
     assert align([other, GOLD], [GOLD, other]) == [(0, 1), (1, 0)]
     assert align([{"participants": [{"name": "Nobody Else"}]}], [GOLD]) == []
 

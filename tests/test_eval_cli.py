@@ -1,0 +1,131 @@
+"""`extractor eval` end to end: any corpus directory, predictions files, reports and gates."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from extractor.cli import main
+
+ARTICLE = "Ministers meet\n10:00 GMT, March 8, 2024\nA met B on Thursday in Rome.\n"
+GOLD = {
+    "status": "held",
+    "participants": [
+        {"name": "Anna Able", "country": "IT"},
+        {"name": "Bert Baker", "country": "FR"},
+    ],
+    "countries": ["IT", "FR"],
+    "date": "2024-03-07",
+}
+
+
+def corpus(tmp_path: Path) -> Path:
+    directory = tmp_path / "corpus"
+    (directory / "nested").mkdir(parents=True)
+    for name, meetings in (("one", [GOLD]), ("nested/none", [])):
+        (directory / f"{name}.txt").write_text(ARTICLE)
+        (directory / f"{name}.json").write_text(json.dumps({"meetings": meetings}))
+    return directory
+
+
+def predictions(tmp_path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
+    path = tmp_path / f"predictions-{len(list(tmp_path.iterdir()))}.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"source": {"id": k}, "meetings": v}) for k, v in rows.items())
+    )
+    return path
+
+
+def evaluate(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["eval", *args])
+    return result.exit_code, result.output
+
+
+def test_scores_a_predictions_file_on_any_corpus(tmp_path: Path) -> None:
+    directory = corpus(tmp_path)
+    half = {**GOLD, "participants": GOLD["participants"][:1], "date": "2024-03-06"}
+    preds = predictions(tmp_path, {"one": [half], "nested/none": []})
+    out = tmp_path / "report.json"
+    code, output = evaluate(
+        "--fixtures", str(directory), "--predictions", str(preds), "--json", str(out)
+    )
+    assert code == 0, output
+    figures = json.loads(out.read_text())["figures"]
+    assert figures["participants.precision"] == 1.0
+    assert figures["participants.recall"] == 0.5
+    assert figures["date.accuracy"] == 0.0
+    assert figures["detection.precision"] == 1.0 and figures["detection.recall"] == 1.0
+    assert figures["meeting_count.exact"] == 1.0
+
+
+def test_fail_under_and_baseline_gate_a_run(tmp_path: Path) -> None:
+    directory = corpus(tmp_path)
+    good = predictions(tmp_path, {"one": [GOLD], "nested/none": []})
+    worse = predictions(tmp_path, {"one": [], "nested/none": [GOLD]})
+    baseline = tmp_path / "baseline.json"
+    assert (
+        evaluate("--fixtures", str(directory), "--predictions", str(good), "--json", str(baseline))[
+            0
+        ]
+        == 0
+    )
+
+    code, output = evaluate(
+        "--fixtures", str(directory), "--predictions", str(worse), "--baseline", str(baseline)
+    )
+    assert code == 1
+    assert "participants.f1" in output and "worse: one" in output and "worse: nested/none" in output
+
+    code, output = evaluate(
+        "--fixtures",
+        str(directory),
+        "--predictions",
+        str(good),
+        "--fail-under",
+        "participants.f1=0.9",
+        "--fail-under",
+        "date=1",
+    )
+    assert code == 0, output
+    code, output = evaluate(
+        "--fixtures",
+        str(directory),
+        "--predictions",
+        str(worse),
+        "--fail-under",
+        "participants=0.5",
+    )
+    assert code == 1 and "participants.f1" in output
+
+
+def test_unknown_figures_and_broken_corpora_are_clear_errors(tmp_path: Path) -> None:
+    directory = corpus(tmp_path)
+    good = predictions(tmp_path, {"one": [GOLD], "nested/none": []})
+    code, output = evaluate(
+        "--fixtures", str(directory), "--predictions", str(good), "--fail-under", "charisma=0.5"
+    )
+    assert code == 1 and "charisma: no such figure" in output
+    (directory / "orphan.txt").write_text(ARTICLE)
+    code, output = evaluate("--fixtures", str(directory), "--predictions", str(good))
+    assert code == 2 and "orphan.txt: no label orphan.json" in output
+
+
+def test_missing_predictions_are_reported(tmp_path: Path) -> None:
+    directory = corpus(tmp_path)
+    partial = predictions(tmp_path, {"one": [GOLD], "stray": []})
+    code, output = evaluate("--fixtures", str(directory), "--predictions", str(partial))
+    assert code == 0
+    assert "no prediction for nested/none" in output and "stray matches no case" in output
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    directory = corpus(tmp_path)
+    html_path = tmp_path / "report.html"
+    code, output = evaluate("--fixtures", str(directory), "--html", str(html_path))
+    assert code == 0, output
+    page = html_path.read_text()
+    assert page.startswith("<!doctype html>") and "<script" not in page and "http" not in page
+    assert 'id="one"' in page and 'id="nested/none"' in page
