@@ -19,7 +19,8 @@ h1{font-size:1.5rem}h2{font-size:1.1rem;margin:0}
 table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ddd;padding:.25rem .5rem;
 vertical-align:top;text-align:left}th{background:#f4f4f6}td.num{text-align:right}
 section.case{border:1px solid #ccc;border-radius:6px;padding:1rem;margin:1.5rem 0}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+.grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem}
+pre{white-space:pre-wrap;word-break:break-word}
 .article{white-space:pre-wrap;background:#fafafa;padding:.75rem;border-radius:4px;
 max-height:32rem;overflow:auto;font-size:13px}
 mark{background:#fff3a3;border-radius:2px}

@@ -18,6 +18,7 @@ from typing import Any
 from evals.names import normalize, pair_up, same_person, same_phrase, same_text
 
 Meeting = dict[str, Any]
+_QUOTE_JOIN = "\u241f"  # joins a quote's speaker and text into one comparable string
 
 LIST_FIELDS = (
     "participants",
@@ -189,6 +190,7 @@ def _score_pair(
         diffs["quotes"] = _tally(
             case, "quotes", p_quotes, g_quotes, pair_up(p_quotes, g_quotes, _same_quote)
         )
+        diffs["quotes"] = _readable_quotes(diffs["quotes"])
     checks: dict[str, tuple[Any, Any, bool]] = {}
     for name in VALUE_FIELDS:
         if _GOLD_KEY[name] not in gold:
@@ -268,12 +270,19 @@ def _names(meeting: Meeting) -> list[str]:
 
 
 def _quote(quote: dict[str, Any]) -> str:
-    return f"{quote.get('speaker') or ''}\u241f{quote.get('text') or ''}"
+    return f"{quote.get('speaker') or ''}{_QUOTE_JOIN}{quote.get('text') or ''}"
+
+
+def _readable_quotes(diff: FieldDiff) -> FieldDiff:
+    def show(items: list[str]) -> list[str]:
+        return [item.replace(_QUOTE_JOIN, ": “", 1) + "”" for item in items]
+
+    return FieldDiff(show(diff.matched), show(diff.missed), show(diff.extra))
 
 
 def _same_quote(predicted: str, gold: str) -> bool:
-    p_speaker, p_text = predicted.split("\u241f", 1)
-    g_speaker, g_text = gold.split("\u241f", 1)
+    p_speaker, p_text = predicted.split(_QUOTE_JOIN, 1)
+    g_speaker, g_text = gold.split(_QUOTE_JOIN, 1)
     return same_person(p_speaker, g_speaker) and same_text(p_text, g_text)
 
 

@@ -83,7 +83,13 @@ class RulesBackend:
         person_countries = {i: p.country for i, p in enumerate(article.people.people)}
         drafts = merge_events(events, dates, person_countries)
         meetings = [_meeting(article, draft, drafts) for draft in drafts]
-        return meetings, article.warnings
+        return [m for m in meetings if _has_parties(m)], article.warnings
+
+
+def _has_parties(meeting: Meeting) -> bool:
+    """Somebody named, or two states: a body's meeting whose members the article never
+    names, or a plan with nobody in it, is no record anyone can use."""
+    return bool(meeting.participants) or len(meeting.countries) >= 2
 
 
 def _read(document: Document) -> _Article:
