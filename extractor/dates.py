@@ -48,6 +48,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+# Every phrase above has a digit or one of these words: sentences without any are skipped.
+_MAYBE_DATE = re.compile(
+    rf"\d|\b(?:{'|'.join(WEEKDAYS)}|today|tonight|yesterday|tomorrow|night|week|weekend|month|"
+    rf"year|morning|afternoon|evening|early|mid|late|{MONTH_PATTERN})\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class DatePhrase:
     """A date phrase found in text, and the day it fixes (None when it fixes none)."""
@@ -70,6 +78,8 @@ def find_date_phrases(
 
     ``future`` says whether the event is planned (a bare weekday then points forward).
     """
+    if not _MAYBE_DATE.search(text, start, end):
+        return []
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:

@@ -39,6 +39,7 @@ class _Article:
     published: dt.date | None
     home: str | None  # the newsroom's country, for officials named without one
     filed_from: FoundPlace | None  # the wire dateline's city
+    event_dates: dict[tuple[int, int], DatePhrase | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -301,6 +302,14 @@ def _assign_missing_countries(
 
 
 def _event_date(article: _Article, event: Event) -> DatePhrase | None:
+    """The date phrase of an event's own clause, a dated one first (computed once)."""
+    key = (event.sentence, event.trigger.start)
+    if key not in article.event_dates:
+        article.event_dates[key] = _read_event_date(article, event)
+    return article.event_dates[key]
+
+
+def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
     future = event.trigger.status != "held"
     phrases = [
         phrase

@@ -75,6 +75,8 @@ def talks_about_content(text: str, start: int, end: int) -> bool:
 
 def find_agreements(text: str, start: int, end: int) -> list[Agreement]:
     """What one sentence says was agreed: the clause after "agreed to", "confirmed", ..."""
+    if not _AGREEMENT.search(text, start, end):
+        return []
     found: list[Agreement] = []
     passive = _PASSIVE_AGREEMENT.match(text[start:end])
     if passive:  # "Establishing a new forum ... was also agreed": the subject is the agreement

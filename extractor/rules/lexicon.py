@@ -47,6 +47,7 @@ class Lexicon:
     place_pattern: re.Pattern[str]
     organization_pattern: re.Pattern[str]
     title_pattern: re.Pattern[str]
+    title_first_words: frozenset[str]  # lower-cased words a title can start with
     name_pattern: re.Pattern[str]
     capitalized_run: re.Pattern[str]
     honorific_pattern: re.Pattern[str]
@@ -56,6 +57,7 @@ class Lexicon:
     topic_pattern: re.Pattern[str]
     topic_of_keyword: dict[str, str]
     venues: dict[str, tuple[str, str]]  # venue -> (city, country code)
+    venue_pattern: re.Pattern[str]
     newsroom_countries: dict[float, tuple[str, ...]]  # UTC offset in hours -> countries
     news_agencies: dict[str, str]  # national agency -> country code
 
@@ -76,6 +78,7 @@ def lexicon() -> Lexicon:
     places, ambiguous, capitals, names = _places(_data("countries.json"))
     organizations = _organizations(_data("organizations.json"))
     titles = _data("titles.json")
+    venues: dict[str, list[str]] = _data("venues.json")
     topics: dict[str, list[str]] = _data("topics.json")
     topic_of_keyword = {word.lower(): topic for topic, words in topics.items() for word in words}
     particles = titles["name_particles"]
@@ -91,6 +94,11 @@ def lexicon() -> Lexicon:
         place_pattern=_words(trie_pattern(places)),
         organization_pattern=_words(trie_pattern(organizations)),
         title_pattern=_words(_title_source(titles)),
+        title_first_words=frozenset(
+            word.split()[0].split("-")[0].lower()
+            for key in ("prefixes", "portfolios", "head_nouns", "standalone")
+            for word in titles[key]
+        ),
         name_pattern=_name_pattern(particles, longest=5),
         capitalized_run=_name_pattern(particles, longest=None),
         honorific_pattern=re.compile(
@@ -105,7 +113,8 @@ def lexicon() -> Lexicon:
             rf"(?i)(?<![\w-])(?:{trie_pattern(topic_of_keyword)})(?![\w]|-\w)"
         ),
         topic_of_keyword=topic_of_keyword,
-        venues={venue: (city, code) for venue, (city, code) in _data("venues.json").items()},
+        venues={venue: (city, code) for venue, (city, code) in venues.items()},
+        venue_pattern=_words(trie_pattern(venues)),
         newsroom_countries={
             float(offset): tuple(codes)
             for offset, codes in _data("utc_offsets.json").items()
@@ -182,3 +191,26 @@ def _name_pattern(particles: list[str], *, longest: int | None) -> re.Pattern[st
     joiner = rf"(?:\s+(?:{particle})[\s-]|\s+|-)"
     repeat = f"{{0,{longest - 1}}}" if longest else "*"
     return re.compile(rf"{NAME_TOKEN}(?:{joiner}{NAME_TOKEN}){repeat}")
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def find_titles(lexicon: Lexicon, text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Titles in ``text[start:end]``, left to right, not overlapping.
+
+    The title regex is tried only where a word that can begin a title stands: a set lookup per
+    word is far cheaper than running the large case-insensitive pattern at every character.
+    """
+    found: list[re.Match[str]] = []
+    position = start
+    for word in _WORD.finditer(text, start, end):
+        if word.start() < position or word.group(0).split("-")[0].lower() not in (
+            lexicon.title_first_words
+        ):
+            continue
+        match = lexicon.title_pattern.match(text, word.start(), end)
+        if match is not None:
+            found.append(match)
+            position = match.end()
+    return found

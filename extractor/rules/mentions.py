@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from extractor.rules.lexicon import NAME_TOKEN, UPPER, Lexicon, Place
+from extractor.rules.lexicon import NAME_TOKEN, UPPER, Lexicon, Place, find_titles
 from extractor.rules.text import Sentence, Spans
 
 _CORPORATE_TITLES = frozenset(
@@ -49,6 +49,7 @@ _COUNTERPART = re.compile(
 _COMPANY = re.compile(rf"((?:[{UPPER}][\w&.-]*\s+){{0,2}}[{UPPER}][\w&.-]*)(?:'s|’s)?\s+$")
 _STRIP_TAIL = re.compile(r"(?:'s|’s|'|’)$")
 _EDIT_DISTANCE_MIN_LENGTH = 5
+_LONGEST_NAME = 7  # words; "Nana Addo Dankwa Akufo-Addo" is four
 
 
 @dataclass
@@ -134,10 +135,15 @@ class PersonFinder:
     def _introduce(self, sentence: Sentence) -> None:
         places = self._places_by_end(sentence)
         titled_counterparts: dict[int, str | None] = {}
-        for match in _COUNTERPART.finditer(self.text, sentence.start, sentence.end):
+        counterparts = (
+            _COUNTERPART.finditer(self.text, sentence.start, sentence.end)
+            if "counterpart" in sentence.text
+            else ()
+        )
+        for match in counterparts:
             if not self._is_quoted(match.start()):
                 self._introduce_counterpart(match, titled_counterparts)
-        for match in self.lexicon.title_pattern.finditer(self.text, sentence.start, sentence.end):
+        for match in find_titles(self.lexicon, self.text, sentence.start, sentence.end):
             if self._is_quoted(match.start()):
                 continue
             self._introduce_at_title(sentence, match, places, titled_counterparts)
@@ -361,7 +367,7 @@ class PersonFinder:
         tokens = list(re.finditer(r"[^\s]+", match.group(0)))
         i = 0
         while i < len(tokens):
-            for j in range(len(tokens), i, -1):
+            for j in range(min(len(tokens), i + _LONGEST_NAME), i, -1):
                 start = match.start() + tokens[i].start()
                 end = match.start() + tokens[j - 1].end()
                 candidate = _STRIP_TAIL.sub("", self.text[start:end].rstrip(",.;:"))

@@ -63,10 +63,10 @@ def _venue(lexicon: Lexicon, text: str, start: int, end: int) -> FoundPlace | No
             continue
         city, country = lexicon.venues.get(name, (None, None))
         return FoundPlace(city, country, name, match.start("venue"), match.end("venue"), name)
-    for name, (city, country) in lexicon.venues.items():
-        position = text.find(name, start, end)
-        if position != -1:
-            return FoundPlace(city, country, name, position, position + len(name), name)
+    known = lexicon.venue_pattern.search(text, start, end)
+    if known is not None:
+        city, country = lexicon.venues[known.group(0)]
+        return FoundPlace(city, country, known.group(0), known.start(), known.end(), known.group(0))
     return None
 
 
