@@ -121,9 +121,11 @@ def _read(document: Document) -> _Article:
 def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     evidence: list[Evidence] = []
     sentences = _sentences_of(article, draft, drafts)
-    people = set(draft.people) | (_attendees(article, draft, sentences) if draft.group else set())
-    people |= _named_counterparts(article, draft, people, sentences)
-    people = sorted(people, key=lambda i: article.people.people[i].start)
+    taking_part = set(draft.people)
+    if draft.group:
+        taking_part |= _attendees(article, draft, sentences)
+    taking_part |= _named_counterparts(article, draft, taking_part, sentences)
+    people = sorted(taking_part, key=lambda i: article.people.people[i].start)
     countries = _countries(article, draft, people)
     participants = [
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from extractor.rules.events import Trigger, find_triggers
+from extractor.rules.events import Format, Trigger, find_triggers
 from extractor.rules.lexicon import Lexicon
 from extractor.rules.mentions import Mention, People
 from extractor.rules.text import Sentence, Spans
@@ -134,7 +134,7 @@ class _EventReader:
         self.headline = headline
         self.sources = {m.start for m in people.mentions if _is_source(text, m, people)}
         self.focus: list[int] = []  # the people the last sentence was about
-        self.channel: tuple[str, int] | None = None  # last phone/video format and its sentence
+        self.channel: tuple[Format, int] | None = None  # last phone/video format, its sentence
 
     def read(self, sentences: list[Sentence]) -> list[Event]:
         events: list[Event] = []
@@ -213,8 +213,9 @@ class _EventReader:
             self.channel = (trigger.format, index)
         if trigger.format != "contact":
             return trigger
-        recent = self.channel and index - self.channel[1] <= _CHANNEL_REACH
-        return replace(trigger, format=self.channel[0] if recent and self.channel else "unknown")
+        if self.channel and index - self.channel[1] <= _CHANNEL_REACH:
+            return replace(trigger, format=self.channel[0])
+        return replace(trigger, format="unknown")
 
     def _is_group(self, start: int, end: int) -> bool:
         """A subject that is a body or a group: "The UN Security Council", "NATO defense
