@@ -1,43 +1,105 @@
 """Backends by name: what ``--backend`` and ``extract(backend=...)`` accept.
 
-A backend is anything with a ``name`` and an ``extract(document)`` returning meetings and
-warnings; the pipeline wraps it into the contract's ``ExtractionResult``.
+A backend is anything with a ``name`` and an ``extract(document)`` returning a
+``BackendOutput``; backends that call a network service also have ``aextract``, which the
+batch path runs many at a time. The pipeline wraps the output into the contract's
+``ExtractionResult``.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from extractor.document import Document
-from extractor.errors import BackendUnavailable
-from extractor.schema import Meeting
+from extractor.errors import BackendError, BackendUnavailable
+from extractor.schema import Meeting, Usage
+
+if TYPE_CHECKING:
+    from extractor.llm.config import LLMConfig
 
 BackendName = Literal["auto", "rules", "llm"]
 BACKEND_NAMES: tuple[str, ...] = ("auto", "rules", "llm")
 
 
+@dataclass
+class BackendOutput:
+    meetings: list[Meeting]
+    warnings: list[str] = field(default_factory=list)
+    backend: str = ""  # who produced it; a fallback says so here
+    model: str | None = None
+    prompt_version: str | None = None
+    usage: Usage | None = None
+
+
 class Backend(Protocol):
     name: str
 
-    def extract(self, document: Document) -> tuple[list[Meeting], list[str]]:
-        """Meetings found in the document, and warnings about the extraction."""
+    def extract(self, document: Document) -> BackendOutput:
+        """Meetings found in the document, with warnings and what it cost."""
         ...
 
 
-def get_backend(name: str | Backend = "auto") -> Backend:
-    """The backend for a name.
+@runtime_checkable
+class AsyncBackend(Backend, Protocol):
+    async def aextract(self, document: Document) -> BackendOutput: ...
 
-    ``auto`` will pick the LLM when a model is configured; until the LLM backend exists it is
-    the rules, so that a configured ``EXTRACTOR_MODEL`` never turns into a failure.
+
+class FallbackBackend:
+    """The LLM, and the rules for any document the LLM fails on after its retries.
+
+    The fallback is never silent: the result says ``backend: "rules"`` and a warning names
+    the LLM error.
     """
+
+    name = "auto"
+
+    def __init__(self, primary: AsyncBackend, fallback: Backend) -> None:
+        self.primary, self.fallback = primary, fallback
+
+    def extract(self, document: Document) -> BackendOutput:
+        try:
+            return self.primary.extract(document)
+        except BackendError as error:
+            return self._fall_back(document, error)
+
+    async def aextract(self, document: Document) -> BackendOutput:
+        try:
+            return await self.primary.aextract(document)
+        except BackendError as error:
+            return self._fall_back(document, error)
+
+    def _fall_back(self, document: Document, error: BackendError) -> BackendOutput:
+        output = self.fallback.extract(document)
+        output.warnings.insert(0, f"{self.primary.name} backend failed, used the rules: {error}")
+        output.usage = getattr(error, "usage", None)
+        return output
+
+
+def get_backend(name: str | Backend = "auto", *, config: LLMConfig | None = None) -> Backend:
+    """The backend for a name: ``auto`` is the LLM (with the rules as fallback) when a model
+    is configured, else the rules. ``config`` defaults to the environment's."""
     if not isinstance(name, str):
         return name
-    if name in ("auto", "rules"):
-        from extractor.rules.backend import RulesBackend
-
-        return RulesBackend()
-    if name == "llm":
+    if name not in BACKEND_NAMES:
         raise BackendUnavailable(
-            "the LLM backend is not built yet; use --backend rules (the offline default)"
+            f"unknown backend {name!r}; choose one of {', '.join(BACKEND_NAMES)}"
         )
-    raise BackendUnavailable(f"unknown backend {name!r}; choose one of {', '.join(BACKEND_NAMES)}")
+    from extractor.rules.backend import RulesBackend
+
+    if name == "rules":
+        return RulesBackend()
+    from extractor.llm.config import LLMConfig
+
+    config = config or LLMConfig.from_env()
+    if not config.configured:
+        if name == "auto":
+            return RulesBackend()
+        raise BackendUnavailable(
+            "no model configured for the LLM backend: set EXTRACTOR_MODEL (or --model), and "
+            "OPENAI_BASE_URL (or --base-url) for a server other than OpenAI"
+        )
+    from extractor.llm.backend import LLMBackend
+
+    llm = LLMBackend(config)
+    return llm if name == "llm" else FallbackBackend(llm, RulesBackend())

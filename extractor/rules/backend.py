@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from extractor.backends import BackendOutput
 from extractor.dates import DatePhrase, find_date_phrases
 from extractor.document import Document
 from extractor.rules.content import find_agreements, find_topics, talks_about_content
@@ -69,7 +70,7 @@ class RulesBackend:
 
     name = "rules"
 
-    def extract(self, document: Document) -> tuple[list[Meeting], list[str]]:
+    def extract(self, document: Document) -> BackendOutput:
         article = _read(document)
         events = find_events(
             article.lexicon,
@@ -84,7 +85,8 @@ class RulesBackend:
         person_countries = {i: p.country for i, p in enumerate(article.people.people)}
         drafts = merge_events(events, dates, person_countries)
         meetings = [_meeting(article, draft, drafts) for draft in drafts]
-        return [m for m in meetings if _has_parties(m)], article.warnings
+        kept = [m for m in meetings if _has_parties(m)]
+        return BackendOutput(kept, article.warnings, backend=self.name)
 
 
 def _has_parties(meeting: Meeting) -> bool:

@@ -1,0 +1,147 @@
+"""The LLM backend: prompt, (cached) model call, chunk merging, grounding, usage and cost."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from functools import cached_property
+
+from extractor.backends import BackendOutput
+from extractor.document import Document
+from extractor.grounding import ground
+from extractor.llm import chunks
+from extractor.llm.cache import ResponseCache, cache_key, default_cache_dir
+from extractor.llm.client import Answer, LLMError, ModelClient
+from extractor.llm.config import LLMConfig
+from extractor.llm.costs import cost_usd
+from extractor.llm.prompts import DEFAULT_PROMPT, Prompt, body_text, render
+from extractor.llm.response import LLMMeeting, MeetingsResponse
+from extractor.schema import SCHEMA_VERSION, Usage
+
+
+@dataclass
+class _Spent:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0  # answered by the model, not the cache
+
+
+class LLMBackend:
+    """Any OpenAI-compatible model, behind a response cache and a bounded number of requests
+    in flight (``config.concurrency``) for the async batch path."""
+
+    name = "llm"
+
+    def __init__(self, config: LLMConfig, *, prompt_version: str = DEFAULT_PROMPT) -> None:
+        self.config = config
+        self.prompt_version = prompt_version
+        self.client = ModelClient(config)
+
+    @cached_property
+    def cache(self) -> ResponseCache | None:
+        if not self.config.cache:
+            return None
+        return ResponseCache(self.config.cache_dir or default_cache_dir())
+
+    @cached_property
+    def _in_flight(self) -> asyncio.Semaphore:
+        return asyncio.Semaphore(self.config.concurrency)
+
+    def extract(self, document: Document) -> BackendOutput:
+        spent = _Spent()
+        meetings: list[LLMMeeting] = []
+        for prompt in self._prompts(document):
+            cached = self._cached(prompt)
+            if cached is None:
+                cached = self._record(prompt, spent, self._ask(prompt, spent))
+            meetings += cached
+        return self._output(document, meetings, spent)
+
+    async def aextract(self, document: Document) -> BackendOutput:
+        spent = _Spent()
+        meetings: list[LLMMeeting] = []
+        for prompt in self._prompts(document):
+            cached = self._cached(prompt)
+            if cached is None:
+                async with self._in_flight:
+                    answer = await self._aask(prompt, spent)
+                cached = self._record(prompt, spent, answer)
+            meetings += cached
+        return self._output(document, meetings, spent)
+
+    def _prompts(self, document: Document) -> list[Prompt]:
+        pieces = chunks.split(body_text(document), self.config.chunk_chars)
+        return [render(document, piece, version=self.prompt_version) for piece in pieces]
+
+    def _key(self, prompt: Prompt) -> str:
+        return cache_key(
+            model=str(self.config.model),
+            prompt_version=prompt.version,
+            schema_version=SCHEMA_VERSION,
+            mode=self.config.mode,
+            messages=prompt.messages(),
+        )
+
+    def _cached(self, prompt: Prompt) -> list[LLMMeeting] | None:
+        if self.cache is None:
+            return None
+        hit = self.cache.get(self._key(prompt))
+        if hit is None:
+            return None
+        return MeetingsResponse.model_validate(hit[0]).meetings
+
+    def _ask(self, prompt: Prompt, spent: _Spent) -> Answer:
+        try:
+            return self.client.ask(prompt.messages())
+        except LLMError as error:
+            raise self._with_usage(error, spent) from None
+
+    async def _aask(self, prompt: Prompt, spent: _Spent) -> Answer:
+        try:
+            return await self.client.aask(prompt.messages())
+        except LLMError as error:
+            raise self._with_usage(error, spent) from None
+
+    def _record(self, prompt: Prompt, spent: _Spent, answer: Answer) -> list[LLMMeeting]:
+        spent.prompt_tokens += answer.prompt_tokens
+        spent.completion_tokens += answer.completion_tokens
+        spent.requests += 1
+        if self.cache is not None:
+            self.cache.put(
+                self._key(prompt),
+                model=str(self.config.model),
+                prompt_version=prompt.version,
+                answer=answer.response.model_dump(mode="json"),
+                usage={"prompt_tokens": answer.prompt_tokens,
+                       "completion_tokens": answer.completion_tokens},
+            )  # fmt: skip
+        return answer.response.meetings
+
+    def _output(
+        self, document: Document, meetings: list[LLMMeeting], spent: _Spent
+    ) -> BackendOutput:
+        grounded, warnings = ground(chunks.merge(meetings), document)
+        return BackendOutput(
+            grounded,
+            warnings,
+            backend=self.name,
+            model=self.config.model,
+            prompt_version=self.prompt_version,
+            usage=self._usage(spent),
+        )
+
+    def _usage(self, spent: _Spent) -> Usage:
+        return Usage(
+            prompt_tokens=spent.prompt_tokens,
+            completion_tokens=spent.completion_tokens,
+            cost_usd=cost_usd(str(self.config.model), spent.prompt_tokens,
+                              spent.completion_tokens, self.config.prices_file),
+            cached=spent.requests == 0,
+        )  # fmt: skip
+
+    def _with_usage(self, error: LLMError, spent: _Spent) -> LLMError:
+        """The error, carrying what the failed document cost (re-asks and all)."""
+        spent.prompt_tokens += error.prompt_tokens
+        spent.completion_tokens += error.completion_tokens
+        error.usage = self._usage(spent).model_copy(update={"cached": False})
+        return error

@@ -1,0 +1,72 @@
+"""A SQLite cache of model answers, so that a rerun costs nothing.
+
+The key is everything the answer depends on: model, prompt version, schema version, mode and
+the exact prompt text (which holds the article and its publication date). The value is the
+validated answer before grounding, with the usage it cost; nothing in it identifies the user's
+key or endpoint credentials.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    key TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    usage TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+)
+"""
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("extractor"))
+
+
+def cache_key(*, model: str, prompt_version: str, schema_version: str, mode: str,
+              messages: list[dict[str, Any]]) -> str:  # fmt: skip
+    payload = json.dumps([model, prompt_version, schema_version, mode, messages], sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class ResponseCache:
+    """One SQLite file, safe to share between the threads of a batch."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = directory / "responses.sqlite3"
+        self._lock = threading.Lock()
+        self._connection = sqlite3.connect(self.path, check_same_thread=False)
+        with self._lock, self._connection:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute(_SCHEMA)
+
+    def get(self, key: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT answer, usage FROM answers WHERE key = ?", (key,)
+            ).fetchone()
+        return (json.loads(row[0]), json.loads(row[1])) if row else None
+
+    def put(self, key: str, *, model: str, prompt_version: str, answer: dict[str, Any],
+            usage: dict[str, int]) -> None:  # fmt: skip
+        with self._lock, self._connection:
+            self._connection.execute(
+                "INSERT OR REPLACE INTO answers (key, model, prompt_version, answer, usage) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (key, model, prompt_version, json.dumps(answer), json.dumps(usage)),
+            )
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()

@@ -1,0 +1,145 @@
+"""Prompt templates (Jinja2, versioned by folder) rendered for one article, and their size.
+
+The prompt carries the article without its page noise: lists of other headlines name people
+who took no part in the meeting, and a model shown them may well list them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gzip
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined
+
+from extractor.document import Document
+from extractor.errors import BackendUnavailable
+from extractor.schema import TOPICS
+
+DEFAULT_PROMPT = "extract-v1"
+_SOURCE_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    version: str
+    system: str
+    user: str
+
+    def messages(self) -> list[dict[str, Any]]:
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": self.user}]
+
+
+def render(
+    document: Document,
+    text: str,
+    *,
+    version: str = DEFAULT_PROMPT,
+    examples: list[dict[str, str]] | None = None,
+) -> Prompt:
+    """The prompt for one article (or one chunk of it, given as ``text``)."""
+    system, user = _templates(version)
+    published = document.published_at
+    variables = {
+        "published": published.isoformat() if published else None,
+        "published_day": published.date().isoformat() if published else None,
+        "weekday": published.strftime("%A") if published else None,
+        "topics": TOPICS,
+        "examples": examples or [],
+        "text": text,
+    }
+    return Prompt(version, system.render(variables).strip(), user.render(variables).strip())
+
+
+def body_text(document: Document) -> str:
+    """The article without its page noise, dateline and wire opener: what the model reads."""
+    text = document.text
+    kept, cursor = [], 0
+    for start, end in sorted(document.noise or ()):
+        kept.append(text[cursor:start])
+        cursor = max(cursor, end)
+    kept.append(text[cursor:])
+    lines = [line.strip() for line in "".join(kept).split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+@cache
+def _templates(version: str) -> tuple[Any, Any]:
+    folder = _prompt_folder(version)
+    environment = Environment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
+    return (
+        environment.from_string(folder.joinpath("system.jinja").read_text(encoding="utf-8")),
+        environment.from_string(folder.joinpath("user.jinja").read_text(encoding="utf-8")),
+    )
+
+
+def _prompt_folder(version: str) -> Traversable:
+    """``EXTRACTOR_PROMPTS_DIR``, else the repository's ``prompts/``, else the installed copy."""
+    roots: list[Traversable] = []
+    if os.environ.get("EXTRACTOR_PROMPTS_DIR"):
+        roots.append(Path(os.environ["EXTRACTOR_PROMPTS_DIR"]))
+    if _SOURCE_PROMPTS.is_dir():
+        roots.append(_SOURCE_PROMPTS)
+    with contextlib.suppress(ModuleNotFoundError):  # not installed: a source checkout
+        roots.append(resources.files("extractor.prompts"))
+    for root in roots:
+        folder = root.joinpath(version)
+        if folder.joinpath("system.jinja").is_file():
+            return folder
+    raise BackendUnavailable(
+        f"prompt version {version!r} not found (looked for {version}/system.jinja)"
+    )
+
+
+# -- size ------------------------------------------------------------------------------------
+
+_CL100K_URL = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
+_CL100K_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
+
+
+def count_tokens(text: str) -> int:
+    """Tokens of ``text`` in OpenAI's cl100k_base encoding, counted by tiktoken offline.
+
+    tiktoken downloads its encodings on first use; this machine and many users' have no
+    internet, so the encoding ships with the package and is placed in tiktoken's own cache
+    (keyed and hash-checked by tiktoken) before first use.
+    """
+    return len(_encoding().encode(text, disallowed_special=()))
+
+
+@cache
+def _encoding() -> Any:
+    import tiktoken
+
+    cache_dir = Path(os.environ.get("TIKTOKEN_CACHE_DIR") or _default_tiktoken_cache())
+    cached = cache_dir / hashlib.sha1(_CL100K_URL.encode()).hexdigest()
+    if not cached.exists():
+        data = gzip.decompress(
+            resources.files("extractor.llm").joinpath("data/cl100k_base.tiktoken.gz").read_bytes()
+        )
+        if hashlib.sha256(data).hexdigest() != _CL100K_SHA256:
+            raise BackendUnavailable("the bundled cl100k_base encoding is corrupt")
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(data)
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(cache_dir))
+    return tiktoken.get_encoding("cl100k_base")
+
+
+def _default_tiktoken_cache() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("extractor")) / "tiktoken"
+
+
+def publication_day(document: Document) -> dt.date | None:
+    return document.published_at.date() if document.published_at else None
