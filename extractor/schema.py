@@ -71,9 +71,12 @@ def _country_code(value: str) -> str:
 
 
 def _iso_date(value: Any) -> Any:
-    """Accept only dates and 'YYYY-MM-DD' strings: no timestamps, no '7 March'."""
-    if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
-        raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)")
+    """Accept only dates and 'YYYY-MM-DD' strings: no timestamps, no '7 March'. Strings are
+    parsed here, so that strict validation (as instructor uses) accepts them too."""
+    if isinstance(value, str):
+        if not _ISO_DATE.match(value.strip()):
+            raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)")
+        return dt.date.fromisoformat(value.strip())
     if isinstance(value, (int, float)):
         raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)")
     return value

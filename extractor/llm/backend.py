@@ -112,9 +112,11 @@ class LLMBackend:
                 model=str(self.config.model),
                 prompt_version=prompt.version,
                 answer=answer.response.model_dump(mode="json"),
-                usage={"prompt_tokens": answer.prompt_tokens,
-                       "completion_tokens": answer.completion_tokens},
-            )  # fmt: skip
+                usage={
+                    "prompt_tokens": answer.prompt_tokens,
+                    "completion_tokens": answer.completion_tokens,
+                },
+            )
         return answer.response.meetings
 
     def _output(
@@ -134,10 +136,14 @@ class LLMBackend:
         return Usage(
             prompt_tokens=spent.prompt_tokens,
             completion_tokens=spent.completion_tokens,
-            cost_usd=cost_usd(str(self.config.model), spent.prompt_tokens,
-                              spent.completion_tokens, self.config.prices_file),
+            cost_usd=cost_usd(
+                str(self.config.model),
+                spent.prompt_tokens,
+                spent.completion_tokens,
+                self.config.prices_file,
+            ),
             cached=spent.requests == 0,
-        )  # fmt: skip
+        )
 
     def _with_usage(self, error: LLMError, spent: _Spent) -> LLMError:
         """The error, carrying what the failed document cost (re-asks and all)."""

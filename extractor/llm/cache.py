@@ -33,8 +33,14 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("extractor"))
 
 
-def cache_key(*, model: str, prompt_version: str, schema_version: str, mode: str,
-              messages: list[dict[str, Any]]) -> str:  # fmt: skip
+def cache_key(
+    *,
+    model: str,
+    prompt_version: str,
+    schema_version: str,
+    mode: str,
+    messages: list[dict[str, Any]],
+) -> str:
     payload = json.dumps([model, prompt_version, schema_version, mode, messages], sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -58,8 +64,15 @@ class ResponseCache:
             ).fetchone()
         return (json.loads(row[0]), json.loads(row[1])) if row else None
 
-    def put(self, key: str, *, model: str, prompt_version: str, answer: dict[str, Any],
-            usage: dict[str, int]) -> None:  # fmt: skip
+    def put(
+        self,
+        key: str,
+        *,
+        model: str,
+        prompt_version: str,
+        answer: dict[str, Any],
+        usage: dict[str, int],
+    ) -> None:
         with self._lock, self._connection:
             self._connection.execute(
                 "INSERT OR REPLACE INTO answers (key, model, prompt_version, answer, usage) "

@@ -17,6 +17,7 @@ from typing import Any
 
 import instructor
 import openai
+import pydantic
 from instructor.core import IncompleteOutputException, InstructorRetryException
 from tenacity import (
     AsyncRetrying,
@@ -29,7 +30,7 @@ from tenacity import (
 
 from extractor.errors import BackendError
 from extractor.llm.config import PLACEHOLDER_KEY, LLMConfig
-from extractor.llm.response import MeetingsResponse
+from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
 from extractor.schema import Usage
 
 logger = logging.getLogger("extractor.llm")
@@ -109,16 +110,18 @@ class ModelClient:
         }
 
     def _request(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        compact = self.config.mode == "json_object"
+        response_model = CompactMeetingsResponse if compact else MeetingsResponse
         request: dict[str, Any] = {
             "model": self.config.model,
             "messages": messages,
-            "response_model": MeetingsResponse,
+            "response_model": response_model,
             "max_retries": self.config.max_reasks,
             "temperature": 0,
             "max_tokens": self.config.max_output_tokens,
         }
-        if self.config.mode == "json_object":
-            schema = MeetingsResponse.model_json_schema()
+        if compact:
+            schema = response_model.model_json_schema()
             request["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
         return request
 
@@ -145,14 +148,26 @@ class ModelClient:
             )
         elif isinstance(error, IncompleteOutputException):
             reason = "the answer was cut off at the output token limit (finish_reason=length)"
-        elif isinstance(error, openai.APIStatusError):
-            reason = f"the server refused the request: {_describe(error)}"
+        elif _in_chain(error, IndexError) is not None:
+            reason = "the server's answer had no choices"
+        elif (refused := _in_chain(error, openai.APIStatusError)) is not None:
+            reason = f"the server refused the request: {_describe(refused)}"
         elif isinstance(error, InstructorRetryException):
-            reason = (f"no valid answer after {self.config.max_reasks} re-asks: "
-                      f"{str(error).splitlines()[0][:300]}")  # fmt: skip
+            reason = (
+                f"no valid answer after {self.config.max_reasks} re-asks: {_why_invalid(error)}"
+            )
         else:
             reason = f"{type(error).__name__}: {error}"
         return LLMError(self.config.redact(f"model {self.config.model}: {reason}"), **tokens)
+
+
+def _why_invalid(error: InstructorRetryException) -> str:
+    """The last validation problem, in one line: "meetings.0.date: Input should be ..."."""
+    cause = error.__cause__
+    if isinstance(cause, pydantic.ValidationError):
+        problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in cause.errors()[:3]]
+        return "; ".join(problems)
+    return f"{type(cause).__name__}: {str(cause)[:200]}" if cause else "unknown"
 
 
 def _answer(response: MeetingsResponse, completion: Any) -> Answer:
@@ -162,6 +177,15 @@ def _answer(response: MeetingsResponse, completion: Any) -> Answer:
         prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
         completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
     )
+
+
+def _in_chain(error: BaseException | None, kind: type[BaseException]) -> BaseException | None:
+    """``error`` or what caused it, if of ``kind`` (instructor wraps the openai errors)."""
+    for _ in range(5):
+        if error is None or isinstance(error, kind):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
 
 
 def _transient(error: BaseException | None) -> BaseException | None:
@@ -192,7 +216,7 @@ def _wait(config: LLMConfig) -> Callable[[RetryCallState], float]:
     def wait(state: RetryCallState) -> float:
         error = _transient(state.outcome.exception() if state.outcome else None)
         asked = _retry_after(error)
-        return min(asked, config.backoff_max) if asked is not None else backoff(state)
+        return min(asked, config.retry_after_max) if asked is not None else backoff(state)
 
     return wait
 
@@ -201,9 +225,12 @@ def _log_retry(config: LLMConfig) -> Callable[[RetryCallState], None]:
     def log(state: RetryCallState) -> None:
         error = _transient(state.outcome.exception() if state.outcome else None)
         waited = state.next_action.sleep if state.next_action else 0.0
-        logger.debug(config.redact(
-            f"retry {state.attempt_number}/{config.max_transport_retries} after "
-            f"{_describe(error)}; waiting {waited:.2f}s"))  # fmt: skip
+        logger.debug(
+            config.redact(
+                f"retry {state.attempt_number}/{config.max_transport_retries} after "
+                f"{_describe(error)}; waiting {waited:.2f}s"
+            )
+        )
 
     return log
 

@@ -35,6 +35,7 @@ class LLMConfig:
     max_transport_retries: int = 4  # timeouts, resets, 429, 5xx: tenacity's
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
+    retry_after_max: float = 120.0  # the longest Retry-After a server may ask for
     concurrency: int = 8
     cache: bool = True
     cache_dir: Path | None = None

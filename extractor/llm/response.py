@@ -8,6 +8,8 @@ re-asks the model with the validation error.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from extractor.schema import (
@@ -84,3 +86,27 @@ class MeetingsResponse(BaseModel):
         description="One entry per distinct meeting. A speech, statement, press conference "
         "or interview alone is not a meeting.",
     )
+
+
+class CompactMeetingsResponse(MeetingsResponse):
+    """The same answer, with a JSON Schema stripped of descriptions, titles and defaults.
+
+    For ``json_object`` mode (llama-cpp-python's server), where the schema goes both into the
+    prompt and into ``response_format``: the server's grammar already enforces the shape and the
+    system prompt already teaches the rules, so the descriptions only cost context (about 650
+    tokens here), which small local models do not have.
+    """
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return _compact(super().model_json_schema(*args, **kwargs))  # type: ignore[no-any-return]
+
+
+def _compact(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: _compact(v) for k, v in node.items() if k not in ("description", "title", "default")
+        }
+    if isinstance(node, list):
+        return [_compact(item) for item in node]
+    return node

@@ -1,0 +1,193 @@
+"""A fake OpenAI-compatible server on 127.0.0.1, scripted to misbehave, for tests and benchmarks.
+
+Each request takes the next behaviour from ``script`` (then ``default``): a valid answer, an
+HTTP error with headers, a hang, a dropped connection, invalid JSON, a schema-invalid answer,
+``finish_reason="length"``, empty ``choices``, or a slow answer. Every request is recorded
+(path, headers, body) so tests can count calls and look for leaked keys.
+
+    with FakeLLM(default=answer(meetings=[...])) as server:
+        config = LLMConfig(model="fake", base_url=server.url, ...)
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Behaviour = Callable[["_Handler", dict[str, Any]], None]
+
+
+@dataclass
+class Request:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+def completion(
+    arguments: str,
+    *,
+    finish_reason: str = "tool_calls",
+    prompt_tokens: int = 100,
+    completion_tokens: int = 20,
+) -> dict[str, Any]:
+    """A chat completion carrying a tool call with these arguments (instructor's tools mode)."""
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake",
+        "choices": [
+            {
+                "index": 0,
+                "message": {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "call_1",
+                            "type": "function",
+                            "function": {"name": "MeetingsResponse", "arguments": arguments},
+                        }
+                    ],
+                },
+                "finish_reason": finish_reason,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def answer(
+    meetings: list[dict[str, Any]] | None = None, *, delay: float = 0.0, **options: Any
+) -> Behaviour:
+    """Answer with these meetings (after ``delay`` seconds)."""
+    body = completion(json.dumps({"meetings": meetings or []}), **options)
+
+    def behave(handler: _Handler, request: dict[str, Any]) -> None:
+        if delay:
+            time.sleep(delay)
+        handler.reply(200, body)
+
+    return behave
+
+
+def raw(arguments: str, **options: Any) -> Behaviour:
+    """Answer with tool-call arguments as given: invalid JSON, a schema break, ..."""
+    body = completion(arguments, **options)
+    return lambda handler, request: handler.reply(200, body)
+
+
+def status(code: int, headers: dict[str, str] | None = None) -> Behaviour:
+    body = {"error": {"message": f"fake error {code}", "type": "fake", "code": code}}
+    return lambda handler, request: handler.reply(code, body, headers or {})
+
+
+def hang(seconds: float) -> Behaviour:
+    """Accept the request and say nothing for ``seconds`` (longer than the client timeout)."""
+
+    def behave(handler: _Handler, request: dict[str, Any]) -> None:
+        time.sleep(seconds)
+        handler.reply(200, completion('{"meetings": []}'))
+
+    return behave
+
+
+def drop() -> Behaviour:
+    """Close the connection without an answer."""
+
+    def behave(handler: _Handler, request: dict[str, Any]) -> None:
+        handler.close_connection = True
+        handler.connection.shutdown(socket.SHUT_RDWR)
+
+    return behave
+
+
+def empty_choices() -> Behaviour:
+    body = {**completion("{}"), "choices": []}
+    return lambda handler, request: handler.reply(200, body)
+
+
+@dataclass
+class FakeLLM:
+    default: Behaviour = field(default_factory=answer)
+    script: deque[Behaviour] = field(default_factory=deque)
+    requests: list[Request] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(_Handler):
+            server_fake = fake
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def then(self, *behaviours: Behaviour) -> FakeLLM:
+        self.script.extend(behaviours)
+        return self
+
+    def __enter__(self) -> FakeLLM:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next(self) -> Behaviour:
+        with self._lock:
+            return self.script.popleft() if self.script else self.default
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_fake: FakeLLM
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("content-length", 0))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        fake = self.server_fake
+        with fake._lock:
+            fake.requests.append(Request(self.path, dict(self.headers), body))
+            fake.in_flight += 1
+            fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+        try:
+            fake._next()(self, body)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+        finally:
+            with fake._lock:
+                fake.in_flight -= 1
+
+    def reply(self, code: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return

@@ -1,0 +1,231 @@
+"""The LLM backend against a fake server on 127.0.0.1 that misbehaves in every usual way.
+
+Each fault ends in a valid result or a clear per-document error (or, with ``auto``, a
+fallback to the rules that says so): never a crash, never a hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extractor import ExtractionResult, extract
+from extractor.backends import get_backend
+from extractor.llm.client import LLMError
+from extractor.llm.config import LLMConfig
+from extractor.pipeline import aextract_many
+
+from .conftest import SEED
+from .fake_llm import FakeLLM, answer, drop, empty_choices, hang, raw, status
+
+KEY = "sk-test-SECRET-0123456789abcdef"
+KAMIKAWA = {"name": "Yoko Kamikawa", "title": "Foreign Minister", "country": "JP"}
+JAISHANKAR = {
+    "name": "Subrahmanyam Jaishankar",
+    "title": "External Affairs Minister",
+    "country": "IN",
+}
+MEETING: dict[str, Any] = {
+    "status": "held",
+    "participants": [KAMIKAWA, JAISHANKAR],
+    "countries": ["JP", "IN"],
+    "date_text": "on Thursday",
+    "date": "2024-03-01",  # wrong on purpose: the date is recounted from date_text
+    "location": {"city": "Tokyo", "country": "JP"},
+    "format": "in_person",
+    "topics": ["defense", "space"],
+    "quotes": [
+        {
+            "speaker": "Kamikawa",
+            "text": "Japan places particular importance on the relationship with India",
+        }
+    ],
+}
+
+
+def config(server: FakeLLM, tmp_path: Path, **overrides: Any) -> LLMConfig:
+    settings: dict[str, Any] = {
+        "model": "fake-model",
+        "base_url": server.url,
+        "api_key": KEY,
+        "timeout": 1.0,
+        "max_transport_retries": 3,
+        "max_reasks": 1,
+        "backoff_initial": 0.01,
+        "backoff_max": 0.05,
+        "cache": False,
+        "cache_dir": tmp_path / "cache",
+    }
+    return LLMConfig(**{**settings, **overrides})
+
+
+def run(
+    server: FakeLLM, tmp_path: Path, backend: str = "llm", **overrides: Any
+) -> ExtractionResult:
+    chosen = get_backend(backend, config=config(server, tmp_path, **overrides))
+    return extract(SEED.read_text(), backend=chosen)
+
+
+def test_a_valid_answer_is_grounded_with_evidence(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])) as server:
+        result = run(server, tmp_path)
+    [meeting] = result.meetings
+    text = SEED.read_text()
+    assert (result.backend, result.model, result.prompt_version) == (
+        "llm",
+        "fake-model",
+        "extract-v1",
+    )
+    assert result.usage is not None
+    assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (100, 20)
+    assert [p.name for p in meeting.participants] == ["Yoko Kamikawa", "Subrahmanyam Jaishankar"]
+    assert str(meeting.date) == "2024-03-07"  # "on Thursday" in an article of Friday 2024-03-08
+    assert meeting.quotes[0].speaker == "Yoko Kamikawa"
+    assert all(text[e.start : e.end] == e.text for e in meeting.evidence)
+    sent = server.requests[0].body
+    assert sent["temperature"] == 0 and sent["tools"][0]["function"]["name"] == "MeetingsResponse"
+    assert "Ishiba" not in json.dumps(sent["messages"])  # page noise is not in the prompt
+
+
+def test_invented_people_and_quotes_are_dropped_with_warnings(tmp_path: Path) -> None:
+    invented = {
+        **MEETING,
+        "participants": [KAMIKAWA, JAISHANKAR, {"name": "Shigeru Ishiba"}, {"name": "Joe Biden"}],
+        "quotes": [{"speaker": "Yoko Kamikawa", "text": "We will build a wall on the moon"}],
+    }
+    with FakeLLM(default=answer([invented])) as server:
+        result = run(server, tmp_path)
+    [meeting] = result.meetings
+    assert [p.name for p in meeting.participants] == ["Yoko Kamikawa", "Subrahmanyam Jaishankar"]
+    assert meeting.quotes == []
+    assert any("'Shigeru Ishiba'" in w for w in result.warnings)  # only in the page noise
+    assert any("'Joe Biden'" in w for w in result.warnings)
+    assert any("wall on the moon" in w for w in result.warnings)
+
+
+def test_429_with_retry_after_is_honoured(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])).then(status(429, {"retry-after": "0.3"})) as server:
+        started = time.perf_counter()
+        result = run(server, tmp_path)
+        elapsed = time.perf_counter() - started
+    assert result.meetings and len(server.requests) == 2
+    assert elapsed >= 0.3
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [status(500), status(502), status(503), status(429), drop(), hang(3.0)],
+    ids=["500", "502", "503", "429", "drop", "hang"],
+)
+def test_transport_faults_are_retried(tmp_path: Path, fault: Any) -> None:
+    with FakeLLM(default=answer([MEETING])).then(fault) as server:
+        result = run(server, tmp_path, timeout=0.5)
+    assert result.error is None and len(result.meetings) == 1
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("code", [400, 401, 403, 404])
+def test_client_errors_are_never_retried(tmp_path: Path, code: int) -> None:
+    with FakeLLM(default=status(code)) as server, pytest.raises(LLMError, match=f"HTTP {code}"):
+        run(server, tmp_path)
+    assert len(server.requests) == 1
+
+
+def test_retries_stop_at_the_configured_budget(tmp_path: Path) -> None:
+    with FakeLLM(default=status(503)) as server, pytest.raises(LLMError, match="5 attempts"):
+        run(server, tmp_path, max_transport_retries=4)
+    assert len(server.requests) == 5
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        raw("{not json"),
+        raw(json.dumps({"meetings": [{**MEETING, "topics": ["weather"]}]})),
+        raw(json.dumps({"meetings": [{**MEETING, "countries": ["XX"]}]})),
+    ],
+    ids=["invalid-json", "unknown-topic", "bad-country"],
+)
+def test_invalid_answers_are_re_asked(tmp_path: Path, bad: Any) -> None:
+    with FakeLLM(default=answer([MEETING])).then(bad) as server:
+        result = run(server, tmp_path)
+    assert result.error is None and len(result.meetings) == 1
+    assert len(server.requests) == 2
+    assert result.usage is not None and result.usage.prompt_tokens == 200  # both calls counted
+
+
+def test_the_re_ask_tells_the_model_what_was_wrong(tmp_path: Path) -> None:
+    bad = raw(json.dumps({"meetings": [{**MEETING, "topics": ["weather"]}]}))
+    with FakeLLM(default=answer([MEETING])).then(bad) as server:
+        run(server, tmp_path)
+    assert "weather" in json.dumps(server.requests[1].body["messages"])
+
+
+def test_answers_that_stay_invalid_end_in_a_clear_error(tmp_path: Path) -> None:
+    with FakeLLM(default=raw("{not json")) as server, pytest.raises(LLMError, match="re-ask"):
+        run(server, tmp_path, max_reasks=2)
+    assert len(server.requests) == 3
+
+
+def test_empty_choices_are_a_clear_error(tmp_path: Path) -> None:
+    with FakeLLM(default=empty_choices()) as server, pytest.raises(LLMError, match="no choices"):
+        run(server, tmp_path)
+
+
+def test_a_cut_off_answer_is_a_clear_error(tmp_path: Path) -> None:
+    with (
+        FakeLLM(default=raw('{"meetings": [', finish_reason="length")) as server,
+        pytest.raises(LLMError, match="cut off"),
+    ):
+        run(server, tmp_path)
+
+
+def test_auto_falls_back_to_the_rules_and_says_so(tmp_path: Path) -> None:
+    with FakeLLM(default=status(500)) as server:
+        result = run(server, tmp_path, backend="auto", max_transport_retries=1)
+    assert result.backend == "rules" and result.error is None
+    assert len(result.meetings) == 1  # the rules found the meeting
+    assert result.warnings[0].startswith("llm backend failed, used the rules: model fake-model")
+
+
+def test_the_cache_answers_a_rerun_without_a_request(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])) as server:
+        first = run(server, tmp_path, cache=True)
+        second = run(server, tmp_path, cache=True)
+    assert len(server.requests) == 1
+    assert second.meetings == first.meetings
+    assert second.usage is not None and second.usage.cached and second.usage.prompt_tokens == 0
+
+
+def test_the_key_never_leaves_in_results_errors_logs_or_cache(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    with FakeLLM(default=answer([MEETING])).then(status(503), status(401)) as server:
+        with pytest.raises(LLMError) as failure:
+            run(server, tmp_path, cache=True)
+        result = run(server, tmp_path, cache=True)
+    headers = {k.lower(): v for k, v in server.requests[0].headers.items()}
+    assert headers["authorization"] == f"Bearer {KEY}"  # it was sent...
+    assert KEY not in str(failure.value)  # ...and is nowhere else
+    assert KEY not in result.to_json()
+    assert KEY not in caplog.text
+    assert all(KEY.encode() not in p.read_bytes() for p in (tmp_path / "cache").iterdir())
+
+
+def test_requests_in_flight_stay_within_the_concurrency(tmp_path: Path) -> None:
+    texts = [SEED.read_text().replace("Thursday", f"Thursday {i}") for i in range(12)]
+    with FakeLLM(default=answer([MEETING], delay=0.1)) as server:
+        backend = get_backend("llm", config=config(server, tmp_path, concurrency=3))
+
+        async def collect() -> list[ExtractionResult]:
+            return [r async for r in aextract_many(texts, backend=backend)]
+
+        results = asyncio.run(collect())
+    assert len(results) == 12 and all(r.error is None for r in results)
+    assert 2 <= server.max_in_flight <= 3
