@@ -134,8 +134,7 @@ class FakeLLM:
         class Handler(_Handler):
             server_fake = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -158,6 +157,11 @@ class FakeLLM:
     def _next(self) -> Behaviour:
         with self._lock:
             return self.script.popleft() if self.script else self.default
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # a batch opens many connections at once
 
 
 class _Handler(BaseHTTPRequestHandler):
