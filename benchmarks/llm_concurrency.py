@@ -32,8 +32,14 @@ def articles(count: int) -> list[str]:
 
 
 async def run_batch(texts: list[str], url: str, concurrency: int) -> float:
-    config = LLMConfig(model="fake", base_url=url, api_key="benchmark", cache=False,
-                       concurrency=concurrency, max_transport_retries=0)  # fmt: skip
+    config = LLMConfig(
+        model="fake",
+        base_url=url,
+        api_key="benchmark",
+        cache=False,
+        concurrency=concurrency,
+        max_transport_retries=0,
+    )
     backend = get_backend("llm", config=config)
     started = time.perf_counter()
     results = [r async for r in aextract_many(texts, backend=backend)]
@@ -53,13 +59,19 @@ def main() -> None:
     args = parser.parse_args()
     texts = articles(args.articles)
     with FakeLLM(default=answer(delay=args.latency)) as server:
-        times = [asyncio.run(run_batch(texts, server.url, args.concurrency)) for _ in range(args.runs)]
+        times = [
+            asyncio.run(run_batch(texts, server.url, args.concurrency)) for _ in range(args.runs)
+        ]
     ideal = args.articles / args.concurrency * args.latency
     median = statistics.median(times)
-    print(f"LLM batch: {args.articles} articles, concurrency {args.concurrency}, "
-          f"{args.latency * 1000:.0f} ms per request, cache off")
-    print(f"  wall time: median {median:.2f} s (min {min(times):.2f}, max {max(times):.2f}, "
-          f"{args.runs} runs); ideal {ideal:.2f} s; ratio {median / ideal:.2f}")
+    print(
+        f"LLM batch: {args.articles} articles, concurrency {args.concurrency}, "
+        f"{args.latency * 1000:.0f} ms per request, cache off"
+    )
+    print(
+        f"  wall time: median {median:.2f} s (min {min(times):.2f}, max {max(times):.2f}, "
+        f"{args.runs} runs); ideal {ideal:.2f} s; ratio {median / ideal:.2f}"
+    )
 
 
 if __name__ == "__main__":

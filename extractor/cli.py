@@ -332,25 +332,78 @@ def local_model(host: str, port: int) -> None:
 
 
 @main.command()
+@click.argument(
+    "article", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+)
+@click.option(
+    "--prompt",
+    "version",
+    default="extract-v1",
+    show_default=True,
+    help="Prompt version (a folder of prompts/).",
+)
+def prompt(article: Path | None, version: str) -> None:
+    """Print the prompt the LLM backend would send for ARTICLE (default: the seed article)
+    and its size in tokens (OpenAI's cl100k_base encoding, counted offline)."""
+    from extractor.ingest import document_from_text
+    from extractor.llm.prompts import body_text, count_tokens, render
+    from extractor.llm.response import MeetingsResponse
+
+    path = article or Path(__file__).resolve().parent.parent / "fixtures" / "seed-article.txt"
+    try:
+        document = document_from_text(path.read_text(encoding="utf-8"), name=str(path))
+        rendered = render(document, body_text(document), version=version)
+    except (ExtractorError, OSError) as error:
+        _fail(str(error))
+    schema_text = json.dumps(MeetingsResponse.model_json_schema())
+    click.echo(f"--- system ---\n{rendered.system}\n--- user ---\n{rendered.user}")
+    click.echo(
+        f"tokens: system {count_tokens(rendered.system)}, user {count_tokens(rendered.user)}, "
+        f"response schema {count_tokens(schema_text)} (sent with every request in tools mode)",
+        err=True,
+    )
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of one result line."""
     click.echo(json.dumps(json_schema(), indent=2))
 
 
 class _Counts:
+    """The batch summary: documents, meetings, errors, and for the LLM its tokens and cost."""
+
     def __init__(self) -> None:
         self.documents = self.meetings = self.errors = 0
+        self.prompt_tokens = self.completion_tokens = self.cached = self.fallbacks = 0
+        self.cost: float | None = None
+        self.billed = False
 
     def add(self, result: ExtractionResult) -> None:
         self.documents += 1
         self.meetings += len(result.meetings)
         self.errors += result.error is not None
+        self.fallbacks += result.backend == "rules" and result.usage is not None
+        if result.usage is not None:
+            self.billed = True
+            self.prompt_tokens += result.usage.prompt_tokens
+            self.completion_tokens += result.usage.completion_tokens
+            self.cached += result.usage.cached
+            if result.usage.cost_usd is not None:
+                self.cost = (self.cost or 0.0) + result.usage.cost_usd
 
     def summary(self, seconds: float) -> str:
-        return (
+        line = (
             f"extractor: {self.documents} documents, {self.meetings} meetings, "
             f"{self.errors} errors, {seconds:.2f} s"
         )
+        if self.billed:
+            cost = "unknown cost" if self.cost is None else f"${self.cost:.4f}"
+            line += (
+                f"; {self.prompt_tokens:,} prompt + {self.completion_tokens:,} completion "
+                f"tokens, {cost}, {self.cached} from cache, {self.fallbacks} fell back to rules"
+            )
+        return line
 
 
 @contextmanager

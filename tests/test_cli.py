@@ -91,3 +91,10 @@ def test_bad_published_at_is_a_usage_error() -> None:
 def test_missing_path_is_a_per_input_error() -> None:
     code, [line], _ = run("extract", "does/not/exist.txt")
     assert code == 1 and line["error"]["type"] == "InputNotFound"
+
+
+def test_prompt_command_prints_the_prompt_and_its_size() -> None:
+    result = CliRunner().invoke(main, ["prompt", str(SEED)])
+    assert result.exit_code == 0
+    assert "Yoko Kamikawa" in result.stdout and "Ishiba" not in result.stdout  # noise removed
+    assert "tokens: system" in result.stderr

@@ -229,3 +229,14 @@ def test_requests_in_flight_stay_within_the_concurrency(tmp_path: Path) -> None:
         results = asyncio.run(collect())
     assert len(results) == 12 and all(r.error is None for r in results)
     assert 2 <= server.max_in_flight <= 3
+
+
+def test_few_shot_examples_come_from_a_labelled_directory(tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "one.txt").write_text("Talks\n10:00 GMT, March 8, 2024\nA met B on Monday.\n")
+    (examples / "one.json").write_text(json.dumps({"meetings": [{"status": "held", "notes": "x"}]}))
+    with FakeLLM(default=answer([MEETING])) as server:
+        run(server, tmp_path, few_shot_dir=examples)
+    system = server.requests[0].body["messages"][0]["content"]
+    assert "A met B on Monday." in system and '{"meetings": [{"status": "held"}]}' in system

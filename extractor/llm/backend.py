@@ -14,6 +14,7 @@ from extractor.llm.cache import ResponseCache, cache_key, default_cache_dir
 from extractor.llm.client import Answer, LLMError, ModelClient
 from extractor.llm.config import LLMConfig
 from extractor.llm.costs import cost_usd
+from extractor.llm.examples import load_examples
 from extractor.llm.prompts import DEFAULT_PROMPT, Prompt, body_text, render
 from extractor.llm.response import LLMMeeting, MeetingsResponse
 from extractor.schema import SCHEMA_VERSION, Usage
@@ -71,7 +72,15 @@ class LLMBackend:
 
     def _prompts(self, document: Document) -> list[Prompt]:
         pieces = chunks.split(body_text(document), self.config.chunk_chars)
-        return [render(document, piece, version=self.prompt_version) for piece in pieces]
+        examples = (
+            list(load_examples(self.config.few_shot_dir, self.config.few_shot))
+            if self.config.few_shot_dir
+            else None
+        )
+        return [
+            render(document, piece, version=self.prompt_version, examples=examples)
+            for piece in pieces
+        ]
 
     def _key(self, prompt: Prompt) -> str:
         return cache_key(

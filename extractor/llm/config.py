@@ -42,6 +42,8 @@ class LLMConfig:
     chunk_chars: int = 6000  # articles longer than this are split into overlapping chunks
     max_output_tokens: int = 1500
     prices_file: Path | None = None
+    few_shot_dir: Path | None = None  # labelled articles to show the model as examples
+    few_shot: int = 2  # how many, when few_shot_dir is set
 
     @classmethod
     def from_env(cls, **overrides: Any) -> LLMConfig:
