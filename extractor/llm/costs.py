@@ -27,9 +27,8 @@ def cost_usd(
     model: str, prompt_tokens: int, completion_tokens: int, prices_file: Path | None = None
 ) -> float | None:
     prices = _prices(prices_file)
-    price = prices.get(model) or next(
-        (p for name, p in prices.items() if model.startswith(name + "-")), None
-    )
+    dated = [name for name in prices if model.startswith(name + "-")]  # "gpt-4o-mini-2024-07-18"
+    price = prices.get(model) or (prices[max(dated, key=len)] if dated else None)
     if price is None:
         return None
     return round((prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000, 8)

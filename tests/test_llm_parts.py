@@ -1,0 +1,93 @@
+"""Pieces of the LLM backend that need no server: chunks, costs, prompts, grounding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import BackendUnavailable
+from extractor.grounding import ground
+from extractor.ingest import document_from_text
+from extractor.llm import chunks
+from extractor.llm.costs import cost_usd
+from extractor.llm.prompts import body_text, count_tokens, render
+from extractor.llm.response import LLMMeeting
+
+from .conftest import SEED
+
+
+def test_long_text_is_split_on_sentences_with_overlap() -> None:
+    sentences = [f"Sentence number {i} is here." for i in range(40)]
+    pieces = chunks.split(" ".join(sentences), 300)
+    assert len(pieces) > 3 and all(len(p) <= 330 for p in pieces)
+    assert all(p.endswith(".") for p in pieces)
+    for before, after in zip(pieces, pieces[1:], strict=False):
+        assert before.split(". ")[-1] in after  # the last sentence is read again
+    assert chunks.split("short text.", 300) == ["short text."]
+
+
+def test_the_same_meeting_from_two_chunks_is_merged() -> None:
+    first = LLMMeeting(
+        status="held",
+        participants=[{"name": "Yoko Kamikawa"}],
+        topics=["defense"],
+        countries=["JP"],
+    )
+    second = LLMMeeting(
+        status="held",
+        participants=[{"name": "Kamikawa"}, {"name": "S. Jaishankar"}],
+        topics=["space"],
+        countries=["IN"],
+    )
+    other = LLMMeeting(status="planned", participants=[{"name": "Penny Wong"}])
+    [merged, kept] = chunks.merge([first, second, other])
+    assert [p.name for p in merged.participants] == ["Yoko Kamikawa", "S. Jaishankar"]
+    assert merged.topics == ["defense", "space"] and merged.countries == ["JP", "IN"]
+    assert kept.participants[0].name == "Penny Wong"
+
+
+def test_costs_come_from_the_price_table(tmp_path: Path) -> None:
+    assert cost_usd("gpt-4o-mini", 1_000_000, 1_000_000) == pytest.approx(0.75)
+    assert cost_usd("gpt-4o-mini-2024-07-18", 1_000_000, 0) == pytest.approx(0.15)
+    assert cost_usd("some-unknown-model", 10, 10) is None
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"my-model": [1.0, 2.0]}))
+    assert cost_usd("my-model", 500_000, 500_000, prices) == pytest.approx(1.5)
+    broken = tmp_path / "broken.json"
+    broken.write_text("[1, 2]")
+    with pytest.raises(BackendUnavailable, match="price table"):
+        cost_usd("my-model", 1, 1, broken)
+
+
+def test_the_prompt_has_no_page_noise_and_a_version() -> None:
+    document = document_from_text(SEED.read_text())
+    prompt = render(document, body_text(document))
+    assert prompt.version == "extract-v1"
+    assert "Ishiba" not in prompt.user and "Kamikawa" in prompt.user
+    assert "2024-03-08, a Friday" in prompt.system
+    assert 200 < count_tokens(prompt.system) < 600
+
+
+def test_grounding_recounts_dates_and_keeps_the_article_spelling() -> None:
+    text = SEED.read_text()
+    document = document_from_text(text)
+    meeting = LLMMeeting(
+        status="held",
+        date_text="on thursday",
+        date="2024-01-01",
+        participants=[{"name": "Subrahmanyam Jaishankar"}, {"name": "yoko kamikawa"}],
+        quotes=[
+            {
+                "speaker": "Yoko Kamikawa",
+                "text": "Japan places particular importance on the relationship with Indai",
+            }
+        ],
+    )
+    [grounded], warnings = ground([meeting], document)
+    assert str(grounded.date) == "2024-03-07" and grounded.date_text == "on Thursday"
+    assert grounded.quotes[0].text.startswith("Japan places particular importance")
+    assert grounded.quotes[0].text in text  # the article's words, not the model's typo
+    assert warnings == []
+    assert all(text[e.start : e.end] == e.text for e in grounded.evidence)
