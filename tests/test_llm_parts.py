@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ def test_long_text_is_split_on_sentences_with_overlap() -> None:
     pieces = chunks.split(" ".join(sentences), 300)
     assert len(pieces) > 3 and all(len(p) <= 330 for p in pieces)
     assert all(p.endswith(".") for p in pieces)
-    for before, after in zip(pieces, pieces[1:], strict=False):
+    for before, after in pairwise(pieces):
         assert before.split(". ")[-1] in after  # the last sentence is read again
     assert chunks.split("short text.", 300) == ["short text."]
 
