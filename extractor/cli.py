@@ -11,18 +11,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from extractor.backends import BACKEND_NAMES, AsyncBackend, get_backend
+from extractor.backends import BACKEND_NAMES, AsyncBackend, Backend, get_backend
+from extractor.batch import LineWriter, error_record, resume_state, retry_targets, skip_done
+from extractor.document import Document
 from extractor.errors import ExtractorError
-from extractor.ingest import DEFAULT_MAX_BYTES, InputPlan, plan_inputs, read_target
+from extractor.ingest import DEFAULT_MAX_BYTES, InputFailure, InputPlan, plan_inputs, read_target
 from extractor.llm.config import MODES
 from extractor.pipeline import aextract_many, extract_target_documents, parse_published_at
 from extractor.schema import ExtractionResult, json_schema
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     from extractor.llm.config import LLMConfig
 
 EXIT_INPUT_FAILED = 1
+EXIT_INTERRUPTED = 130
 EXIT_USAGE = 2
 _SKIPPED_SHOWN = 5
 
@@ -108,13 +113,29 @@ class _Redact(logging.Filter):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option(
     "-o",
     "--output",
-    type=click.File("w", encoding="utf-8"),
-    default="-",
-    help="Write JSON Lines here instead of stdout.",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append JSON Lines to this file instead of writing to stdout.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Skip inputs whose result is already in --output (after a crash or Ctrl-C).",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append a line per failed input here, for --retry-errors.",
+)
+@click.option(
+    "--retry-errors",
+    "retry_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read again the inputs an --errors file lists (instead of PATH...).",
 )
 @click.option(
     "--backend",
@@ -143,7 +164,10 @@ class _Redact(logging.Filter):
 @_llm_options
 def extract(
     paths: tuple[str, ...],
-    output: TextIO,
+    output: Path | None,
+    resume: bool,
+    errors_path: Path | None,
+    retry_path: Path | None,
     backend: str,
     published_at: str | None,
     pretty: bool,
@@ -153,44 +177,92 @@ def extract(
     **llm: Any,
 ) -> None:
     """Extract meetings from articles: text or HTML files, directories (recursive), JSON Lines
-    files of {"id", "text" | "html", "published_at", "url", "title"} rows, or - for stdin."""
+    files of {"id", "text" | "html", "published_at", "url", "title"} rows, or - for stdin.
+
+    One result line per input document, in input order. Ctrl-C stops after the documents in
+    progress are written; rerun with --resume to go on where it stopped."""
+    if bool(paths) == bool(retry_path):
+        _fail("give either PATH... or --retry-errors FILE")
+    if resume and (output is None or pretty):
+        _fail("--resume needs -o FILE and one line per result (no --pretty)")
     try:
         chosen = get_backend(backend, config=_llm_config(llm))
         moment = parse_published_at(published_at)
+        plan = InputPlan(targets=retry_targets(retry_path)) if retry_path else plan_inputs(paths)
+        done = resume_state(output).done if resume and output else frozenset()
+        writer = LineWriter(output, stream=sys.stdout)
+        errors = LineWriter(errors_path) if errors_path else None
     except ExtractorError as error:
         _fail(str(error))
-    plan = plan_inputs(paths)
     _report_skipped(plan)
-    counts = _Counts()
-    started = time.perf_counter()
+    targets = skip_done(plan.targets, done)
     documents = (
         item
-        for target in plan.targets
+        for target in targets
         for item in read_target(target, max_bytes=max_bytes, published_at=moment)
+        if _document_id(item) not in done
     )
+    counts = _Counts(skipped=len(done))
+    started = time.perf_counter()
     with _progress(plan, enabled=not quiet and sys.stderr.isatty()) as advance:
 
         def write(result: ExtractionResult) -> None:
-            output.write(result.to_json(pretty=pretty) + "\n")
-            output.flush()
+            writer.write(result.to_json(pretty=pretty))
             counts.add(result)
             if result.error:
                 click.echo(f"extractor: {result.error.type}: {result.error.message}", err=True)
+                if errors:
+                    errors.write(error_record(result))
             advance()
 
-        if isinstance(chosen, AsyncBackend):
-            asyncio.run(
-                _write_async(
-                    aextract_many(documents, backend=chosen, include_text=include_text), write
-                )
-            )
-        else:
-            for result in extract_target_documents(documents, chosen, include_text=include_text):
-                write(result)
-    if not quiet:
+        interrupted = _run_batch(chosen, documents, write, include_text)
+    writer.close()
+    if errors:
+        errors.close()
+    if not quiet or interrupted:
         click.echo(counts.summary(time.perf_counter() - started), err=True)
+    if interrupted:
+        click.echo("extractor: interrupted; rerun with --resume to go on", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if counts.errors:
         sys.exit(EXIT_INPUT_FAILED)
+
+
+def _run_batch(
+    backend: Backend,
+    documents: Iterator[Document | InputFailure],
+    write: Callable[[ExtractionResult], None],
+    include_text: bool,
+) -> bool:
+    """Extract and write every document; True when Ctrl-C stopped the batch early.
+
+    On Ctrl-C no new document is started; those in progress are finished and written."""
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        feed = _until(documents, stop)
+        if isinstance(backend, AsyncBackend):
+            results = aextract_many(feed, backend=backend, include_text=include_text)
+            asyncio.run(_write_async(results, write))
+        else:
+            for result in extract_target_documents(feed, backend, include_text=include_text):
+                write(result)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return stop.is_set()
+
+
+def _until(
+    items: Iterator[Document | InputFailure], stop: threading.Event
+) -> Iterator[Document | InputFailure]:
+    for item in items:
+        if stop.is_set():
+            return
+        yield item
+
+
+def _document_id(item: Document | InputFailure) -> str:
+    return item.id if isinstance(item, InputFailure) else item.resolved_id
 
 
 async def _write_async(
@@ -373,7 +445,8 @@ def schema() -> None:
 class _Counts:
     """The batch summary: documents, meetings, errors, and for the LLM its tokens and cost."""
 
-    def __init__(self) -> None:
+    def __init__(self, skipped: int = 0) -> None:
+        self.skipped = skipped  # already done, by --resume
         self.documents = self.meetings = self.errors = 0
         self.prompt_tokens = self.completion_tokens = self.cached = self.fallbacks = 0
         self.cost: float | None = None
@@ -397,6 +470,8 @@ class _Counts:
             f"extractor: {self.documents} documents, {self.meetings} meetings, "
             f"{self.errors} errors, {seconds:.2f} s"
         )
+        if self.skipped:
+            line += f"; {self.skipped} already done (--resume)"
         if self.billed:
             cost = "unknown cost" if self.cost is None else f"${self.cost:.4f}"
             line += (

@@ -26,6 +26,7 @@ class Document(BaseModel):
     published_at: dt.datetime | None = None
     url: str | None = None
     path: str | None = None
+    line: int | None = Field(default=None, description="Row number in a JSON Lines input.")
     noise: tuple[tuple[int, int], ...] | None = Field(
         default=None, description="[start, end) character ranges of page noise in text."
     )

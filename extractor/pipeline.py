@@ -83,12 +83,16 @@ def extract_target_documents(
     """Results for what ``read_target`` yields: documents are extracted, failures reported."""
     for item in items:
         if isinstance(item, InputFailure):
-            yield failure_result(item.id, item.path, item.error, backend=backend.name)
+            yield failure_result(
+                item.id, item.path, item.error, backend=backend.name, line=item.line
+            )
             continue
         try:
             yield _run(backend, item, include_text=include_text)
         except Exception as error:  # noqa: BLE001 - one document never stops the batch
-            yield failure_result(item.resolved_id, item.path, error, backend=backend.name)
+            yield failure_result(
+                item.resolved_id, item.path, error, backend=backend.name, line=item.line
+            )
 
 
 async def aextract_many(
@@ -131,12 +135,14 @@ async def _arun(
     backend: AsyncBackend, item: Document | InputFailure, include_text: bool
 ) -> ExtractionResult:
     if isinstance(item, InputFailure):
-        return failure_result(item.id, item.path, item.error, backend=backend.name)
+        return failure_result(item.id, item.path, item.error, backend=backend.name, line=item.line)
     try:
         document = prepare(item)
         output = await backend.aextract(document)
     except Exception as error:  # noqa: BLE001 - one document never stops the batch
-        return failure_result(item.resolved_id, item.path, error, backend=backend.name)
+        return failure_result(
+            item.resolved_id, item.path, error, backend=backend.name, line=item.line
+        )
     return _result(backend, document, output, include_text=include_text)
 
 
@@ -157,7 +163,12 @@ def _concurrency(backend: Backend) -> int:
 
 
 def failure_result(
-    document_id: str, path: str | None, error: BaseException, *, backend: str
+    document_id: str,
+    path: str | None,
+    error: BaseException,
+    *,
+    backend: str,
+    line: int | None = None,
 ) -> ExtractionResult:
     """The result line of an input that could not be processed."""
     message = (
@@ -166,7 +177,7 @@ def failure_result(
         else (f"{path or document_id}: unexpected {type(error).__name__}: {error}")
     )
     return ExtractionResult(
-        source=Source(id=document_id, path=path),
+        source=Source(id=document_id, path=path, line=line),
         backend=backend,
         error=ErrorInfo(type=type(error).__name__, message=message),
     )
@@ -184,6 +195,7 @@ def _result(
         source=Source(
             id=document.resolved_id,
             path=document.path,
+            line=document.line,
             url=document.url,
             title=document.title,
             published_at=document.published_at,

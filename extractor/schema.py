@@ -149,6 +149,7 @@ class Meeting(_Model):
 class Source(_Model):
     id: str
     path: str | None = None
+    line: int | None = Field(default=None, description="Row number in a JSON Lines input.")
     url: str | None = None
     title: str | None = None
     published_at: dt.datetime | None = None

@@ -12,6 +12,7 @@ HTTP error with headers, a hang, a dropped connection, invalid JSON, a schema-in
 from __future__ import annotations
 
 import json
+import random
 import socket
 import threading
 import time
@@ -119,6 +120,37 @@ def empty_choices() -> Behaviour:
     return lambda handler, request: handler.reply(200, body)
 
 
+def trickle(body_behaviour: Behaviour, *, seconds: float) -> Behaviour:
+    """A slow answer: headers at once, then the body a few bytes at a time over ``seconds``."""
+
+    def behave(handler: _Handler, request: dict[str, Any]) -> None:
+        handler.trickle = seconds
+        body_behaviour(handler, request)
+
+    return behave
+
+
+def fault_mix(rate: float, *, seed: int, good: Behaviour, timeout: float) -> Behaviour:
+    """Each request faults with probability ``rate``, drawing one of every fault kind: 429
+    with and without Retry-After, 500/502/503, a hang past ``timeout``, a reset, invalid JSON,
+    a schema-invalid answer, a truncated answer, a slow trickle."""
+    rng = random.Random(seed)
+    lock = threading.Lock()
+    faults: list[Behaviour] = [
+        status(429, {"retry-after": "0.01"}), status(429), status(500), status(502), status(503),
+        hang(timeout * 2), drop(), raw("{not json"),
+        raw(json.dumps({"meetings": [{"status": "held", "topics": ["weather"]}]})),
+        raw('{"meetings": [', finish_reason="length"), trickle(good, seconds=timeout / 3),
+    ]  # fmt: skip
+
+    def behave(handler: _Handler, request: dict[str, Any]) -> None:
+        with lock:
+            chosen = rng.choice(faults) if rng.random() < rate else good
+        chosen(handler, request)
+
+    return behave
+
+
 @dataclass
 class FakeLLM:
     default: Behaviour = field(default_factory=answer)
@@ -166,6 +198,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     server_fake: FakeLLM
+    trickle: float = 0.0  # seconds over which to send the body, for slow answers
 
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length", 0))
@@ -191,7 +224,14 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        if not self.trickle:
+            self.wfile.write(data)
+            return
+        pieces = [data[i : i + 64] for i in range(0, len(data), 64)]
+        for piece in pieces:
+            self.wfile.write(piece)
+            self.wfile.flush()
+            time.sleep(self.trickle / len(pieces))
 
     def log_message(self, format: str, *args: Any) -> None:
         return

@@ -34,6 +34,7 @@ class InputFailure:
     id: str
     path: str | None
     error: InputError
+    line: int | None = None  # the row, for a JSON Lines input
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Target:
 
     path: str
     id: str
+    lines: frozenset[int] | None = None  # JSON Lines: only these rows (a retry of failures)
 
 
 @dataclass
@@ -159,10 +161,12 @@ def _jsonl_documents(
     else:
         rows = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     for line_number, line in rows:
+        if target.lines is not None and line_number not in target.lines:
+            continue
         where = f"{target.path}:{line_number}"
         fallback_id = f"{target.id}:{line_number}"
         try:
-            yield _row_document(
+            document = _row_document(
                 line,
                 where=where,
                 fallback_id=fallback_id,
@@ -170,7 +174,9 @@ def _jsonl_documents(
                 published_at=published_at,
             )
         except InputError as error:
-            yield InputFailure(fallback_id, target.path, error)
+            yield InputFailure(fallback_id, target.path, error, line_number)
+        else:
+            yield document.model_copy(update={"line": line_number})
 
 
 def _row_document(

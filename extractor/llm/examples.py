@@ -36,7 +36,7 @@ def load_examples(directory: Path, count: int) -> tuple[dict[str, str], ...]:
         pairs.append((len(text), bool(meetings), text, json.dumps({"meetings": meetings})))
     with_meetings = sorted(p for p in pairs if p[1])
     without = sorted(p for p in pairs if not p[1])
-    chosen = []
+    chosen: list[tuple[int, bool, str, str]] = []
     while len(chosen) < count and (with_meetings or without):
         for pool in (with_meetings, without):
             if pool and len(chosen) < count:

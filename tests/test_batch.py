@@ -1,0 +1,126 @@
+"""Batches that survive crashes: SIGKILL, Ctrl-C, torn lines, resume, retrying failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from extractor.cli import main
+
+from .conftest import REPO, SEED
+
+
+def jsonl_batch(path: Path, count: int) -> Path:
+    text = SEED.read_text()
+    rows = (json.dumps({"id": f"doc-{i:04d}", "text": text.replace("Thursday", f"Thursday {i}")})
+            for i in range(count))  # fmt: skip
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def result_lines(path: Path) -> list[dict[str, object]]:
+    data = path.read_text()
+    assert data == "" or data.endswith("\n"), "a torn last line"
+    return [json.loads(line) for line in data.splitlines()]
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "extractor", "extract", "--backend", "rules", "-q", *args]
+
+
+def test_sigkill_three_times_then_resume_gives_every_result_once(tmp_path: Path) -> None:
+    batch = jsonl_batch(tmp_path / "batch.jsonl", 500)
+    out = tmp_path / "out.jsonl"
+    rng = random.Random(7)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    kills = 0
+    for _ in range(3):
+        process = subprocess.Popen(command(str(batch), "-o", str(out), "--resume"), env=env)
+        time.sleep(rng.uniform(0.6, 1.6))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+    final = subprocess.run(command(str(batch), "-o", str(out), "--resume"), env=env, check=False)
+    assert final.returncode == 0
+    ids = [line["source"]["id"] for line in result_lines(out)]  # type: ignore[index]
+    assert kills >= 1  # the batch was really interrupted at least once
+    assert len(ids) == 500 and len(set(ids)) == 500
+
+
+def test_a_torn_last_line_is_cut_and_redone(tmp_path: Path) -> None:
+    batch = jsonl_batch(tmp_path / "batch.jsonl", 5)
+    out = tmp_path / "out.jsonl"
+    assert CliRunner().invoke(main, ["extract", str(batch), "-o", str(out), "-q"]).exit_code == 0
+    lines = out.read_text().splitlines(keepends=True)
+    out.write_text("".join(lines[:3]) + lines[3][:40])  # a crash in the middle of line 4
+    result = CliRunner().invoke(main, ["extract", str(batch), "-o", str(out), "--resume"])
+    assert result.exit_code == 0, result.output
+    assert "3 already done" in result.stderr
+    assert [line["source"]["id"] for line in result_lines(out)] == [  # type: ignore[index]
+        "doc-0000",
+        "doc-0001",
+        "doc-0002",
+        "doc-0003",
+        "doc-0004",
+    ]
+
+
+def test_resume_refuses_a_file_that_is_not_results(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("hello\n")
+    result = CliRunner().invoke(main, ["extract", str(SEED), "-o", str(out), "--resume"])
+    assert result.exit_code == 2 and "not a result line" in result.stderr
+    assert CliRunner().invoke(main, ["extract", str(SEED), "--resume"]).exit_code == 2
+
+
+def test_failures_go_to_an_errors_file_and_can_be_retried(tmp_path: Path) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "good.txt").write_text(SEED.read_text())
+    (articles / "empty.txt").write_text("")
+    rows = articles / "rows.jsonl"
+    rows.write_text(json.dumps({"id": "ok", "text": SEED.read_text()}) + "\n{broken\n")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    first = CliRunner().invoke(main, ["extract", str(articles), "-o", str(out),
+                                      "--errors", str(errors), "-q"])  # fmt: skip
+    assert first.exit_code == 1
+    failed = [json.loads(line) for line in errors.read_text().splitlines()]
+    assert [(f["id"], f["line"], f["error"]["type"]) for f in failed] == [
+        ("empty", None, "EmptyInput"),
+        ("rows:2", 2, "MalformedInput"),
+    ]
+    (articles / "empty.txt").write_text(SEED.read_text())  # the inputs are mended
+    rows.write_text(json.dumps({"id": "ok", "text": "x"}) + "\n"
+                    + json.dumps({"id": "mended", "text": SEED.read_text()}) + "\n")  # fmt: skip
+    retry_out = tmp_path / "retry.jsonl"
+    second = CliRunner().invoke(main, ["extract", "--retry-errors", str(errors), "-o",
+                                       str(retry_out), "-q"])  # fmt: skip
+    assert second.exit_code == 0, second.output
+    assert [line["source"]["id"] for line in result_lines(retry_out)] == ["empty", "mended"]  # type: ignore[index]
+
+
+def test_ctrl_c_stops_cleanly_with_a_summary(tmp_path: Path) -> None:
+    batch = jsonl_batch(tmp_path / "batch.jsonl", 3000)
+    out = tmp_path / "out.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "extractor", "extract", "--backend", "rules", str(batch), "-o",
+         str(out)], env=env, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "interrupted; rerun with --resume" in stderr and "documents" in stderr
+    written = result_lines(out)
+    assert 0 < len(written) < 3000
+    resumed = subprocess.run(command(str(batch), "-o", str(out), "--resume"), env=env, check=False)
+    assert resumed.returncode == 0 and len(result_lines(out)) == 3000
