@@ -96,7 +96,9 @@ def _configure_logging(verbose: bool) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("extractor: %(name)s: %(message)s"))
         handler.addFilter(_Redact())
+        handler.set_name("extractor-cli")
         logger = logging.getLogger("extractor")
+        logger.handlers = [h for h in logger.handlers if h.get_name() != "extractor-cli"]
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
 
