@@ -137,11 +137,18 @@ def fault_mix(rate: float, *, seed: int, good: Behaviour, timeout: float) -> Beh
     rng = random.Random(seed)
     lock = threading.Lock()
     faults: list[Behaviour] = [
-        status(429, {"retry-after": "0.01"}), status(429), status(500), status(502), status(503),
-        hang(timeout * 2), drop(), raw("{not json"),
+        status(429, {"retry-after": "0.01"}),
+        status(429),
+        status(500),
+        status(502),
+        status(503),
+        hang(timeout * 2),
+        drop(),
+        raw("{not json"),
         raw(json.dumps({"meetings": [{"status": "held", "topics": ["weather"]}]})),
-        raw('{"meetings": [', finish_reason="length"), trickle(good, seconds=timeout / 3),
-    ]  # fmt: skip
+        raw('{"meetings": [', finish_reason="length"),
+        trickle(good, seconds=timeout / 3),
+    ]
 
     def behave(handler: _Handler, request: dict[str, Any]) -> None:
         with lock:

@@ -20,8 +20,10 @@ from .conftest import REPO, SEED
 
 def jsonl_batch(path: Path, count: int) -> Path:
     text = SEED.read_text()
-    rows = (json.dumps({"id": f"doc-{i:04d}", "text": text.replace("Thursday", f"Thursday {i}")})
-            for i in range(count))  # fmt: skip
+    rows = (
+        json.dumps({"id": f"doc-{i:04d}", "text": text.replace("Thursday", f"Thursday {i}")})
+        for i in range(count)
+    )
     path.write_text("\n".join(rows) + "\n")
     return path
 
@@ -90,8 +92,9 @@ def test_failures_go_to_an_errors_file_and_can_be_retried(tmp_path: Path) -> Non
     rows = articles / "rows.jsonl"
     rows.write_text(json.dumps({"id": "ok", "text": SEED.read_text()}) + "\n{broken\n")
     out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
-    first = CliRunner().invoke(main, ["extract", str(articles), "-o", str(out),
-                                      "--errors", str(errors), "-q"])  # fmt: skip
+    first = CliRunner().invoke(
+        main, ["extract", str(articles), "-o", str(out), "--errors", str(errors), "-q"]
+    )
     assert first.exit_code == 1
     failed = [json.loads(line) for line in errors.read_text().splitlines()]
     assert [(f["id"], f["line"], f["error"]["type"]) for f in failed] == [
@@ -99,11 +102,16 @@ def test_failures_go_to_an_errors_file_and_can_be_retried(tmp_path: Path) -> Non
         ("rows:2", 2, "MalformedInput"),
     ]
     (articles / "empty.txt").write_text(SEED.read_text())  # the inputs are mended
-    rows.write_text(json.dumps({"id": "ok", "text": "x"}) + "\n"
-                    + json.dumps({"id": "mended", "text": SEED.read_text()}) + "\n")  # fmt: skip
+    rows.write_text(
+        json.dumps({"id": "ok", "text": "x"})
+        + "\n"
+        + json.dumps({"id": "mended", "text": SEED.read_text()})
+        + "\n"
+    )
     retry_out = tmp_path / "retry.jsonl"
-    second = CliRunner().invoke(main, ["extract", "--retry-errors", str(errors), "-o",
-                                       str(retry_out), "-q"])  # fmt: skip
+    second = CliRunner().invoke(
+        main, ["extract", "--retry-errors", str(errors), "-o", str(retry_out), "-q"]
+    )
     assert second.exit_code == 0, second.output
     assert [line["source"]["id"] for line in result_lines(retry_out)] == ["empty", "mended"]  # type: ignore[index]
 
@@ -113,8 +121,21 @@ def test_ctrl_c_stops_cleanly_with_a_summary(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "extractor", "extract", "--backend", "rules", str(batch), "-o",
-         str(out)], env=env, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "extractor",
+            "extract",
+            "--backend",
+            "rules",
+            str(batch),
+            "-o",
+            str(out),
+        ],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(1.5)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)

@@ -21,10 +21,12 @@ from .fake_llm import FakeLLM, answer, fault_mix
 
 MEETING = {
     "status": "held",
-    "participants": [{"name": "Yoko Kamikawa", "country": "JP"},
-                     {"name": "Subrahmanyam Jaishankar", "country": "IN"}],
+    "participants": [
+        {"name": "Yoko Kamikawa", "country": "JP"},
+        {"name": "Subrahmanyam Jaishankar", "country": "IN"},
+    ],
     "countries": ["JP", "IN"],
-}  # fmt: skip
+}
 DOCUMENTS = 200
 TRANSPORT_RETRIES = 3
 REASKS = 1
@@ -36,10 +38,17 @@ def test_two_hundred_documents_through_thirty_percent_faults(tmp_path: Path) -> 
     good = answer([MEETING])
     with FakeLLM(default=fault_mix(0.3, seed=11, good=good, timeout=TIMEOUT)) as server:
         config = LLMConfig(
-            model="fake", base_url=server.url, api_key="k", cache=False, concurrency=16,
-            timeout=TIMEOUT, max_transport_retries=TRANSPORT_RETRIES, max_reasks=REASKS,
-            backoff_initial=0.01, backoff_max=0.05,
-        )  # fmt: skip
+            model="fake",
+            base_url=server.url,
+            api_key="k",
+            cache=False,
+            concurrency=16,
+            timeout=TIMEOUT,
+            max_transport_retries=TRANSPORT_RETRIES,
+            max_reasks=REASKS,
+            backoff_initial=0.01,
+            backoff_max=0.05,
+        )
         backend = get_backend("llm", config=config)
 
         async def run() -> list[ExtractionResult]:
