@@ -11,9 +11,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-import lxml.html
-import trafilatura
-
 from extractor.errors import EmptyInput
 from extractor.ingest.dateline import parse_moment
 
@@ -49,6 +46,8 @@ def looks_like_html(text: str) -> bool:
 
 def extract_article(html: str, *, name: str) -> HtmlArticle:
     """The headline and main text of a page; the headline is the text's first line."""
+    import trafilatura  # imported on first HTML page: it is slow to import, text needs none
+
     extracted = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False
     )
@@ -65,6 +64,9 @@ def extract_article(html: str, *, name: str) -> HtmlArticle:
 
 def _published_at(html: str) -> dt.datetime | None:
     """The publication moment from meta tags, <time datetime> or JSON-LD."""
+    import lxml.etree
+    import lxml.html
+
     try:
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):

@@ -95,9 +95,16 @@ def read_target(
     published_at: dt.datetime | None = None,
     stdin: BinaryIO | None = None,
 ) -> Iterator[Document | InputFailure]:
-    """The documents of one target, or one failure naming it."""
+    """The documents of one target, or one failure naming it.
+
+    JSON Lines files are streamed row by row (``max_bytes`` then limits each row), so a batch
+    of any size is never held in memory at once.
+    """
     path = None if target.path == STDIN else target.path
     name = path or "<stdin>"
+    if path is not None and Path(path).suffix.lower() in JSONL_SUFFIXES:
+        yield from _stream_jsonl(target, path, max_bytes=max_bytes, published_at=published_at)
+        return
     try:
         data = _read_bytes(target.path, max_bytes=max_bytes, stdin=stdin)
         text = decode_bytes(data, name=name)
@@ -109,6 +116,40 @@ def read_target(
         )
     except InputError as error:
         yield InputFailure(target.id, path, error)
+
+
+def _stream_jsonl(
+    target: Target, path: str, *, max_bytes: int, published_at: dt.datetime | None
+) -> Iterator[Document | InputFailure]:
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, after the last row is read
+    except OSError as error:
+        yield InputFailure(target.id, path, _unreadable(path, error))
+        return
+    with handle:
+        for line_number, raw in enumerate(handle, start=1):
+            if not raw.strip() or (target.lines is not None and line_number not in target.lines):
+                continue
+            where = f"{path}:{line_number}"
+            if len(raw) > max_bytes:
+                yield InputFailure(f"{target.id}:{line_number}", path, InputTooLarge(
+                    f"{where}: a row of {len(raw):,} bytes is over the limit of {max_bytes:,} "
+                    "(raise --max-bytes)"), line_number)  # fmt: skip
+                continue
+            yield _row(_decode_row(raw), line_number, target, published_at)
+
+
+def _decode_row(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _unreadable(path: str, error: OSError) -> InputError:
+    if isinstance(error, FileNotFoundError):
+        return InputNotFound(f"{path}: no such file")
+    return InputNotFound(f"{path}: cannot be read ({error.strerror or error})")
 
 
 def _read_bytes(path: str, *, max_bytes: int, stdin: BinaryIO | None) -> bytes:
@@ -161,22 +202,26 @@ def _jsonl_documents(
     else:
         rows = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     for line_number, line in rows:
-        if target.lines is not None and line_number not in target.lines:
-            continue
-        where = f"{target.path}:{line_number}"
-        fallback_id = f"{target.id}:{line_number}"
-        try:
-            document = _row_document(
-                line,
-                where=where,
-                fallback_id=fallback_id,
-                path=target.path,
-                published_at=published_at,
-            )
-        except InputError as error:
-            yield InputFailure(fallback_id, target.path, error, line_number)
-        else:
-            yield document.model_copy(update={"line": line_number})
+        if target.lines is None or line_number in target.lines:
+            yield _row(line, line_number, target, published_at)
+
+
+def _row(
+    line: str, line_number: int, target: Target, published_at: dt.datetime | None
+) -> Document | InputFailure:
+    """One JSON Lines row as a document, or as a failure naming the file and the line."""
+    fallback_id = f"{target.id}:{line_number}"
+    try:
+        document = _row_document(
+            line,
+            where=f"{target.path}:{line_number}",
+            fallback_id=fallback_id,
+            path=target.path,
+            published_at=published_at,
+        )
+    except InputError as error:
+        return InputFailure(fallback_id, target.path, error, line_number)
+    return document.model_copy(update={"line": line_number})
 
 
 def _row_document(
