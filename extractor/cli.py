@@ -28,7 +28,12 @@ from extractor.document import Document
 from extractor.errors import ExtractorError
 from extractor.ingest import DEFAULT_MAX_BYTES, InputFailure, InputPlan, plan_inputs, read_target
 from extractor.llm.config import MODES
-from extractor.pipeline import aextract_many, extract_target_documents, parse_published_at
+from extractor.pipeline import (
+    aextract_many,
+    extract_parallel,
+    extract_target_documents,
+    parse_published_at,
+)
 from extractor.schema import ExtractionResult, json_schema
 
 if TYPE_CHECKING:
@@ -163,6 +168,13 @@ class _Redact(logging.Filter):
     help="Refuse inputs larger than this.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes for the rules backend (the LLM uses --concurrency instead).",
+)
 @_llm_options
 def extract(
     paths: tuple[str, ...],
@@ -176,6 +188,7 @@ def extract(
     include_text: bool,
     max_bytes: int,
     quiet: bool,
+    workers: int,
     **llm: Any,
 ) -> None:
     """Extract meetings from articles: text or HTML files, directories (recursive), JSON Lines
@@ -217,7 +230,7 @@ def extract(
                     errors.write(error_record(result))
             advance()
 
-        interrupted = _run_batch(chosen, documents, write, include_text)
+        interrupted = _run_batch(chosen, documents, write, include_text, workers)
     writer.close()
     if errors:
         errors.close()
@@ -235,6 +248,7 @@ def _run_batch(
     documents: Iterator[Document | InputFailure],
     write: Callable[[ExtractionResult], None],
     include_text: bool,
+    workers: int,
 ) -> bool:
     """Extract and write every document; True when Ctrl-C stopped the batch early.
 
@@ -246,6 +260,9 @@ def _run_batch(
         if isinstance(backend, AsyncBackend):
             results = aextract_many(feed, backend=backend, include_text=include_text)
             asyncio.run(_write_async(results, write))
+        elif workers > 1 and backend.name == "rules":
+            for result in extract_parallel(feed, workers=workers, include_text=include_text):
+                write(result)
         else:
             for result in extract_target_documents(feed, backend, include_text=include_text):
                 write(result)
