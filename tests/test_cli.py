@@ -98,3 +98,28 @@ def test_prompt_command_prints_the_prompt_and_its_size() -> None:
     assert result.exit_code == 0
     assert "Yoko Kamikawa" in result.stdout and "Ishiba" not in result.stdout  # noise removed
     assert "tokens: system" in result.stderr
+
+
+def test_workers_give_the_same_results_in_the_same_order(tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": SEED.read_text()}) + "\n" for i in range(40))
+    )
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    for workers, out in (("1", one), ("2", two)):
+        result = CliRunner().invoke(
+            main,
+            [
+                "extract",
+                str(batch),
+                "--backend",
+                "rules",
+                "-q",
+                "--workers",
+                workers,
+                "-o",
+                str(out),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+    assert one.read_text() == two.read_text()

@@ -144,7 +144,7 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         position = match.end()
         if _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end):
             continue
-        before = text[max(start, match.start() - 60) : match.start()]
+        before = text[max(start, match.start() - 48) : match.start()]
         if _NEGATION_BEFORE.search(before):
             continue
         _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]

@@ -85,7 +85,7 @@ def _is_abbreviation(piece: str) -> bool:
     """True when the period ending ``piece`` belongs to an abbreviation or an initial."""
     if not piece.rstrip("\"'”’)]").endswith("."):
         return False
-    match = _LAST_TOKEN.search(piece.rstrip())
+    match = _LAST_TOKEN.search(piece.rstrip()[-24:])  # the last word is enough
     if not match:
         return False
     token = match.group(1)

@@ -1,0 +1,169 @@
+"""The benchmark suite: one command, one table of measured figures.
+
+    python benchmarks/run.py            # everything (several minutes)
+    python benchmarks/run.py --quick    # smaller corpora and fewer runs
+
+Rules backend: the real CLI on JSON Lines corpora of ~3,000-character articles built from
+the fixtures (1,000 and 10,000 articles), with one and two worker processes: articles per
+second, peak memory (RSS of the main process), and in-process latency per article. LLM path:
+200 articles against the fake server of the test suite at 200 ms per request, at several
+concurrencies, beside the same requests made by a bare ``AsyncOpenAI`` loop; then a rerun
+answered from the response cache. Every figure is the median of several runs; the machine
+is shared and noisy, so ratios say more than absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import build_corpus  # noqa: E402
+from extractor.backends import get_backend  # noqa: E402
+from extractor.ingest import document_from_text  # noqa: E402
+from extractor.llm.config import LLMConfig  # noqa: E402
+from extractor.pipeline import aextract_many  # noqa: E402
+from tests.fake_llm import FakeLLM, answer  # noqa: E402
+
+Row = tuple[str, str]
+
+
+def run_cli(corpus: Path, workers: int) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one `extractor extract` run on ``corpus``."""
+    command = [sys.executable, "-m", "extractor", "extract", str(corpus), "--backend", "rules",
+               "-q", "--workers", str(workers), "-o", os.devnull]  # fmt: skip
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"benchmark run failed: {command}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def rules_rows(sizes: list[int], runs: int, directory: Path) -> list[Row]:
+    rows: list[Row] = []
+    texts = build_corpus(max(sizes))
+    for size in sizes:
+        corpus = directory / f"corpus-{size}.jsonl"
+        corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": texts[i]}) + "\n"
+                                  for i in range(size)))  # fmt: skip
+        for workers in (1, 2):
+            measured = [run_cli(corpus, workers) for _ in range(runs)]
+            seconds = statistics.median(m[0] for m in measured)
+            memory = max(m[1] for m in measured)
+            rows.append((f"rules, {size:,} articles, --workers {workers}",
+                         f"{size / seconds:,.0f} articles/s ({seconds:.2f} s, CLI start "
+                         f"included); peak RSS {memory:.0f} MB"))  # fmt: skip
+    backend = get_backend("rules")
+    documents = [document_from_text(t) for t in texts[:1000]]
+    backend.extract(documents[0])
+    latencies = []
+    for document in documents:
+        started = time.perf_counter()
+        backend.extract(document)
+        latencies.append((time.perf_counter() - started) * 1000)
+    latencies.sort()
+    rows.append(("rules, latency per article (1,000 articles, in process)",
+                 f"median {statistics.median(latencies):.2f} ms, "
+                 f"p95 {latencies[int(len(latencies) * 0.95)]:.2f} ms"))  # fmt: skip
+    return rows
+
+
+async def ours(texts: list[str], url: str, concurrency: int, cache: Path | None) -> float:
+    config = LLMConfig(model="fake", base_url=url, api_key="benchmark", cache=cache is not None,
+                       cache_dir=cache, concurrency=concurrency, max_transport_retries=0)  # fmt: skip
+    backend = get_backend("llm", config=config)
+    started = time.perf_counter()
+    results = [r async for r in aextract_many(texts, backend=backend)]
+    assert all(r.error is None for r in results), "a benchmark request failed"
+    return time.perf_counter() - started
+
+
+async def bare(texts: list[str], url: str, concurrency: int) -> float:
+    """The floor: the same number of requests with the plain client, nothing else."""
+    import openai
+
+    client = openai.AsyncOpenAI(base_url=url, api_key="benchmark", max_retries=0)
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(text: str) -> None:
+        async with limit:
+            await client.chat.completions.create(
+                model="fake", messages=[{"role": "user", "content": text}]
+            )
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(t) for t in texts))
+    return time.perf_counter() - started
+
+
+def llm_rows(count: int, concurrencies: list[int], runs: int, directory: Path) -> list[Row]:
+    seed = (ROOT / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
+    texts = [seed.replace("Thursday", f"Thursday ({i})") for i in range(count)]
+    rows: list[Row] = []
+    with FakeLLM(default=answer(delay=0.2)) as server:
+        for concurrency in concurrencies:
+            repeat = 1 if concurrency == 1 else runs  # 40 s a run at concurrency 1
+            mine = statistics.median(asyncio.run(ours(texts, server.url, concurrency, None))
+                                     for _ in range(repeat))  # fmt: skip
+            floor = statistics.median(asyncio.run(bare(texts, server.url, concurrency))
+                                      for _ in range(repeat))  # fmt: skip
+            rows.append((f"LLM, {count} articles at 200 ms, concurrency {concurrency}",
+                         f"{mine:.2f} s; bare AsyncOpenAI {floor:.2f} s; "
+                         f"overhead x{mine / floor:.2f}"))  # fmt: skip
+        cache = directory / "cache"
+        first = asyncio.run(ours(texts, server.url, 32, cache))
+        again = statistics.median(asyncio.run(ours(texts, server.url, 32, cache))
+                                  for _ in range(runs))  # fmt: skip
+    rows.append((f"LLM, rerun from the cache ({count} articles)",
+                 f"{count / again:,.0f} articles/s ({again:.2f} s vs {first:.2f} s first run, "
+                 f"x{first / again:.0f} faster)"))  # fmt: skip
+    return rows
+
+
+def startup_rows(runs: int) -> list[Row]:
+    seed = ROOT / "fixtures" / "seed-article.txt"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    rows = []
+    for label, args in (("extractor --help", ["--help"]),
+                        ("one article, rules", ["extract", str(seed), "--backend", "rules", "-q"])):  # fmt: skip
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "extractor", *args], env=env, check=True,
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+            times.append(time.perf_counter() - started)
+        rows.append((f"start-up: {label}", f"{statistics.median(times):.2f} s wall"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 and 3,000 articles, 1 run")
+    args = parser.parse_args()
+    runs = 1 if args.quick else 3
+    sizes = [1000, 3000] if args.quick else [1000, 10000]
+    with tempfile.TemporaryDirectory() as temporary:
+        directory = Path(temporary)
+        rows = startup_rows(runs * 2)
+        rows += rules_rows(sizes, runs, directory)
+        rows += llm_rows(200, [8, 32] if args.quick else [1, 8, 32], runs, directory)
+    width = max(len(label) for label, _ in rows)
+    print(f"benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]})")
+    for label, figure in rows:
+        print(f"  {label:<{width}}  {figure}")
+
+
+if __name__ == "__main__":
+    main()
