@@ -40,8 +40,20 @@ Row = tuple[str, str]
 
 def run_cli(corpus: Path, workers: int) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one `extractor extract` run on ``corpus``."""
-    command = [sys.executable, "-m", "extractor", "extract", str(corpus), "--backend", "rules",
-               "-q", "--workers", str(workers), "-o", os.devnull]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "extractor",
+        "extract",
+        str(corpus),
+        "--backend",
+        "rules",
+        "-q",
+        "--workers",
+        str(workers),
+        "-o",
+        os.devnull,
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
     _, status, usage = os.wait4(process.pid, 0)
@@ -56,15 +68,20 @@ def rules_rows(sizes: list[int], runs: int, directory: Path) -> list[Row]:
     texts = build_corpus(max(sizes))
     for size in sizes:
         corpus = directory / f"corpus-{size}.jsonl"
-        corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": texts[i]}) + "\n"
-                                  for i in range(size)))  # fmt: skip
+        corpus.write_text(
+            "".join(json.dumps({"id": f"a{i}", "text": texts[i]}) + "\n" for i in range(size))
+        )
         for workers in (1, 2):
             measured = [run_cli(corpus, workers) for _ in range(runs)]
             seconds = statistics.median(m[0] for m in measured)
             memory = max(m[1] for m in measured)
-            rows.append((f"rules, {size:,} articles, --workers {workers}",
-                         f"{size / seconds:,.0f} articles/s ({seconds:.2f} s, CLI start "
-                         f"included); peak RSS {memory:.0f} MB"))  # fmt: skip
+            rows.append(
+                (
+                    f"rules, {size:,} articles, --workers {workers}",
+                    f"{size / seconds:,.0f} articles/s ({seconds:.2f} s, CLI start "
+                    f"included); peak RSS {memory:.0f} MB",
+                )
+            )
     backend = get_backend("rules")
     documents = [document_from_text(t) for t in texts[:1000]]
     backend.extract(documents[0])
@@ -74,15 +91,26 @@ def rules_rows(sizes: list[int], runs: int, directory: Path) -> list[Row]:
         backend.extract(document)
         latencies.append((time.perf_counter() - started) * 1000)
     latencies.sort()
-    rows.append(("rules, latency per article (1,000 articles, in process)",
-                 f"median {statistics.median(latencies):.2f} ms, "
-                 f"p95 {latencies[int(len(latencies) * 0.95)]:.2f} ms"))  # fmt: skip
+    rows.append(
+        (
+            "rules, latency per article (1,000 articles, in process)",
+            f"median {statistics.median(latencies):.2f} ms, "
+            f"p95 {latencies[int(len(latencies) * 0.95)]:.2f} ms",
+        )
+    )
     return rows
 
 
 async def ours(texts: list[str], url: str, concurrency: int, cache: Path | None) -> float:
-    config = LLMConfig(model="fake", base_url=url, api_key="benchmark", cache=cache is not None,
-                       cache_dir=cache, concurrency=concurrency, max_transport_retries=0)  # fmt: skip
+    config = LLMConfig(
+        model="fake",
+        base_url=url,
+        api_key="benchmark",
+        cache=cache is not None,
+        cache_dir=cache,
+        concurrency=concurrency,
+        max_transport_retries=0,
+    )
     backend = get_backend("llm", config=config)
     started = time.perf_counter()
     results = [r async for r in aextract_many(texts, backend=backend)]
@@ -115,20 +143,30 @@ def llm_rows(count: int, concurrencies: list[int], runs: int, directory: Path) -
     with FakeLLM(default=answer(delay=0.2)) as server:
         for concurrency in concurrencies:
             repeat = 1 if concurrency == 1 else runs  # 40 s a run at concurrency 1
-            mine = statistics.median(asyncio.run(ours(texts, server.url, concurrency, None))
-                                     for _ in range(repeat))  # fmt: skip
-            floor = statistics.median(asyncio.run(bare(texts, server.url, concurrency))
-                                      for _ in range(repeat))  # fmt: skip
-            rows.append((f"LLM, {count} articles at 200 ms, concurrency {concurrency}",
-                         f"{mine:.2f} s; bare AsyncOpenAI {floor:.2f} s; "
-                         f"overhead x{mine / floor:.2f}"))  # fmt: skip
+            mine = statistics.median(
+                asyncio.run(ours(texts, server.url, concurrency, None)) for _ in range(repeat)
+            )
+            floor = statistics.median(
+                asyncio.run(bare(texts, server.url, concurrency)) for _ in range(repeat)
+            )
+            rows.append(
+                (
+                    f"LLM, {count} articles at 200 ms, concurrency {concurrency}",
+                    f"{mine:.2f} s; bare AsyncOpenAI {floor:.2f} s; overhead x{mine / floor:.2f}",
+                )
+            )
         cache = directory / "cache"
         first = asyncio.run(ours(texts, server.url, 32, cache))
-        again = statistics.median(asyncio.run(ours(texts, server.url, 32, cache))
-                                  for _ in range(runs))  # fmt: skip
-    rows.append((f"LLM, rerun from the cache ({count} articles)",
-                 f"{count / again:,.0f} articles/s ({again:.2f} s vs {first:.2f} s first run, "
-                 f"x{first / again:.0f} faster)"))  # fmt: skip
+        again = statistics.median(
+            asyncio.run(ours(texts, server.url, 32, cache)) for _ in range(runs)
+        )
+    rows.append(
+        (
+            f"LLM, rerun from the cache ({count} articles)",
+            f"{count / again:,.0f} articles/s ({again:.2f} s vs {first:.2f} s first run, "
+            f"x{first / again:.0f} faster)",
+        )
+    )
     return rows
 
 
@@ -136,13 +174,19 @@ def startup_rows(runs: int) -> list[Row]:
     seed = ROOT / "fixtures" / "seed-article.txt"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     rows = []
-    for label, args in (("extractor --help", ["--help"]),
-                        ("one article, rules", ["extract", str(seed), "--backend", "rules", "-q"])):  # fmt: skip
+    for label, args in (
+        ("extractor --help", ["--help"]),
+        ("one article, rules", ["extract", str(seed), "--backend", "rules", "-q"]),
+    ):
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "extractor", *args], env=env, check=True,
-                           stdout=subprocess.DEVNULL)  # fmt: skip
+            subprocess.run(
+                [sys.executable, "-m", "extractor", *args],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             times.append(time.perf_counter() - started)
         rows.append((f"start-up: {label}", f"{statistics.median(times):.2f} s wall"))
     return rows
