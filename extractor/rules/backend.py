@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extractor.backends import BackendOutput
 from extractor.dates import DatePhrase, find_date_phrases
@@ -49,6 +50,12 @@ class _Article:
 
 
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
+# "met Prabowo Subianto, who took office last month": that date is not the meeting's.
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose|when)\b[^,;]*$", re.IGNORECASE)
+_REPORTING_BEFORE = re.compile(
+    r"\b(?:said|says|told\s+(?:\w+\s+){0,2}|announced|reported|added|statement|confirmed)\s*$",
+    re.IGNORECASE,
+)
 _GROUP_KIND = re.compile(
     r"\b(foreign|defen[cs]e|finance|trade|economy|economic|energy|health|agriculture|environment|"
     r"climate|interior|justice|education|transport|digital|leaders)\b",
@@ -86,7 +93,25 @@ class RulesBackend:
         drafts = merge_events(events, dates, person_countries)
         meetings = [_meeting(article, draft, drafts) for draft in drafts]
         kept = [m for m in meetings if _has_parties(m)]
+        _carry_context(kept)
         return BackendOutput(kept, article.warnings, backend=self.name)
+
+
+def _carry_context(meetings: list[Meeting]) -> None:
+    """ "On the sidelines of the G20 in Rio on Monday, Modi met Meloni. He also met Prabowo":
+    a meeting that states no day or place of its own shares those of the one reported just
+    before it, when both are of the same kind (held, in person)."""
+    for previous, meeting in pairwise(meetings):
+        if meeting.status != previous.status:
+            continue
+        if meeting.date is None and meeting.date_text is None and previous.date is not None:
+            meeting.date, meeting.date_text = previous.date, previous.date_text
+        if (
+            meeting.location is None
+            and previous.location is not None
+            and meeting.format == previous.format == "in_person"
+        ):
+            meeting.location = previous.location.model_copy()
 
 
 def _has_parties(meeting: Meeting) -> bool:
@@ -314,6 +339,8 @@ def _event_date(article: _Article, event: Event) -> DatePhrase | None:
 
 
 def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
+    """The date phrase nearest the trigger: the first after it in its clause, else the last
+    before it. A phrase that dates the reporting ("said on Friday") is not the meeting's."""
     future = event.trigger.status != "held"
     phrases = [
         phrase
@@ -321,9 +348,12 @@ def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
         for phrase in find_date_phrases(
             article.text, start, end, published=article.published, future=future
         )
+        if not _REPORTING_BEFORE.search(article.text, max(0, phrase.start - 30), phrase.start)
+        and not _RELATIVE_CLAUSE.search(article.text, max(0, phrase.start - 40), phrase.start)
     ]
-    dated = [p for p in phrases if p.date is not None]
-    return next(iter(dated or phrases), None)
+    after = [p for p in phrases if p.start >= event.trigger.start]
+    before = [p for p in phrases if p.start < event.trigger.start]
+    return after[0] if after else (before[-1] if before else None)
 
 
 def _meeting_date(article: _Article, draft: Draft, sentences: list[int]) -> DatePhrase | None:

@@ -174,7 +174,7 @@ class _EventReader:
             if (
                 len(actors) == 1
                 and not subject
-                and not countries
+                and set(countries) <= {self.people.people[actors[0]].country}
                 and self.focus
                 and self.focus[0] not in actors
                 and trigger.strength == "strong"
