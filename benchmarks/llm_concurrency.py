@@ -14,40 +14,18 @@ import argparse
 import asyncio
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor.backends import get_backend  # noqa: E402
-from extractor.llm.config import LLMConfig  # noqa: E402
-from extractor.pipeline import aextract_many  # noqa: E402
+from benchmarks.run import ours  # noqa: E402
 from tests.fake_llm import FakeLLM, answer  # noqa: E402
 
 
 def articles(count: int) -> list[str]:
     seed = (ROOT / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
     return [seed.replace("Thursday", f"Thursday ({i})") for i in range(count)]
-
-
-async def run_batch(texts: list[str], url: str, concurrency: int) -> float:
-    config = LLMConfig(
-        model="fake",
-        base_url=url,
-        api_key="benchmark",
-        cache=False,
-        concurrency=concurrency,
-        max_transport_retries=0,
-    )
-    backend = get_backend("llm", config=config)
-    started = time.perf_counter()
-    results = [r async for r in aextract_many(texts, backend=backend)]
-    elapsed = time.perf_counter() - started
-    failed = [r for r in results if r.error]
-    if failed:
-        raise SystemExit(f"{len(failed)} documents failed: {failed[0].error}")
-    return elapsed
 
 
 def main() -> None:
@@ -60,7 +38,7 @@ def main() -> None:
     texts = articles(args.articles)
     with FakeLLM(default=answer(delay=args.latency)) as server:
         times = [
-            asyncio.run(run_batch(texts, server.url, args.concurrency)) for _ in range(args.runs)
+            asyncio.run(ours(texts, server.url, args.concurrency, None)) for _ in range(args.runs)
         ]
     ideal = args.articles / args.concurrency * args.latency
     median = statistics.median(times)

@@ -49,7 +49,6 @@ class _Article:
         return self.document.text
 
 
-_SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 # "met Prabowo Subianto, who took office last month": that date is not the meeting's.
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose|when)\b[^,;]*$", re.IGNORECASE)
 _REPORTING_BEFORE = re.compile(
@@ -244,7 +243,7 @@ def _attendees(article: _Article, draft: Draft, sentences: list[int]) -> set[int
     attendees: set[int] = set()
     for mention in _mentions_in(article, sentences):
         person = article.people.people[mention.person]
-        if person.former or not person.title or _SPOKESPERSON.search(person.title):
+        if person.former or not person.title or person.speaks_for_others:
             continue
         if kind and not _fits_group(person.title, kind.group(1)):
             continue

@@ -46,7 +46,6 @@ _PARTY_NOUN = re.compile(
     r"prime\s+minister|premier|counterparts?|envoys?|chancellor|king|emir|secretary)\b",
     re.IGNORECASE,
 )
-_SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 # "..., government spokesman Steffen Hebestreit said." / "according to Hebestreit"
 _SAID_AFTER = re.compile(
     r"(?:'s\s+office)?\s+(?:said|says|told\s+reporters|added|stated)"
@@ -401,8 +400,7 @@ def _is_subject_party(
 
 def _is_source(text: str, mention: Mention, people: People) -> bool:
     """A spokesperson, or someone cited for the news ("…, Hebestreit said"), not a party."""
-    title = people.people[mention.person].title or ""
-    if _SPOKESPERSON.search(title):
+    if people.people[mention.person].speaks_for_others:
         return True
     return bool(
         _SAID_AFTER.match(text, mention.end)

@@ -48,6 +48,7 @@ _COUNTERPART = re.compile(
 )
 _COMPANY = re.compile(rf"((?:[{UPPER}][\w&.-]*\s+){{0,2}}[{UPPER}][\w&.-]*)(?:'s|’s)?\s+$")
 _STRIP_TAIL = re.compile(r"(?:'s|’s|'|’)$")
+_SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 _EDIT_DISTANCE_MIN_LENGTH = 5
 _LONGEST_NAME = 7  # words; "Nana Addo Dankwa Akufo-Addo" is four
 
@@ -63,6 +64,11 @@ class Person:
     title_span: tuple[int, int] | None = None
     former: bool = False
     keys: set[str] = field(default_factory=set)
+
+    @property
+    def speaks_for_others(self) -> bool:
+        """A spokesperson or press secretary: cited for the news, never a party to it."""
+        return bool(self.title and _SPOKESPERSON.search(self.title))
 
 
 @dataclass(frozen=True)
