@@ -143,3 +143,12 @@ def test_agreements_are_read_from_the_meeting_sentences() -> None:
         "memorandum on electric vehicles",
     ]
     assert {"trade", "agriculture"} <= set(meeting.topics)
+
+
+def test_untitled_full_names_next_to_a_meeting_verb_are_people() -> None:
+    [meeting] = meetings(
+        "Elon Musk met Narendra Modi in New Delhi on Monday, and the two discussed "
+        "investment in electric vehicles. New Zealand's economy was not discussed."
+    )
+    assert names(meeting) == ["Elon Musk", "Narendra Modi"]
+    assert meeting.location is not None and meeting.location.city == "New Delhi"

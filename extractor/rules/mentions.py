@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from extractor.rules.events import find_triggers
 from extractor.rules.lexicon import NAME_TOKEN, UPPER, Lexicon, Place, find_titles
 from extractor.rules.text import Sentence, Spans
 
@@ -48,6 +49,11 @@ _COUNTERPART = re.compile(
 )
 _COMPANY = re.compile(rf"((?:[{UPPER}][\w&.-]*\s+){{0,2}}[{UPPER}][\w&.-]*)(?:'s|’s)?\s+$")
 _STRIP_TAIL = re.compile(r"(?:'s|’s|'|’)$")
+_UNTITLED_NAME = rf"[{UPPER}][a-zà-ÿ'’-]+(?:\s+[{UPPER}][a-zà-ÿ'’-]+){{1,3}}"
+_NAME_LIST = rf"(?P<names>{_UNTITLED_NAME}(?:\s*(?:,|and)\s+{_UNTITLED_NAME})?)"
+_NAMES_BEFORE = re.compile(rf"(?:^|[,;]\s+|\b(?:and|when|after|as)\s+){_NAME_LIST}\s+(?:also\s+)?$")
+_NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+)?{_NAME_LIST}\b(?!\s*[{UPPER}])")
+_NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 _EDIT_DISTANCE_MIN_LENGTH = 5
 _LONGEST_NAME = 7  # words; "Nana Addo Dankwa Akufo-Addo" is four
@@ -131,6 +137,8 @@ class PersonFinder:
         order = [i for i in range(len(sentences)) if i != headline]
         for index in order + ([headline] if headline is not None else []):
             self._introduce(sentences[index])
+        for index in order:
+            self._introduce_untitled(sentences[index])
         for sentence in sentences:
             self._link_mentions(sentence)
         self.result.sort()
@@ -273,6 +281,39 @@ class PersonFinder:
         while end > start and self.text[end - 1] in ".’'" and not _is_initial(self.text, end):
             end -= 1
         return start, end
+
+    def _introduce_untitled(self, sentence: Sentence) -> None:
+        """ "Elon Musk met Narendra Modi": full names right next to a meeting verb are people,
+        even when no title introduces them (business people, or leaders the article names
+        bare). Only names of two to four words count, and only where the verb is."""
+        for trigger in find_triggers(self.text, sentence.start, sentence.end):
+            if trigger.strength not in ("strong", "weak") or self._is_quoted(trigger.start):
+                continue
+            lead = self.text[sentence.start : trigger.start]  # so that ^ is the sentence start
+            before = _NAMES_BEFORE.search(lead)
+            after = _NAMES_AFTER.match(self.text, trigger.end, sentence.end)
+            found = []
+            if before:
+                found.append((sentence.start + before.start("names"), before.group("names")))
+            if after:
+                found.append((after.start("names"), after.group("names")))
+            for offset, names in found:
+                for name in _NAME_LIST_SPLIT.split(names):
+                    start = self.text.index(name, offset)
+                    self._add_untitled(start, start + len(name))
+
+    def _add_untitled(self, start: int, end: int) -> None:
+        name = self.text[start:end]
+        words = name.split()
+        if not 2 <= len(words) <= 4 or self._find(name) is not None or "'" in name or "’" in name:
+            return  # "Taiwan's Tsai", "New Zealand's": possessives are not names
+        if name in self.lexicon.places or name in self.lexicon.organizations:
+            return
+        if any(w in self.lexicon.non_name_words or w in self.lexicon.places
+               or w in self.lexicon.organizations or find_titles(self.lexicon, w, 0, len(w))
+               for w in words):  # fmt: skip
+            return
+        self._add((start, end), None, None, None, None, False)
 
     def _introduce_counterpart(
         self, match: re.Match[str], titled_counterparts: dict[int, str | None]
