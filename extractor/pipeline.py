@@ -8,6 +8,7 @@ others go on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import signal
 import sys
@@ -93,9 +94,7 @@ def extract_target_documents(
         try:
             yield _run(backend, item, include_text=include_text)
         except Exception as error:  # noqa: BLE001 - one document never stops the batch
-            yield failure_result(
-                item.resolved_id, item.path, error, backend=backend.name, line=item.line
-            )
+            yield _document_failure(backend, item, error)
 
 
 def extract_parallel(
@@ -176,9 +175,7 @@ async def _arun(
         document = prepare(item)
         output = await backend.aextract(document)
     except Exception as error:  # noqa: BLE001 - one document never stops the batch
-        return failure_result(
-            item.resolved_id, item.path, error, backend=backend.name, line=item.line
-        )
+        return _document_failure(backend, item, error)
     return _result(backend, document, output, include_text=include_text)
 
 
@@ -219,6 +216,18 @@ def failure_result(
     )
 
 
+def _document_failure(
+    backend: Backend, document: Document, error: BaseException
+) -> ExtractionResult:
+    """A document that was read but not extracted: its source is known, and so is what the
+    failed attempt cost (an LLM error carries its usage)."""
+    failed = failure_result(document.resolved_id, document.path, error, backend=backend.name)
+    with contextlib.suppress(Exception):  # a document too broken to prepare keeps the bare id
+        failed.source = _source(prepare(document), include_text=False)
+    failed.usage = getattr(error, "usage", None)
+    return failed
+
+
 def _run(backend: Backend, document: Document, *, include_text: bool = False) -> ExtractionResult:
     document = prepare(document)
     return _result(backend, document, backend.extract(document), include_text=include_text)
@@ -228,21 +237,25 @@ def _result(
     backend: Backend, document: Document, output: BackendOutput, *, include_text: bool
 ) -> ExtractionResult:
     return ExtractionResult(
-        source=Source(
-            id=document.resolved_id,
-            path=document.path,
-            line=document.line,
-            url=document.url,
-            title=document.title,
-            published_at=document.published_at,
-            text=document.text if include_text else None,
-        ),
+        source=_source(document, include_text=include_text),
         meetings=output.meetings,
         backend=output.backend or backend.name,
         model=output.model,
         prompt_version=output.prompt_version,
         usage=output.usage,
         warnings=output.warnings,
+    )
+
+
+def _source(document: Document, *, include_text: bool) -> Source:
+    return Source(
+        id=document.resolved_id,
+        path=document.path,
+        line=document.line,
+        url=document.url,
+        title=document.title,
+        published_at=document.published_at,
+        text=document.text if include_text else None,
     )
 
 

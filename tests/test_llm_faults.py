@@ -131,7 +131,10 @@ def test_transport_faults_are_retried(tmp_path: Path, fault: Any) -> None:
 
 @pytest.mark.parametrize("code", [400, 401, 403, 404])
 def test_client_errors_are_never_retried(tmp_path: Path, code: int) -> None:
-    with FakeLLM(default=status(code)) as server, pytest.raises(LLMError, match=f"HTTP {code}"):
+    with (
+        FakeLLM(default=status(code)) as server,
+        pytest.raises(LLMError, match=f"HTTP {code} .*: fake error {code}"),
+    ):
         run(server, tmp_path)
     assert len(server.requests) == 1
 

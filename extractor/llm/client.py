@@ -179,6 +179,13 @@ def _answer(response: MeetingsResponse, completion: Any) -> Answer:
     )
 
 
+def _server_message(error: openai.APIStatusError) -> str:
+    """What the server said, shortened ("This model's maximum context length is 4096 ...")."""
+    body = error.body if isinstance(error.body, dict) else {}
+    message = body.get("message") or (body.get("error") or {}).get("message") or ""
+    return " ".join(str(message).split())[:200]
+
+
 def _in_chain(error: BaseException | None, kind: type[BaseException]) -> BaseException | None:
     """``error`` or what caused it, if of ``kind`` (instructor wraps the openai errors)."""
     for _ in range(5):
@@ -237,7 +244,8 @@ def _log_retry(config: LLMConfig) -> Callable[[RetryCallState], None]:
 
 def _describe(error: BaseException | None) -> str:
     if isinstance(error, openai.APIStatusError):
-        return f"HTTP {error.status_code} {type(error).__name__}"
+        said = _server_message(error)
+        return f"HTTP {error.status_code} {type(error).__name__}" + (f": {said}" if said else "")
     if isinstance(error, openai.APITimeoutError):
         return "timeout"
     if isinstance(error, openai.APIConnectionError):
