@@ -38,12 +38,26 @@ from tests.fake_llm import FakeLLM, answer  # noqa: E402
 Row = tuple[str, str]
 
 
+# The child reports its own peak memory: VmHWM belongs to the child's own address space,
+# whereas ru_maxrss would also count the benchmark process it was forked from.
+_PEAK_RSS = """
+import atexit, runpy, sys
+def report():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            print("peak-rss-kb", line.split()[1], file=sys.stderr)
+atexit.register(report)
+sys.argv = ["extractor", *sys.argv[1:]]
+runpy.run_module("extractor", run_name="__main__")
+"""
+
+
 def run_cli(corpus: Path, workers: int) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one `extractor extract` run on ``corpus``."""
     command = [
         sys.executable,
-        "-m",
-        "extractor",
+        "-c",
+        _PEAK_RSS,
         "extract",
         str(corpus),
         "--backend",
@@ -55,12 +69,20 @@ def run_cli(corpus: Path, workers: int) -> tuple[float, float]:
         os.devnull,
     ]
     started = time.perf_counter()
-    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    _, status, usage = os.wait4(process.pid, 0)
+    finished = subprocess.run(
+        command,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"benchmark run failed: {command}")
-    return elapsed, usage.ru_maxrss / 1024
+    if finished.returncode != 0:
+        raise SystemExit(f"benchmark run failed: {finished.stderr[-500:]}")
+    peak = [
+        line.split()[1] for line in finished.stderr.splitlines() if line.startswith("peak-rss-kb")
+    ]
+    return elapsed, int(peak[-1]) / 1024 if peak else float("nan")
 
 
 def rules_rows(sizes: list[int], runs: int, directory: Path) -> list[Row]:
