@@ -34,6 +34,9 @@ from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
 from extractor.schema import Usage
 
 logger = logging.getLogger("extractor.llm")
+# instructor logs every failed attempt at ERROR; each failure here ends in one typed LLMError
+# instead, so without a configured handler its lines would only be noise on stderr.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 _MODES = {
