@@ -221,7 +221,9 @@ def _retry_after(error: BaseException | None) -> float | None:
 
 
 def _wait(config: LLMConfig) -> Callable[[RetryCallState], float]:
-    backoff = wait_exponential_jitter(initial=config.backoff_initial, max=config.backoff_max)
+    backoff = wait_exponential_jitter(
+        multiplier=config.backoff_initial, max=config.backoff_max, jitter=config.backoff_initial
+    )
 
     def wait(state: RetryCallState) -> float:
         error = _transient(state.outcome.exception() if state.outcome else None)
