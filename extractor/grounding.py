@@ -127,7 +127,7 @@ class _MeetingGrounder:
                 self._drop(f"participant {person.name!r}", "not found in the article")
                 continue
             self._note(f"participants[{len(kept)}].name", span)
-            kept.append(Participant(**person.model_dump()))
+            kept.append(person.model_copy())
         return kept
 
     def quotes(self, meeting: LLMMeeting, participants: list[Participant]) -> list[Quote]:

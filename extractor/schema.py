@@ -109,9 +109,11 @@ class Participant(_Model):
 
 
 class Location(_Model):
-    city: str | None = None
-    country: CountryCode | None = None
-    venue: str | None = None
+    """Where a meeting took place; null for calls."""
+
+    city: str | None = Field(default=None, description="City as written in the article.")
+    country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
+    venue: str | None = Field(default=None, description="Named building or place, if any.")
 
 
 class Quote(_Model):

@@ -1,7 +1,8 @@
 """What the model is asked to return: the contract's meetings, described for a model.
 
 The field descriptions are the contract rules from DESIGN.md, written where the model reads
-them (the JSON Schema sent with every request). Validation reuses the contract's own types, so
+them (the JSON Schema sent with every request); participants, places and quotes are the
+contract's own models. Validation reuses the contract's own types, so
 an unknown topic, a made-up country code or a date that is not ISO fails here, and instructor
 re-asks the model with the validation error.
 """
@@ -15,43 +16,20 @@ from pydantic import BaseModel, Field
 from extractor.schema import (
     CountryCode,
     IsoDate,
+    Location,
     MeetingFormat,
     MeetingStatus,
+    Participant,
+    Quote,
     Topic,
 )
-
-
-class LLMParticipant(BaseModel):
-    name: str = Field(description="The person's name exactly as the article writes it.")
-    title: str | None = Field(
-        default=None,
-        description="Office as written at first mention, without the country word: "
-        "'Foreign Minister', not \"Japan's Foreign Minister\".",
-    )
-    country: CountryCode | None = Field(
-        default=None, description="ISO 3166-1 alpha-2 code of the state the person represents."
-    )
-    organization: str | None = Field(
-        default=None, description="International body or company the person speaks for."
-    )
-
-
-class LLMLocation(BaseModel):
-    city: str | None = Field(default=None, description="City as written in the article.")
-    country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 code.")
-    venue: str | None = Field(default=None, description="Named building or place, if any.")
-
-
-class LLMQuote(BaseModel):
-    speaker: str = Field(description="Name of the participant who said it.")
-    text: str = Field(description="The words between the quotation marks, copied exactly.")
 
 
 class LLMMeeting(BaseModel):
     status: MeetingStatus = Field(
         description="held (it took place), planned (it will), cancelled (called off/postponed)."
     )
-    participants: list[LLMParticipant] = Field(
+    participants: list[Participant] = Field(
         default_factory=list,
         description="Named people who took part. Never people named only in lists of other "
         "headlines, captions or links.",
@@ -65,7 +43,7 @@ class LLMMeeting(BaseModel):
     date: IsoDate | None = Field(
         default=None, description="The meeting day as YYYY-MM-DD, or null if not one day."
     )
-    location: LLMLocation | None = Field(default=None, description="Null for calls.")
+    location: Location | None = Field(default=None, description="Null for calls.")
     format: MeetingFormat = Field(
         default="unknown", description="in_person, virtual (video), phone or unknown."
     )
@@ -73,7 +51,7 @@ class LLMMeeting(BaseModel):
     agreements: list[str] = Field(
         default_factory=list, description="What the parties agreed, in the article's words."
     )
-    quotes: list[LLMQuote] = Field(
+    quotes: list[Quote] = Field(
         default_factory=list, description="Direct speech in quotation marks by a participant."
     )
 
