@@ -19,6 +19,7 @@ from extractor.document import Document
 from extractor.rules.content import find_agreements, find_topics, talks_about_content
 from extractor.rules.context import filed_from, home_country
 from extractor.rules.drafts import Draft, Event, find_events, merge_events
+from extractor.rules.events import Trigger, find_triggers
 from extractor.rules.lexicon import Lexicon, lexicon
 from extractor.rules.mentions import Mention, People, Person, PersonFinder
 from extractor.rules.places import FoundPlace, find_location
@@ -38,6 +39,7 @@ class _Article:
     quoted: Spans
     quotes: list[AttributedQuote]
     headline: int | None
+    triggers: list[list[Trigger]]  # each sentence's meeting triggers
     published: dt.date | None
     home: str | None  # the newsroom's country, for officials named without one
     filed_from: FoundPlace | None  # the wire dateline's city
@@ -85,6 +87,7 @@ class RulesBackend:
             article.people,
             article.quoted,
             article.headline,
+            article.triggers,
         )
         phrases = [_event_date(article, event) for event in events]
         dates = {i: phrase.date if phrase else None for i, phrase in enumerate(phrases)}
@@ -129,7 +132,8 @@ def _read(document: Document) -> _Article:
         if sentences and document.title and sentences[0].text.startswith(document.title[:40])
         else None
     )
-    people = PersonFinder(lexicon(), text, quoted).run(sentences, headline=headline)
+    triggers = [find_triggers(text, s.start, s.end) for s in sentences]
+    people = PersonFinder(lexicon(), text, quoted).run(sentences, triggers, headline=headline)
     return _Article(
         document=document,
         lexicon=lexicon(),
@@ -138,6 +142,7 @@ def _read(document: Document) -> _Article:
         quoted=quoted,
         quotes=attribute_quotes(text, quoted_texts, sentences, people),
         headline=headline,
+        triggers=triggers,
         published=document.published_at.date() if document.published_at else None,
         home=home_country(lexicon(), document, sentences),
         filed_from=filed_from(lexicon(), document),

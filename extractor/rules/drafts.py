@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from extractor.rules.events import Format, Trigger, find_triggers
+from extractor.rules.events import Format, Trigger
 from extractor.rules.lexicon import Lexicon
 from extractor.rules.mentions import Mention, People
 from extractor.rules.text import Sentence, Spans
@@ -116,9 +116,11 @@ def find_events(
     people: People,
     quoted: Spans,
     headline: int | None,
+    triggers: list[list[Trigger]],
 ) -> list[Event]:
-    """Every meeting event in the body, with the people and countries of its clause."""
-    return _EventReader(lexicon, text, people, quoted, headline).read(sentences)
+    """Every meeting event in the body, with the people and countries of its clause;
+    ``triggers`` are each sentence's meeting triggers."""
+    return _EventReader(lexicon, text, people, quoted, headline).read(sentences, triggers)
 
 
 class _EventReader:
@@ -135,21 +137,17 @@ class _EventReader:
         self.focus: list[int] = []  # the people the last sentence was about
         self.channel: tuple[Format, int] | None = None  # last phone/video format, its sentence
 
-    def read(self, sentences: list[Sentence]) -> list[Event]:
+    def read(self, sentences: list[Sentence], triggers: list[list[Trigger]]) -> list[Event]:
         events: list[Event] = []
         for index, sentence in enumerate(sentences):
-            events += self._sentence_events(index, sentence)
+            events += self._sentence_events(index, sentence, triggers[index])
             mentioned = self._parties_in(sentence.start, sentence.end)
             if mentioned:
                 self.focus = mentioned
         return events
 
-    def _sentence_events(self, index: int, sentence: Sentence) -> list[Event]:
-        triggers = [
-            self._with_channel(t, index)
-            for t in find_triggers(self.text, sentence.start, sentence.end)
-            if t.start not in self.quoted
-        ]
+    def _sentence_events(self, index: int, sentence: Sentence, found: list[Trigger]) -> list[Event]:
+        triggers = [self._with_channel(t, index) for t in found if t.start not in self.quoted]
         subject_end = triggers[0].start if triggers else sentence.end
         subject = self._parties_in(sentence.start, subject_end)
         if not subject and triggers:

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from extractor.rules.events import find_triggers
+from extractor.rules.events import Trigger
 from extractor.rules.lexicon import NAME_TOKEN, UPPER, Lexicon, Place, find_titles
 from extractor.rules.text import Sentence, Spans
 
@@ -130,7 +130,13 @@ class PersonFinder:
         self.quoted = quoted
         self.result = People()
 
-    def run(self, sentences: Iterable[Sentence], *, headline: int | None = None) -> People:
+    def run(
+        self,
+        sentences: Iterable[Sentence],
+        triggers: list[list[Trigger]],
+        *,
+        headline: int | None = None,
+    ) -> People:
         """Introduce people (the headline last: its abbreviated titles, "FM Cho", are not the
         titles as written in the body), then tie every later mention back to them."""
         sentences = list(sentences)
@@ -138,7 +144,7 @@ class PersonFinder:
         for index in order + ([headline] if headline is not None else []):
             self._introduce(sentences[index])
         for index in order:
-            self._introduce_untitled(sentences[index])
+            self._introduce_untitled(sentences[index], triggers[index])
         for sentence in sentences:
             self._link_mentions(sentence)
         self.result.sort()
@@ -282,11 +288,11 @@ class PersonFinder:
             end -= 1
         return start, end
 
-    def _introduce_untitled(self, sentence: Sentence) -> None:
+    def _introduce_untitled(self, sentence: Sentence, triggers: list[Trigger]) -> None:
         """ "Elon Musk met Narendra Modi": full names right next to a meeting verb are people,
         even when no title introduces them (business people, or leaders the article names
         bare). Only names of two to four words count, and only where the verb is."""
-        for trigger in find_triggers(self.text, sentence.start, sentence.end):
+        for trigger in triggers:
             if trigger.strength not in ("strong", "weak") or self._is_quoted(trigger.start):
                 continue
             lead = self.text[sentence.start : trigger.start]  # so that ^ is the sentence start
