@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -10,6 +11,9 @@ from typing import Any
 
 from evals.cases import Case, CorpusError, load_cases
 from evals.scoring import LIST_FIELDS, VALUE_FIELDS, Accuracy, CaseScore, Tally, score_case
+from extractor.document import Document
+from extractor.ingest import InputFailure
+from extractor.schema import ExtractionResult
 
 
 @dataclass
@@ -88,26 +92,41 @@ class Report:
         return support
 
 
-def run_eval(fixtures: Path, *, backend: str = "rules", predictions: Path | None = None) -> Report:
-    """Score a backend (or a predictions file) on every case of a fixture directory."""
+def run_eval(fixtures: Path, *, backend: Any = "rules", predictions: Path | None = None) -> Report:
+    """Score a backend (a name or a backend object) or a predictions file on every case of a
+    fixture directory. A backend that calls a model runs the cases concurrently."""
     cases = load_cases(fixtures)
     if predictions is not None:
         return _score_predictions(cases, fixtures, predictions)
     from extractor.backends import get_backend
+    from extractor.pipeline import aextract_many
 
     chosen = get_backend(backend)
-    results = [_run_case(case, chosen) for case in cases]
+
+    async def extract_all() -> list[ExtractionResult]:
+        documents = (_document(case) for case in cases)
+        return [r async for r in aextract_many(documents, backend=chosen, include_text=True)]
+
+    results = [
+        _case_result(case, result)
+        for case, result in zip(cases, asyncio.run(extract_all()), strict=True)
+    ]
     return Report(source=f"backend:{chosen.name}", fixtures=str(fixtures), cases=results)
 
 
-def _run_case(case: Case, backend: Any) -> CaseResult:
+def _document(case: Case) -> Document | InputFailure:
+    """The case's article read as ``extractor extract`` reads it; the label's publication
+    moment stands in only when the article states none (as a feed's metadata would)."""
     from extractor.ingest import InputFailure, Target, read_target
-    from extractor.pipeline import extract_target_documents, parse_published_at
+    from extractor.pipeline import parse_published_at
 
     [item] = list(read_target(Target(str(case.article), case.id)))
     if not isinstance(item, InputFailure) and item.published_at is None and case.published_at:
         item = item.model_copy(update={"published_at": parse_published_at(case.published_at)})
-    [result] = list(extract_target_documents([item], backend, include_text=True))
+    return item
+
+
+def _case_result(case: Case, result: ExtractionResult) -> CaseResult:
     predicted = result.model_dump(mode="json")
     text = predicted["source"].pop("text", None)
     return CaseResult(case, predicted, score_case(predicted["meetings"], case.meetings), text)

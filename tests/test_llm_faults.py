@@ -293,3 +293,21 @@ def test_verbose_logs_redact_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.exit_code == 0, result.output
     assert "retry 1/4 after HTTP 503" in result.stderr
     assert KEY not in result.stderr and KEY not in result.stdout
+
+
+def test_eval_runs_an_llm_backend_end_to_end(tmp_path: Path) -> None:
+    from evals import run_eval
+
+    from .conftest import FIXTURES
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for suffix in (".txt", ".json"):
+        (corpus / f"seed-article{suffix}").write_bytes(
+            (FIXTURES / f"seed-article{suffix}").read_bytes()
+        )
+    with FakeLLM(default=answer([MEETING])) as server:
+        report = run_eval(corpus, backend=get_backend("llm", config=config(server, tmp_path)))
+    figures = report.figures()
+    assert report.source == "backend:llm"
+    assert figures["participants.f1"] == 1.0 and figures["date.accuracy"] == 1.0
