@@ -46,15 +46,19 @@ def test_sigkill_three_times_then_resume_gives_every_result_once(tmp_path: Path)
     kills = 0
     for _ in range(3):
         process = subprocess.Popen(command(str(batch), "-o", str(out), "--resume"), env=env)
-        time.sleep(rng.uniform(0.6, 1.6))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
+        written = out.read_bytes().count(b"\n") if out.exists() else 0
+        kill_after = rng.randint(written + 1, 490)  # a random point in what is left
+        while process.poll() is None:
+            if out.exists() and out.read_bytes().count(b"\n") >= kill_after:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+                break
+            time.sleep(0.002)
         process.wait()
     final = subprocess.run(command(str(batch), "-o", str(out), "--resume"), env=env, check=False)
     assert final.returncode == 0
     ids = [line["source"]["id"] for line in result_lines(out)]  # type: ignore[index]
-    assert kills >= 1  # the batch was really interrupted at least once
+    assert kills == 3  # the batch really was killed three times, mid-way
     assert len(ids) == 500 and len(set(ids)) == 500
 
 
@@ -136,7 +140,8 @@ def test_ctrl_c_stops_cleanly_with_a_summary(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    while not (out.exists() and out.read_bytes().count(b"\n") >= 100):  # well under way
+        time.sleep(0.002)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
