@@ -140,7 +140,7 @@ def test_ctrl_c_stops_cleanly_with_a_summary(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    while not (out.exists() and out.read_bytes().count(b"\n") >= 100):  # well under way
+    while process.poll() is None and not (out.exists() and out.read_bytes().count(b"\n") >= 100):
         time.sleep(0.002)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
