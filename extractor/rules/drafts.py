@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extractor.rules.events import Format, Trigger
-from extractor.rules.lexicon import Lexicon
+from extractor.rules.lexicon import Lexicon, find_titles
 from extractor.rules.mentions import Mention, People
 from extractor.rules.text import Sentence, Spans
 
@@ -31,7 +31,7 @@ _GROUP_SUBJECT = re.compile(
 )
 _NOT_PARTY_BEFORE = re.compile(
     r"\b(?:in|to|at|on|about|over|from|regarding|against|toward|towards|into|across|of|for|"
-    r"between\s+\w+\s+and|after|through)\s+(?:the\s+)?$",
+    r"between\s+\w+\s+and|after|through|by|near|around|off|within|beyond)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -62,6 +62,8 @@ _GROUP_NOUN = re.compile(
 )
 _NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
+_CAPITALISED_BEFORE = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+\s+$")
+_CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _ANCHOR_REACH = 2  # sentences from an anchor to the event that names its people
 _LOOKBACK = 12  # an event joins one of the last meetings assembled, not one pages back
 
@@ -389,11 +391,13 @@ def _is_subject_party(
     after = text[match.end() : match.end() + 40]
     if after.startswith("-"):
         return False  # "India-Japan cooperation"
-    if after.startswith(("'s", "’s")):
-        return bool(
-            _PARTY_NOUN.match(after[2:])
-        )  # "India's foreign minister", not "India's economy"
-    return True
+    if after.startswith(("'s", "’s")):  # "India's foreign minister", not "India's economy"
+        return bool(_PARTY_NOUN.match(after[2:]))
+    # "the South China Sea", "Japan Self-Defense Forces": part of a name, no party; but
+    # "Indian Foreign Ministers" is a country before a title.
+    inside_a_name = _CAPITALISED_BEFORE.search(text, max(0, match.start() - 20), match.start())
+    next_word = _CAPITALISED_AFTER.match(after)
+    return not (inside_a_name or (next_word and not find_titles(lexicon, after, 1, len(after))))
 
 
 def _is_source(text: str, mention: Mention, people: People) -> bool:

@@ -97,13 +97,19 @@ _NEGATION_BEFORE = re.compile(
     r"rejected|without|no|nor|unlikely\s+to|rule\s+out|cannot|can'?t)\s+(?:\w+\s+){0,3})$",
     re.IGNORECASE,
 )
+# Future markers reach up to seven words ahead ("will travel to China in April for talks");
+# a bare "to" only right before the verb ("Modi to meet Kishida"), and not after a past
+# journey ("flew to Tokyo to hold talks" reports talks that were held).
 _PLANNED_BEFORE = re.compile(
-    r"\b(?:will|shall|'ll|is\s+to|are\s+to|to|set\s+to|scheduled\s+to|expected\s+to|due\s+to|"
+    r"\b(?:will|shall|'ll|is\s+to|are\s+to|set\s+to|scheduled\s+to|expected\s+to|due\s+to|"
     r"plans?\s+to|planning\s+to|slated\s+to|poised\s+to|going\s+to|intends?\s+to|would|"
     r"upcoming|planned|proposed|scheduled|expected|forthcoming|next|possible|potential|"
     r"preparing\s+for|arrangements?\s+for|ahead\s+of(?:\s+(?:a|an|the|his|her|their))?)\s+"
-    r"(?:[\w'’-]+\s+){0,3}$",
+    r"(?:[\w'’-]+\s+){0,7}$|\bto\s+$",
     re.IGNORECASE,
+)
+_PAST_JOURNEY = re.compile(
+    r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met)\b", re.IGNORECASE
 )
 _CANCELLED = re.compile(
     r"\b(?:called\s+off|call\s+off|calls\s+off|cancel(?:l)?ed|cancels|cancel(?:l)?ing|"
@@ -148,8 +154,9 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         if _NEGATION_BEFORE.search(before):
             continue
         _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]
-        status: Status = (
-            "cancelled" if cancelled else ("planned" if _PLANNED_BEFORE.search(before) else "held")
-        )
+        planned = _PLANNED_BEFORE.search(before)
+        if planned and planned.group(0).lower().startswith("to") and _PAST_JOURNEY.search(before):
+            planned = None
+        status: Status = "cancelled" if cancelled else ("planned" if planned else "held")
         triggers.append(Trigger(match.start(), match.end(), format_, strength, status))
     return triggers
