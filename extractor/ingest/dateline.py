@@ -236,11 +236,18 @@ def _offset(sign: str, hours: str, minutes: str | None) -> dt.timezone:
     return dt.timezone(-delta if sign == "-" else delta)
 
 
-# "NEW DELHI, May 14 (Reuters) -", "BERLIN (dpa) -", "CAPRI, Italy –", "MANILA —"
+# "NEW DELHI, May 14 (Reuters) -", "BERLIN (dpa) -", "CAPRI, Italy –", "MANILA —",
+# "WOODSIDE, Calif. (AP) —", and without a dash after a byline: "New Delhi, March 10 (PTI)".
 _WIRE_OPENER = re.compile(
-    r"(?P<place>[A-Z][A-Z.'’ -]{1,40}?[A-Z.])(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?"
+    r"(?P<place>[A-Z][A-Z.'’ -]{1,40}?[A-Z.])"
+    r"(?:,\s*(?P<region>[A-Z][a-z]+\.?(?:\s?[A-Z][a-z]*\.?)?))?"
     rf"(?:,?\s+(?i:{MONTH_PATTERN})\.?\s+\d{{1,2}})?"
     r"(?:\s*\((?P<agency>[^()\n]{1,40})\))?\s*(?:—|–|--|-|:)\s+"
+)
+_BYLINE_OPENER = re.compile(
+    r"(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:,\s*(?P<region>[A-Z][a-z]+\.?))?"
+    rf",\s+(?i:{MONTH_PATTERN})\.?\s+\d{{1,2}}\s*\((?P<agency>[^()\n]{{1,40}})\)"
+    r"\s*(?:—|–|--|-|:)?\s*"
 )
 
 
@@ -249,6 +256,7 @@ class WireOpener:
     """The filing place and agency that open a wire story's first paragraph."""
 
     place: str
+    region: str | None  # "Calif.", "Italy": what follows the place
     agency: str | None
     start: int
     end: int
@@ -256,7 +264,8 @@ class WireOpener:
 
 def find_wire_opener(text: str, start: int, end: int) -> WireOpener | None:
     """A wire opener at ``text[start:]``, the start of the body's first paragraph."""
-    match = _WIRE_OPENER.match(text, start, end)
+    match = _WIRE_OPENER.match(text, start, end) or _BYLINE_OPENER.match(text, start, end)
     if match is None:
         return None
-    return WireOpener(match.group("place").strip(), match.group("agency"), start, match.end())
+    place, region = match.group("place").strip(), match.group("region")
+    return WireOpener(place, region, match.group("agency"), start, match.end())

@@ -320,14 +320,18 @@ def _participant(
 def _assign_missing_countries(
     participants: list[Participant], countries: list[str], home: str | None
 ) -> None:
-    """By elimination first: when one participant has no country and exactly one of the
-    meeting's countries is nobody's yet, it is theirs ("Foreign Minister Kamikawa met India's
-    ..." under the headline "Japanese, Indian Foreign Ministers Meet"). Officials still without
-    one are the newsroom's own."""
+    """By elimination first: when exactly one of the meeting's countries is nobody's yet, it
+    belongs to the one participant without a country ("Foreign Minister Kamikawa met India's
+    ..." under the headline "Japanese, Indian Foreign Ministers Meet"), or to several when the
+    newsroom's own country is already represented (the hosts of a visit: "Scholz will travel
+    to China for talks with President Xi and Premier Li"). Officials still without one are
+    the newsroom's own."""
     missing = [p for p in participants if p.country is None and p.organization is None]
-    free = [c for c in countries if c not in {p.country for p in participants}]
-    if len(missing) == 1 and len(free) == 1:
-        missing[0].country = free[0]
+    represented = {p.country for p in participants}
+    free = [c for c in countries if c not in represented]
+    if len(free) == 1 and (len(missing) == 1 or (missing and home in represented | {None})):
+        for participant in missing:
+            participant.country = free[0]
         return
     for participant in missing:
         if home and participant.title:
@@ -395,11 +399,13 @@ def _location(article: _Article, draft: Draft, sentences: list[int]) -> FoundPla
         for e in draft.events
     ]
     spans += [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
-    for start, end in spans:
-        place = find_location(article.lexicon, article.text, start, end, not_places=not_places)
-        if place is not None:
-            return place
-    return None
+    found = (
+        find_location(article.lexicon, article.text, start, end, not_places=not_places)
+        for start, end in spans
+    )
+    places = [place for place in found if place is not None]
+    # A city anywhere in the meeting's text says more than a country named first.
+    return next((p for p in places if p.city), places[0] if places else None)
 
 
 def _agreements(

@@ -23,11 +23,11 @@ def home_country(lexicon: Lexicon, document: Document, sentences: list[Sentence]
     opener = wire_opener(document.text, document.title)
     if opener and opener.agency and opener.agency in lexicon.news_agencies:
         return lexicon.news_agencies[opener.agency]
-    offset = document.published_at.utcoffset() if document.published_at else None
-    if offset is None:
-        return None
-    candidates = lexicon.newsroom_countries.get(offset.total_seconds() / 3600, ())
     filed = filed_from(lexicon, document)
+    offset = document.published_at.utcoffset() if document.published_at else None
+    if offset is None:  # no zone to weigh it against: the filing city's country
+        return filed.country if filed else None
+    candidates = lexicon.newsroom_countries.get(offset.total_seconds() / 3600, ())
     if filed and filed.country in candidates:
         return filed.country
     mentions: Counter[str] = Counter()
@@ -43,12 +43,20 @@ def home_country(lexicon: Lexicon, document: Document, sentences: list[Sentence]
 
 
 def filed_from(lexicon: Lexicon, document: Document) -> FoundPlace | None:
-    """The city of a wire opener ("MANILA —"), when the gazetteer knows it."""
+    """The city of a wire opener ("MANILA —"), known to the gazetteer or placed by what
+    follows it ("WOODSIDE, Calif.", "CAPRI, Italy")."""
     opener = wire_opener(document.text, document.title)
     if opener is None:
         return None
-    place = lexicon.places.get(opener.place.title())
-    if place is None or place.kind not in ("capital", "city"):
-        return None
-    start = opener.start
-    return FoundPlace(place.name, place.code, None, start, start + len(opener.place), opener.place)
+    city = opener.place.title()
+    place = lexicon.places.get(city)
+    span = (opener.start, opener.start + len(opener.place))
+    if place is not None and place.kind in ("capital", "city"):
+        return FoundPlace(place.name, place.code, None, *span, opener.place)
+    region = opener.region or ""
+    if region in lexicon.us_states:
+        return FoundPlace(city, "US", None, *span, opener.place)
+    country = lexicon.places.get(region.rstrip("."))
+    if country is not None and country.kind == "country":
+        return FoundPlace(city, country.code, None, *span, opener.place)
+    return None

@@ -62,6 +62,11 @@ _GROUP_NOUN = re.compile(
 )
 _NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
+_DESTINATION = re.compile(
+    r"\b(?:travel|travels|travell?ed|travell?ing|fly|flies|flew|flying|head|heads|headed|"
+    r"heading|visit|visits|visited|visiting|trip|journey|arrive[sd]?\s+in|arriving\s+in)\s+"
+    r"(?:to\s+)?(?:the\s+)?(?P<place>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+)
 _CAPITALISED_BEFORE = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+\s+$")
 _CAPITALISED_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _ANCHOR_REACH = 2  # sentences from an anchor to the event that names its people
@@ -364,6 +369,10 @@ def _party_countries(
         for match in lexicon.place_pattern.finditer(text, *subject):
             if _is_subject_party(lexicon, text, match, qualifier_starts):
                 countries.append(lexicon.places[match.group(0)].code)
+    for journey in _DESTINATION.finditer(text, subject[0] if subject else objects[0], objects[1]):
+        place = lexicon.places.get(journey.group("place"))
+        if place is not None and place.kind == "country":
+            countries.append(place.code)  # the host of a visit: "will travel to China for talks"
     lead = _OBJECT_LEAD.match(text, objects[0], objects[1])
     position = lead.end() if lead else objects[0]
     for _ in range(2):  # "talks between Japan and India"

@@ -60,6 +60,7 @@ class Lexicon:
     venue_pattern: re.Pattern[str]
     newsroom_countries: dict[float, tuple[str, ...]]  # UTC offset in hours -> countries
     news_agencies: dict[str, str]  # national agency -> country code
+    us_states: frozenset[str]  # as wire datelines write them: "WOODSIDE, Calif."
 
 
 def _data(name: str) -> Any:
@@ -123,6 +124,7 @@ def lexicon() -> Lexicon:
         news_agencies={
             name: code for name, code in _data("news_agencies.json").items() if name[0] != "_"
         },
+        us_states=frozenset(_data("us_states.json")),
     )
 
 
