@@ -152,3 +152,48 @@ def test_untitled_full_names_next_to_a_meeting_verb_are_people() -> None:
     )
     assert names(meeting) == ["Elon Musk", "Narendra Modi"]
     assert meeting.location is not None and meeting.location.city == "New Delhi"
+
+
+def test_a_us_dateline_places_an_unlisted_town_and_the_newsroom() -> None:
+    result = extract(
+        "Biden, Xi meet\nNov. 15, 2023 9:45 p.m. PT\n"
+        "WOODSIDE, Calif. (AP) — President Joe Biden and Chinese President Xi Jinping met "
+        "Wednesday at a country estate.\n",
+        backend="rules",
+    )
+    [meeting] = result.meetings
+    assert [(p.name, p.country) for p in meeting.participants] == [
+        ("Joe Biden", "US"),
+        ("Xi Jinping", "CN"),
+    ]
+    assert meeting.location is not None
+    assert (meeting.location.city, meeting.location.country) == ("Woodside", "US")
+    assert str(meeting.date) == "2023-11-15"
+
+
+def test_the_hosts_of_a_planned_visit_represent_its_destination() -> None:
+    [meeting] = meetings(
+        "BERLIN, March 8 (Reuters) - German Chancellor Olaf Scholz will travel to China in "
+        "April for talks with President Xi Jinping and Premier Li Qiang, a spokesperson said."
+    )
+    assert meeting.status == "planned" and meeting.date is None and meeting.date_text == "in April"
+    assert [(p.name, p.country) for p in meeting.participants] == [
+        ("Olaf Scholz", "DE"),
+        ("Xi Jinping", "CN"),
+        ("Li Qiang", "CN"),
+    ]
+
+
+def test_a_byline_without_a_dash_is_metadata_and_names_the_newsroom() -> None:
+    result = extract(
+        "Modi holds talks with Albanese\nNew Delhi, March 10 (PTI) Prime Minister Narendra "
+        "Modi on Friday held talks with his Australian counterpart Anthony Albanese.\n",
+        backend="rules",
+        published_at="2023-03-10T18:00:00+05:30",
+    )
+    [meeting] = result.meetings
+    assert [(p.name, p.country) for p in meeting.participants] == [
+        ("Narendra Modi", "IN"),
+        ("Anthony Albanese", "AU"),
+    ]
+    assert str(meeting.date) == "2023-03-10" and meeting.date_text == "on Friday"
