@@ -165,9 +165,13 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     status = draft.status
     date_phrase = _meeting_date(article, draft, sentences)
     format_ = _format(draft)
-    place = None if format_ in ("phone", "virtual") else _location(article, draft, sentences)
-    if place is None and format_ != "phone" and status == "held" and len(drafts) == 1:
-        place = article.filed_from
+    only_held = status == "held" and sum(d.status == "held" for d in drafts) == 1
+    filed_from = article.filed_from if only_held else None
+    place = (
+        None
+        if format_ in ("phone", "virtual")
+        else _location(article, draft, sentences, filed_from)
+    )
     if format_ == "unknown" and place is not None:
         format_ = "in_person"
     spans = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
@@ -391,21 +395,31 @@ def _format(draft: Draft) -> str:
     return "unknown"
 
 
-def _location(article: _Article, draft: Draft, sentences: list[int]) -> FoundPlace | None:
+def _location(
+    article: _Article, draft: Draft, sentences: list[int], filed_from: FoundPlace | None
+) -> FoundPlace | None:
+    """Where the meeting was: a city in the events' own sentences; else the city the story
+    was filed from (for an article's only held meeting); else a city, then a country,
+    anywhere in the meeting's sentences."""
     not_places = frozenset(key for p in article.people.people for key in p.keys)
-    spans = [region for event in draft.events for region in event.regions]
-    spans += [
+
+    def places(spans: list[tuple[int, int]]) -> list[FoundPlace]:
+        found = (
+            find_location(article.lexicon, article.text, start, end, not_places=not_places)
+            for start, end in spans
+        )
+        return [place for place in found if place is not None]
+
+    own = [region for event in draft.events for region in event.regions]
+    own += [
         (article.sentences[e.sentence].start, article.sentences[e.sentence].end)
         for e in draft.events
     ]
-    spans += [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
-    found = (
-        find_location(article.lexicon, article.text, start, end, not_places=not_places)
-        for start, end in spans
-    )
-    places = [place for place in found if place is not None]
-    # A city anywhere in the meeting's text says more than a country named first.
-    return next((p for p in places if p.city), places[0] if places else None)
+    rest = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
+    near, far = places(own), places(rest)
+    ranked = [p for p in near if p.city] + ([filed_from] if filed_from else [])
+    ranked += [p for p in far if p.city] + near + far
+    return ranked[0] if ranked else None
 
 
 def _agreements(
