@@ -170,7 +170,7 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     place = (
         None
         if format_ in ("phone", "virtual")
-        else _location(article, draft, sentences, filed_from)
+        else _location(article, draft, drafts, sentences, filed_from)
     )
     if format_ == "unknown" and place is not None:
         format_ = "in_person"
@@ -396,11 +396,15 @@ def _format(draft: Draft) -> str:
 
 
 def _location(
-    article: _Article, draft: Draft, sentences: list[int], filed_from: FoundPlace | None
+    article: _Article,
+    draft: Draft,
+    drafts: list[Draft],
+    sentences: list[int],
+    filed_from: FoundPlace | None,
 ) -> FoundPlace | None:
     """Where the meeting was: a city in the events' own sentences; else the city the story
-    was filed from (for an article's only held meeting); else a city, then a country,
-    anywhere in the meeting's sentences."""
+    was filed from (for an article's only held meeting); else a country the events name;
+    else a city, then a country, anywhere in the meeting's sentences."""
     not_places = frozenset(key for p in article.people.people for key in p.keys)
 
     def places(spans: list[tuple[int, int]]) -> list[FoundPlace]:
@@ -417,8 +421,8 @@ def _location(
     ]
     rest = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
     near, far = places(own), places(rest)
-    ranked = [p for p in near if p.city] + ([filed_from] if filed_from else [])
-    ranked += [p for p in far if p.city] + near + far
+    ranked = [p for p in near if p.city] + ([filed_from] if filed_from else []) + near
+    ranked += [p for p in far if p.city] + far
     return ranked[0] if ranked else None
 
 

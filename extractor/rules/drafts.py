@@ -173,7 +173,12 @@ class _EventReader:
             objects = self._parties_in(*object_region)
             actors = _unique([*subject, *objects] if inherits_subject else objects)
             countries = _party_countries(
-                self.lexicon, self.text, subject_region, (trigger.end, object_end), self.people
+                self.lexicon,
+                self.text,
+                subject_region,
+                (trigger.end, object_end),
+                self.people,
+                hosts=trigger.status != "held" or trigger.strength == "weak",
             )
             if (
                 len(actors) == 1
@@ -354,6 +359,8 @@ def _party_countries(
     subject: tuple[int, int] | None,
     objects: tuple[int, int],
     people: People,
+    *,
+    hosts: bool,
 ) -> list[str]:
     """Countries that are parties in their own right, named people aside: "his Japanese
     counterpart", "Japan and India held talks", "met with a Chinese delegation". A country
@@ -369,10 +376,13 @@ def _party_countries(
         for match in lexicon.place_pattern.finditer(text, *subject):
             if _is_subject_party(lexicon, text, match, qualifier_starts):
                 countries.append(lexicon.places[match.group(0)].code)
-    for journey in _DESTINATION.finditer(text, subject[0] if subject else objects[0], objects[1]):
+    # A visit's host ("will travel to China for talks"); not for a meeting already held, where
+    # a later journey in the same sentence usually leads to another meeting.
+    journeys = _DESTINATION.finditer(text, subject[0] if subject else objects[0], objects[1])
+    for journey in journeys if hosts else ():
         place = lexicon.places.get(journey.group("place"))
         if place is not None and place.kind == "country":
-            countries.append(place.code)  # the host of a visit: "will travel to China for talks"
+            countries.append(place.code)
     lead = _OBJECT_LEAD.match(text, objects[0], objects[1])
     position = lead.end() if lead else objects[0]
     for _ in range(2):  # "talks between Japan and India"

@@ -111,10 +111,23 @@ _PLANNED_BEFORE = re.compile(
 _PAST_JOURNEY = re.compile(
     r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met)\b", re.IGNORECASE
 )
-_CANCELLED = re.compile(
-    r"\b(?:called\s+off|call\s+off|calls\s+off|cancel(?:l)?ed|cancels|cancel(?:l)?ing|"
-    r"cancel(?:l)?ation|postponed|postpones|postponement|scrapped|scraps|put\s+off|shelved|"
-    r"indefinitely\s+delayed|delayed|suspended|pulled\s+out\s+of|abandoned)\b",
+_CANCEL_VERB = (
+    r"(?:called\s+off|call\s+off|calls\s+off|cancel(?:l)?ed|cancels|cancel(?:l)?ing|"
+    r"postponed|postpones|scrapped|scraps|put\s+off|shelved|indefinitely\s+delayed|delayed|"
+    r"suspended|pulled\s+out\s+of|abandoned)"
+)
+# A cancellation belongs to the meeting it names: "called off a meeting with", "calls off
+# Budapest talks", "the talks were postponed", "the cancellation of the summit". A sentence
+# that cancels one thing and reports another ("talked by phone after Beijing called off
+# in-person talks") cancels only the one named next to the verb.
+_CANCELLED_BEFORE = re.compile(
+    rf"\b(?:{_CANCEL_VERB}|cancel(?:l)?ation\s+of|postponement\s+of)\s+(?:[\w'’,-]+\s+){{0,12}}$",
+    re.IGNORECASE,
+)
+_CANCEL_WORD = re.compile(rf"\b{_CANCEL_VERB}\b", re.IGNORECASE)
+_CANCELLED_AFTER = re.compile(
+    rf"^(?:\s+[\w'’-]+){{0,5}}?\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are|"
+    rf"was\s+being|will\s+be)\s+(?:\w+\s+)?{_CANCEL_VERB}\b",
     re.IGNORECASE,
 )
 _PERSON_OBJECTS_WITHOUT_NAME = re.compile(
@@ -136,10 +149,18 @@ class Trigger:
     status: Status
 
 
+def _channel_named(trigger: str) -> Format | None:
+    lowered = trigger.lower()
+    if "phone" in lowered:
+        return "phone"
+    if any(word in lowered for word in ("video", "virtual", "online")):
+        return "virtual"
+    return None
+
+
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     """Meeting triggers in ``text[start:end]`` (one sentence), negated ones left out."""
     triggers: list[Trigger] = []
-    cancelled = bool(_CANCELLED.search(text, start, end))
     position = start
     for candidate in _TRIGGER_START.finditer(text, start, end):
         if candidate.start() < position:
@@ -154,9 +175,15 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         if _NEGATION_BEFORE.search(before):
             continue
         _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]
+        format_ = _channel_named(match.group(0)) or format_  # "held a phone call"
         planned = _PLANNED_BEFORE.search(before)
         if planned and planned.group(0).lower().startswith("to") and _PAST_JOURNEY.search(before):
             planned = None
+        cancelled = (
+            _CANCEL_WORD.search(match.group(0))  # "has called off a meeting"
+            or _CANCELLED_BEFORE.search(text, max(start, match.start() - 120), match.start())
+            or _CANCELLED_AFTER.match(text[match.end() : min(end, match.end() + 80)])
+        )
         status: Status = "cancelled" if cancelled else ("planned" if planned else "held")
         triggers.append(Trigger(match.start(), match.end(), format_, strength, status))
     return triggers

@@ -18,7 +18,8 @@ _VENUE = re.compile(
 )
 _IN_PLACE = re.compile(
     r"\b(?:in|at|visit\s+to|trip\s+to|visiting|visited|arrived\s+in|landed\s+in|"
-    r"(?:flew|flown|travell?ed|headed|went|moved\s+on)\s+to|island\s+of|city\s+of)\s+(?:the\s+)?$",
+    r"(?:flew|flown|flying|travell?ed|travell?ing|headed|heading|went|moved\s+on)\s+to|"
+    r"island\s+of|city\s+of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _CAPITAL_OF = re.compile(
