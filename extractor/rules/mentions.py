@@ -56,6 +56,7 @@ _NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+)?{_NAME_LIST}\b(?!\s*[{UPP
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 _EDIT_DISTANCE_MIN_LENGTH = 5
+_TOKEN = re.compile(r"\S+")
 _LONGEST_NAME = 7  # words; "Nana Addo Dankwa Akufo-Addo" is four
 
 
@@ -145,8 +146,15 @@ class PersonFinder:
             self._introduce(sentences[index])
         for index in order:
             self._introduce_untitled(sentences[index], triggers[index])
-        for sentence in sentences:
-            self._link_mentions(sentence)
+        keys = self.result.key_index()
+        if keys:
+            linker = _Linker(keys, self.lexicon.non_name_words)
+            for sentence in sentences:
+                runs = self.lexicon.capitalized_run.finditer(
+                    self.text, sentence.start, sentence.end
+                )
+                for match in runs:
+                    self.result.mentions += linker.link(match)
         self.result.sort()
         return self.result
 
@@ -407,49 +415,51 @@ class PersonFinder:
 
     # -- later mentions ------------------------------------------------------------------
 
-    def _link_mentions(self, sentence: Sentence) -> None:
-        keys = self.result.key_index()
-        if not keys:
-            return
-        runs = self.lexicon.capitalized_run.finditer(self.text, sentence.start, sentence.end)
-        for match in runs:
-            self._link_tokens(match, keys)
+    def _is_quoted(self, position: int) -> bool:
+        return position in self.quoted
 
-    def _link_tokens(self, match: re.Match[str], keys: dict[str, int]) -> None:
-        """Longest known key inside a run of capitalised words, then the rest of the run."""
-        tokens = list(re.finditer(r"[^\s]+", match.group(0)))
+
+class _Linker:
+    """Ties runs of capitalised words to the people already introduced: the longest known
+    form first ("Yoko Kamikawa", then "Kamikawa"), then a one-letter typo of a surname."""
+
+    def __init__(self, keys: dict[str, int], non_name_words: frozenset[str]) -> None:
+        self.keys = keys
+        self.non_name_words = non_name_words
+        self.longest = min(_LONGEST_NAME, max(len(key.split()) for key in keys))
+        self.surnames: dict[str, list[tuple[str, int]]] = {}
+        for key, person in keys.items():
+            if " " not in key:
+                self.surnames.setdefault(key[0], []).append((key, person))
+
+    def link(self, match: re.Match[str]) -> list[Mention]:
+        found: list[Mention] = []
+        tokens = list(_TOKEN.finditer(match.group(0)))
         i = 0
         while i < len(tokens):
-            for j in range(min(len(tokens), i + _LONGEST_NAME), i, -1):
+            for j in range(min(len(tokens), i + self.longest), i, -1):
                 start = match.start() + tokens[i].start()
                 end = match.start() + tokens[j - 1].end()
-                candidate = _STRIP_TAIL.sub("", self.text[start:end].rstrip(",.;:"))
-                person = keys.get(candidate)
+                candidate = _STRIP_TAIL.sub("", match.string[start:end].rstrip(",.;:"))
+                person = self.keys.get(candidate)
                 if person is None and j == i + 1:
-                    person = self._near_miss(candidate, keys)
+                    person = self._near_miss(candidate)
                 if person is not None:
-                    self.result.mentions.append(Mention(person, start, start + len(candidate)))
+                    found.append(Mention(person, start, start + len(candidate)))
                     i = j
                     break
             else:
                 i += 1
+        return found
 
-    def _near_miss(self, word: str, keys: dict[str, int]) -> int | None:
+    def _near_miss(self, word: str) -> int | None:
         """A one-letter typo of a known surname ("Blinkin" for "Blinken")."""
-        if len(word) < _EDIT_DISTANCE_MIN_LENGTH or word in self.lexicon.non_name_words:
+        if len(word) < _EDIT_DISTANCE_MIN_LENGTH or word in self.non_name_words:
             return None
-        for key, person in keys.items():
-            if (
-                key[0] == word[0]
-                and " " not in key
-                and abs(len(key) - len(word)) <= 1
-                and _within_one_edit(key, word)
-            ):
+        for key, person in self.surnames.get(word[0], ()):
+            if abs(len(key) - len(word)) <= 1 and _within_one_edit(key, word):
                 return person
         return None
-
-    def _is_quoted(self, position: int) -> bool:
-        return position in self.quoted
 
 
 def _skip_spaces(text: str, position: int, limit: int) -> int:
