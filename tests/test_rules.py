@@ -197,3 +197,17 @@ def test_a_byline_without_a_dash_is_metadata_and_names_the_newsroom() -> None:
         ("Anthony Albanese", "AU"),
     ]
     assert str(meeting.date) == "2023-03-10" and meeting.date_text == "on Friday"
+
+
+def test_places_named_by_venues_and_events() -> None:
+    [hosted] = meetings(
+        "Australian Defence Minister Richard Marles hosted Japanese Defence Minister Minoru "
+        "Kihara at RAAF Base Darwin on Monday."
+    )
+    assert hosted.location is not None
+    assert (hosted.location.city, hosted.location.venue) == ("Darwin", "RAAF Base Darwin")
+    [sidelines] = meetings(
+        "Hungarian Foreign Minister Peter Szijjarto met Russian Foreign Minister Sergei Lavrov "
+        "on the sidelines of the Antalya Diplomacy Forum on Saturday."
+    )
+    assert sidelines.location is not None and sidelines.location.city == "Antalya"

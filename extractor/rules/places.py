@@ -10,7 +10,10 @@ from extractor.rules.lexicon import UPPER, Lexicon
 _VENUE_HEADS = (
     r"House|Palace|Hall|Hotel|Centre|Center|Building|Residence|Office|Castle|Villa|Guesthouse|"
     r"Guest\s+House|Headquarters|Complex|Pavilion|Embassy|Secretariat|Chancellery|Kantei|Room|"
-    r"Museum|Mandapam|Bhavan|Forum|Resort|Estate|Manor|Lodge|Ministry"
+    r"Museum|Mandapam|Bhavan|Forum|Resort|Estate|Manor|Lodge|Ministry|Base|Airport|Airbase"
+)
+_EVENT_AFTER = re.compile(
+    r"(?:\s+[A-Z][\w-]+){0,2}\s+(?:Forum|Summit|Conference|Dialogue|Meeting|Talks|Process)\b"
 )
 _VENUE = re.compile(
     rf"\b(?:at|inside|in)\s+(?:the\s+)?(?P<venue>(?:[{UPPER}][\w'’.-]*\s+(?:of\s+the\s+|of\s+)?)"
@@ -63,7 +66,14 @@ def _venue(lexicon: Lexicon, text: str, start: int, end: int) -> FoundPlace | No
         if words[0] in lexicon.non_name_words and name not in lexicon.venues:
             continue
         city, country = lexicon.venues.get(name, (None, None))
-        return FoundPlace(city, country, name, match.start("venue"), match.end("venue"), name)
+        venue_end = match.end("venue")
+        named_city = lexicon.place_pattern.match(text, venue_end + 1, end)
+        if city is None and text[venue_end : venue_end + 1] == " " and named_city:
+            place = lexicon.places[named_city.group(0)]  # "RAAF Base Darwin"
+            if place.kind in ("capital", "city"):
+                city, country, venue_end = place.name, place.code, named_city.end()
+        name = text[match.start("venue") : venue_end]
+        return FoundPlace(city, country, name, match.start("venue"), venue_end, name)
     known = lexicon.venue_pattern.search(text, start, end)
     if known is not None:
         city, country = lexicon.venues[known.group(0)]
@@ -91,7 +101,12 @@ def _city(
             )
     for match in lexicon.place_pattern.finditer(text, start, end):
         place = lexicon.places[match.group(0)]
-        if not _IN_PLACE.search(text[max(start, match.start() - 20) : match.start()]):
+        hosts_an_event = place.kind in ("capital", "city") and _EVENT_AFTER.match(
+            text, match.end(), end
+        )  # "the Antalya Diplomacy Forum", "the Munich Security Conference"
+        if not hosts_an_event and not _IN_PLACE.search(
+            text[max(start, match.start() - 20) : match.start()]
+        ):
             continue
         if place.kind in ("capital", "city"):
             candidates.append(
