@@ -9,7 +9,7 @@ batch path runs many at a time. The pipeline wraps the output into the contract'
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from extractor.document import Document
 from extractor.errors import BackendError, BackendUnavailable
@@ -18,7 +18,6 @@ from extractor.schema import Meeting, Usage
 if TYPE_CHECKING:
     from extractor.llm.config import LLMConfig
 
-BackendName = Literal["auto", "rules", "llm"]
 BACKEND_NAMES: tuple[str, ...] = ("auto", "rules", "llm")
 
 

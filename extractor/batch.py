@@ -86,12 +86,15 @@ class LineWriter:
 def error_record(result: ExtractionResult) -> str:
     """One line of the errors file: enough to read that input again, and why it failed."""
     assert result.error is not None
-    return json.dumps({
-        "id": result.source.id,
-        "path": result.source.path,
-        "line": result.source.line,
-        "error": result.error.model_dump(),
-    }, ensure_ascii=False)  # fmt: skip
+    return json.dumps(
+        {
+            "id": result.source.id,
+            "path": result.source.path,
+            "line": result.source.line,
+            "error": result.error.model_dump(),
+        },
+        ensure_ascii=False,
+    )
 
 
 def retry_targets(path: Path) -> list[Target]:
@@ -111,8 +114,9 @@ def retry_targets(path: Path) -> list[Target]:
         except (ValueError, KeyError, TypeError):
             raise BatchFileError(f"{path}:{number}: not an errors-file line") from None
         if not source:
-            raise BatchFileError(f"{path}:{number}: {record.get('id')} came from stdin; "
-                                 "it cannot be read again")  # fmt: skip
+            raise BatchFileError(
+                f"{path}:{number}: {record.get('id')} came from stdin; it cannot be read again"
+            )
         if row is None:
             whole[source] = str(record.get("id") or Path(source).stem)
         else:

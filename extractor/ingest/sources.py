@@ -132,9 +132,15 @@ def _stream_jsonl(
                 continue
             where = f"{path}:{line_number}"
             if len(raw) > max_bytes:
-                yield InputFailure(f"{target.id}:{line_number}", path, InputTooLarge(
-                    f"{where}: a row of {len(raw):,} bytes is over the limit of {max_bytes:,} "
-                    "(raise --max-bytes)"), line_number)  # fmt: skip
+                yield InputFailure(
+                    f"{target.id}:{line_number}",
+                    path,
+                    InputTooLarge(
+                        f"{where}: a row of {len(raw):,} bytes is over the limit of {max_bytes:,} "
+                        "(raise --max-bytes)"
+                    ),
+                    line_number,
+                )
                 continue
             yield _row(_decode_row(raw), line_number, target, published_at)
 

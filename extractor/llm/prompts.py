@@ -7,7 +7,6 @@ who took no part in the meeting, and a model shown them may well list them.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import gzip
 import hashlib
 import os
@@ -139,7 +138,3 @@ def _default_tiktoken_cache() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("extractor")) / "tiktoken"
-
-
-def publication_day(document: Document) -> dt.date | None:
-    return document.published_at.date() if document.published_at else None

@@ -323,9 +323,13 @@ class PersonFinder:
             return  # "Taiwan's Tsai", "New Zealand's": possessives are not names
         if name in self.lexicon.places or name in self.lexicon.organizations:
             return
-        if any(w in self.lexicon.non_name_words or w in self.lexicon.places
-               or w in self.lexicon.organizations or find_titles(self.lexicon, w, 0, len(w))
-               for w in words):  # fmt: skip
+        if any(
+            w in self.lexicon.non_name_words
+            or w in self.lexicon.places
+            or w in self.lexicon.organizations
+            or find_titles(self.lexicon, w, 0, len(w))
+            for w in words
+        ):
             return
         self._add((start, end), None, None, None, None, False)
 
