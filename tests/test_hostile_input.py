@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor import extract, json_schema
+from extractor import extract, extract_many, json_schema
 from extractor.cli import main
 from extractor.errors import BinaryInput, EmptyInput
 from extractor.ingest import InputFailure, plan_inputs, read_target
@@ -58,11 +58,13 @@ ARTICLES = st.lists(WORDS, max_size=60).map(" ".join) | st.text(max_size=400)
 
 
 def check(text: str) -> None:
-    """Extraction succeeds, validates against the JSON Schema, and every span is honest."""
-    result = extract(text, backend="rules") if text.strip() else None
-    if result is None:
-        return
+    """The batch path never raises: every input gives a result that validates against the
+    JSON Schema, with honest spans, or a typed input error ("<HTML" is a page with no text)."""
+    [result] = list(extract_many([text], backend="rules"))
     jsonschema.validate(json.loads(result.to_json()), SCHEMA)
+    if result.error is not None:
+        assert result.error.type in ("InputError", "EmptyInput", "BinaryInput"), result.error
+        return
     for meeting in result.meetings:
         for evidence in meeting.evidence:
             assert text.replace("\r\n", "\n")[evidence.start : evidence.end] == evidence.text
