@@ -419,10 +419,12 @@ def _location(
         (article.sentences[e.sentence].start, article.sentences[e.sentence].end)
         for e in draft.events
     ]
-    rest = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
-    near, far = places(own), places(rest)
-    ranked = [p for p in near if p.city] + ([filed_from] if filed_from else []) + near
-    ranked += [p for p in far if p.city] + far
+    near = places(own)
+    first_city = next((p for p in near if p.city), None) or filed_from
+    if first_city is not None:
+        return first_city
+    far = places([(article.sentences[i].start, article.sentences[i].end) for i in sentences])
+    ranked = near + [p for p in far if p.city] + far  # the meeting's own country first
     return ranked[0] if ranked else None
 
 
