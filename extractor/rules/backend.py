@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from extractor.backends import BackendOutput
@@ -41,7 +42,6 @@ class _Article:
     headline: int | None
     triggers: list[list[Trigger]]  # each sentence's meeting triggers
     published: dt.date | None
-    home: str | None  # the newsroom's country, for officials named without one
     filed_from: FoundPlace | None  # the wire dateline's city
     event_dates: dict[tuple[int, int], DatePhrase | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -49,6 +49,11 @@ class _Article:
     @property
     def text(self) -> str:
         return self.document.text
+
+    @cached_property
+    def home(self) -> str | None:
+        """The newsroom's country, for officials named without one (read only when needed)."""
+        return home_country(self.lexicon, self.document, self.sentences)
 
 
 # "met Prabowo Subianto, who took office last month": that date is not the meeting's.
@@ -144,7 +149,6 @@ def _read(document: Document) -> _Article:
         headline=headline,
         triggers=triggers,
         published=document.published_at.date() if document.published_at else None,
-        home=home_country(lexicon(), document, sentences),
         filed_from=filed_from(lexicon(), document),
     )
 
@@ -161,7 +165,7 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     participants = [
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
     ]
-    _assign_missing_countries(participants, countries, article.home)
+    _assign_missing_countries(participants, countries, article)
     status = draft.status
     date_phrase = _meeting_date(article, draft, sentences)
     format_ = _format(draft)
@@ -322,7 +326,7 @@ def _participant(
 
 
 def _assign_missing_countries(
-    participants: list[Participant], countries: list[str], home: str | None
+    participants: list[Participant], countries: list[str], article: _Article
 ) -> None:
     """By elimination first: when exactly one of the meeting's countries is nobody's yet, it
     belongs to the one participant without a country ("Foreign Minister Kamikawa met India's
@@ -331,6 +335,9 @@ def _assign_missing_countries(
     to China for talks with President Xi and Premier Li"). Officials still without one are
     the newsroom's own."""
     missing = [p for p in participants if p.country is None and p.organization is None]
+    if not missing:
+        return
+    home = article.home
     represented = {p.country for p in participants}
     free = [c for c in countries if c not in represented]
     if len(free) == 1 and (len(missing) == 1 or (missing and home in represented | {None})):
