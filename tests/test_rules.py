@@ -211,3 +211,20 @@ def test_places_named_by_venues_and_events() -> None:
         "on the sidelines of the Antalya Diplomacy Forum on Saturday."
     )
     assert sidelines.location is not None and sidelines.location.city == "Antalya"
+
+
+def test_hosting_an_event_and_a_past_meeting_aside_are_not_meetings() -> None:
+    assert (
+        meetings(
+            "Saudi Foreign Minister Prince Faisal bin Farhan said the kingdom's bid to host the "
+            "2030 World Expo showed the world's confidence in Saudi Arabia."
+        )
+        == []
+    )
+    assert (
+        meetings(
+            "Nigerian Finance Minister Wale Edun, a former banker who met U.S. President Joe Biden "
+            "in 2021 as part of a business delegation, presented the budget on Tuesday."
+        )
+        == []
+    )

@@ -56,6 +56,11 @@ class _Article:
         return home_country(self.lexicon, self.document, self.sentences)
 
 
+_RELATIVE_OPEN = re.compile(
+    r"(?:,|\bwho|\bwhich)\s+(?:[\w'’-]+\s+){0,8}?(?:who|which|that)\b[^,;]*$|\bwho\s+[^,;]*$"
+)
+_CLAUSE_CLOSE = re.compile(r"[,;]")
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 # "met Prabowo Subianto, who took office last month": that date is not the meeting's.
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose|when)\b[^,;]*$", re.IGNORECASE)
 _REPORTING_BEFORE = re.compile(
@@ -94,6 +99,7 @@ class RulesBackend:
             article.headline,
             article.triggers,
         )
+        events = [event for event in events if not _background(article, event)]
         phrases = [_event_date(article, event) for event in events]
         dates = {i: phrase.date if phrase else None for i, phrase in enumerate(phrases)}
         person_countries = {i: p.country for i, p in enumerate(article.people.people)}
@@ -102,6 +108,18 @@ class RulesBackend:
         kept = [m for m in meetings if _has_parties(m)]
         _carry_context(kept)
         return BackendOutput(kept, article.warnings, backend=self.name)
+
+
+def _background(article: _Article, event: Event) -> bool:
+    """ "Edun, a former banker who met U.S. President Joe Biden in 2021, ...": a meeting in a
+    relative clause, dated years before the article, is a biographical aside, not news."""
+    sentence = article.sentences[event.sentence]
+    if not _RELATIVE_OPEN.search(article.text, sentence.start, event.trigger.start):
+        return False
+    clause_end = _CLAUSE_CLOSE.search(article.text, event.trigger.end, sentence.end)
+    stop = clause_end.start() if clause_end else sentence.end
+    years = [int(y) for y in _YEAR.findall(article.text, event.trigger.end, stop)]
+    return bool(article.published and years and max(years) < article.published.year)
 
 
 def _carry_context(meetings: list[Meeting]) -> None:

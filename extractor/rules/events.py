@@ -140,6 +140,15 @@ _PERSON_OBJECTS_WITHOUT_NAME = re.compile(
 )
 
 
+# "bid to host the 2030 World Expo": hosting an event or a thing is no meeting of people.
+_HOSTS_A_THING = re.compile(
+    r"host(?:s|ed|ing)?\s+(?:the|a|an|its|their)\s+(?:\d{4}\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:Expo|Olympics?|World\s+Cup|Games|Championships?|Cup|Grand\s+Prix|tournament|games|"
+    r"exhibition|festival|fair|event|concert|show|party|dinner\s+for\s+the\s+press)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Trigger:
     start: int
@@ -169,7 +178,9 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         if match is None or match.lastgroup is None:
             continue
         position = match.end()
-        if _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end):
+        if _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end) or _HOSTS_A_THING.match(
+            text, match.start(), end
+        ):
             continue
         before = text[max(start, match.start() - 48) : match.start()]
         if _NEGATION_BEFORE.search(before):
