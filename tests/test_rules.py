@@ -228,3 +228,12 @@ def test_hosting_an_event_and_a_past_meeting_aside_are_not_meetings() -> None:
         )
         == []
     )
+
+
+def test_ministers_from_several_countries_are_parties_in_text_order() -> None:
+    [meeting] = meetings(
+        "Foreign ministers from Japan, South Korea and China will meet in Tokyo on Saturday "
+        "to prepare for a trilateral summit, officials said."
+    )
+    assert meeting.status == "planned" and meeting.countries == ["JP", "KR", "CN"]
+    assert meeting.location is not None and meeting.location.city == "Tokyo"

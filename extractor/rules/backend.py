@@ -324,9 +324,9 @@ def _countries(article: _Article, draft: Draft, people: list[int]) -> list[str]:
         if person.country:
             found.append((person.start, person.country))
     for event in draft.events:
-        for country in event.countries:
-            found.append((event.trigger.start, country))
-    return _ordered_union([c for _, c in sorted(found)], [])
+        found += [(event.trigger.start, country) for country in event.countries]
+    # A stable sort: countries of one event keep the order the text gives them.
+    return _ordered_union([c for _, c in sorted(found, key=lambda item: item[0])], [])
 
 
 def _participant(

@@ -62,6 +62,12 @@ _GROUP_NOUN = re.compile(
 )
 _NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
+# "Foreign ministers from Japan, South Korea and China will meet": "from" names parties here.
+_PARTIES_FROM = re.compile(
+    r"\b(?:ministers|leaders|officials|delegations|delegates|envoys|representatives|"
+    r"negotiators|diplomats)\s+from\s+(?:the\s+)?(?:[\w.'’ -]+(?:,\s+|\s+and\s+))*$",
+    re.IGNORECASE,
+)
 _DESTINATION = re.compile(
     r"\b(?:travel|travels|travell?ed|travell?ing|fly|flies|flew|flying|head|heads|headed|"
     r"heading|visit|visits|visited|visiting|trip|journey|arrive[sd]?\s+in|arriving\s+in)\s+"
@@ -403,7 +409,8 @@ def _is_subject_party(
     place = lexicon.places[match.group(0)]
     if place.kind not in ("country", "demonym") or match.group(0) in lexicon.ambiguous_places:
         return False
-    if _NOT_PARTY_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+    lead = text[max(0, match.start() - 40) : match.start()]
+    if _NOT_PARTY_BEFORE.search(lead) and not _PARTIES_FROM.search(lead):
         return False
     if any(0 <= q - match.end() <= 3 for q in qualifier_starts):
         return False  # "India's External Affairs Minister X": X stands for India
