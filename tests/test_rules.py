@@ -237,3 +237,15 @@ def test_ministers_from_several_countries_are_parties_in_text_order() -> None:
     )
     assert meeting.status == "planned" and meeting.countries == ["JP", "KR", "CN"]
     assert meeting.location is not None and meeting.location.city == "Tokyo"
+
+
+def test_officials_without_a_meeting_give_no_record() -> None:
+    for text in (
+        "U.S. Secretary of State Marco Rubio said in an interview with CBS on Sunday that "
+        "talks with Iran had stalled.",
+        "German Foreign Minister Johann Wadephul met with students at Tsinghua University "
+        "during his visit to Beijing on Monday.",
+        "The foreign ministers of India and Pakistan exchanged sharp words at the United "
+        "Nations General Assembly on Saturday but did not meet.",
+    ):
+        assert meetings(text) == [], text

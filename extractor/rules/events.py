@@ -149,6 +149,14 @@ _HOSTS_A_THING = re.compile(
 )
 
 
+# "talks with Iran had stalled": negotiations in general, not one meeting.
+_STALLED = re.compile(
+    r"(?:\s+[\w'’.-]+){0,4}?\s+(?:had|have|has)?\s*(?:stalled|collapsed|broken\s+down|"
+    r"broke\s+down|faltered|deadlocked|reached\s+an\s+impasse)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Trigger:
     start: int
@@ -178,8 +186,10 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         if match is None or match.lastgroup is None:
             continue
         position = match.end()
-        if _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end) or _HOSTS_A_THING.match(
-            text, match.start(), end
+        if (
+            _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end)
+            or _HOSTS_A_THING.match(text, match.start(), end)
+            or _STALLED.match(text, match.end(), end)
         ):
             continue
         before = text[max(start, match.start() - 48) : match.start()]
