@@ -17,6 +17,8 @@ from itertools import pairwise
 from extractor.backends import BackendOutput
 from extractor.dates import DatePhrase, find_date_phrases
 from extractor.document import Document
+from extractor.ingest import wire_opener
+from extractor.ingest.dateline import WireOpener
 from extractor.rules.content import find_agreements, find_topics, talks_about_content
 from extractor.rules.context import filed_from, home_country
 from extractor.rules.drafts import Draft, Event, find_events, merge_events
@@ -42,6 +44,7 @@ class _Article:
     headline: int | None
     triggers: list[list[Trigger]]  # each sentence's meeting triggers
     published: dt.date | None
+    opener: WireOpener | None  # "NEW DELHI, May 14 (Reuters) -", read once
     filed_from: FoundPlace | None  # the wire dateline's city
     event_dates: dict[tuple[int, int], DatePhrase | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -53,7 +56,9 @@ class _Article:
     @cached_property
     def home(self) -> str | None:
         """The newsroom's country, for officials named without one (read only when needed)."""
-        return home_country(self.lexicon, self.document, self.sentences)
+        return home_country(
+            self.lexicon, self.document, self.sentences, self.opener, self.filed_from
+        )
 
 
 _RELATIVE_OPEN = re.compile(
@@ -156,6 +161,7 @@ def _read(document: Document) -> _Article:
         else None
     )
     triggers = [find_triggers(text, s.start, s.end) for s in sentences]
+    opener = wire_opener(text, document.title)
     people = PersonFinder(lexicon(), text, quoted).run(sentences, triggers, headline=headline)
     return _Article(
         document=document,
@@ -167,7 +173,8 @@ def _read(document: Document) -> _Article:
         headline=headline,
         triggers=triggers,
         published=document.published_at.date() if document.published_at else None,
-        filed_from=filed_from(lexicon(), document),
+        opener=opener,
+        filed_from=filed_from(lexicon(), opener),
     )
 
 

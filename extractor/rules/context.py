@@ -6,24 +6,29 @@ from __future__ import annotations
 from collections import Counter
 
 from extractor.document import Document
-from extractor.ingest import wire_opener
+from extractor.ingest.dateline import WireOpener
 from extractor.rules.lexicon import Lexicon
 from extractor.rules.places import FoundPlace
 from extractor.rules.text import Sentence
 
 
-def home_country(lexicon: Lexicon, document: Document, sentences: list[Sentence]) -> str | None:
+def home_country(
+    lexicon: Lexicon,
+    document: Document,
+    sentences: list[Sentence],
+    opener: WireOpener | None,
+    filed: FoundPlace | None,
+) -> str | None:
     """The newsroom's country: wire copy names its own officials without a nationality
     ("Foreign Minister Yoko Kamikawa" in a Tokyo paper).
 
     In order of trust: a national agency in the byline ("(Yonhap)"); the filing city, when its
     country publishes in the dateline's time zone; the country the article mentions most among
     those that publish in that zone. None when the evidence is missing or tied.
+    ``opener`` and ``filed`` are the article's wire opener and filing city (``filed_from``).
     """
-    opener = wire_opener(document.text, document.title)
     if opener and opener.agency and opener.agency in lexicon.news_agencies:
         return lexicon.news_agencies[opener.agency]
-    filed = filed_from(lexicon, document)
     offset = document.published_at.utcoffset() if document.published_at else None
     if offset is None:  # no zone to weigh it against: the filing city's country
         return filed.country if filed else None
@@ -42,10 +47,9 @@ def home_country(lexicon: Lexicon, document: Document, sentences: list[Sentence]
     return ranked[0][0]
 
 
-def filed_from(lexicon: Lexicon, document: Document) -> FoundPlace | None:
+def filed_from(lexicon: Lexicon, opener: WireOpener | None) -> FoundPlace | None:
     """The city of a wire opener ("MANILA —"), known to the gazetteer or placed by what
     follows it ("WOODSIDE, Calif.", "CAPRI, Italy")."""
-    opener = wire_opener(document.text, document.title)
     if opener is None:
         return None
     city = opener.place.title()
