@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from extractor.folding import fold, folded_pattern
 from extractor.ingest.dateline import MONTH_PATTERN, MONTHS
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -20,7 +21,7 @@ _MONTH = rf"(?P<month>{MONTH_PATTERN})\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
+    (kind, folded_pattern(pattern))
     for kind, pattern in (
         ("iso", r"\b(?P<iso>(?:19|20)\d{2}-[01]\d-[0-3]\d)\b"),
         ("month_day", rf"\b(?:on\s+)?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+{_DAY}\b(?!:){_YEAR}"),
@@ -49,10 +50,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 
 # Every phrase above has a digit or one of these words: sentences without any are skipped.
-_MAYBE_DATE = re.compile(
+_MAYBE_DATE = folded_pattern(
     rf"\d|\b(?:{'|'.join(WEEKDAYS)}|today|tonight|yesterday|tomorrow|night|week|weekend|month|"
-    rf"year|morning|afternoon|evening|early|mid|late|{MONTH_PATTERN})\b",
-    re.IGNORECASE,
+    rf"year|morning|afternoon|evening|early|mid|late|{MONTH_PATTERN})\b"
 )
 
 
@@ -77,21 +77,24 @@ def find_date_phrases(
     """Date phrases in ``text[start:end]``, in text order, overlapping ones dropped.
 
     ``future`` says whether the event is planned (a bare weekday then points forward).
+    The patterns run on the folded text; the phrase and its capitals are read from ``text``.
     """
-    if not _MAYBE_DATE.search(text, start, end):
+    folded = fold(text)
+    if not _MAYBE_DATE.search(folded, start, end):
         return []
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text, start, end):
-            if kind == "weekday" and not (match.group("qualifier") or _weekday_alone(match)):
+        for match in pattern.finditer(folded, start, end):
+            if kind == "weekday" and not (match.group("qualifier") or _weekday_alone(text, match)):
                 continue
             if any(match.start() < t_end and t_start < match.end() for t_start, t_end in taken):
                 continue
             taken.append((match.start(), match.end()))
             day = _resolve(kind, match, published, future)
-            phrase = match.group(0).strip()
-            offset = match.group(0).index(phrase)
+            written = text[match.start() : match.end()]
+            phrase = written.strip()
+            offset = written.index(phrase)
             found.append(
                 DatePhrase(
                     match.start() + offset, match.start() + offset + len(phrase), phrase, day
@@ -112,9 +115,9 @@ def _join_parentheticals(text: str, phrases: list[DatePhrase]) -> list[DatePhras
     return joined
 
 
-def _weekday_alone(match: re.Match[str]) -> bool:
+def _weekday_alone(text: str, match: re.Match[str]) -> bool:
     """A bare capitalised weekday ("said Tuesday", AP style) counts; "Tuesday's" too."""
-    return match.group("weekday")[0].isupper()
+    return text[match.start("weekday")].isupper()
 
 
 def _resolve(

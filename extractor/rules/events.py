@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from extractor.folding import fold, folded_pattern
+
 # "contact" ("spoke with", "talked with") is in person, by phone or by video depending on
 # what the article said just before ("held a series of phone calls ... also spoke with X").
 Format = Literal["in_person", "virtual", "phone", "unknown", "contact"]
@@ -78,38 +80,33 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
     (r"\b(?:visit|visits|visited|visiting|called\s+on)\b", "in_person", "weak"),
     (r"\b(?:meeting|talks|summit|session)\b", "unknown", "reference"),
 )
-TRIGGER = re.compile(
-    "|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(_TRIGGERS)), re.IGNORECASE
-)
+TRIGGER = folded_pattern("|".join(f"(?P<t{i}>{p})" for i, (p, _, _) in enumerate(_TRIGGERS)))
 
 # Where a trigger can start: trying the full pattern only there is several times faster than
 # scanning every position of every sentence with it.
-_TRIGGER_START = re.compile(
+_TRIGGER_START = folded_pattern(
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
     r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
     r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|"
-    r"courtesy|visit|called\b|summit|session|discussions|meeting)",
-    re.IGNORECASE,
+    r"courtesy|visit|called\b|summit|session|discussions|meeting)"
 )
-_NEGATION_BEFORE = re.compile(
+_NEGATION_BEFORE = folded_pattern(
     r"(?:\b(?:won'?t|will\s+not|would\s+not|wouldn'?t|did\s+not|didn'?t|does\s+not|doesn'?t|"
     r"do\s+not|don'?t|not|never|no\s+plans?\s+(?:to|for)|refused\s+to|declined\s+to|ruled\s+out|"
-    r"rejected|without|no|nor|unlikely\s+to|rule\s+out|cannot|can'?t)\s+(?:\w+\s+){0,3})$",
-    re.IGNORECASE,
+    r"rejected|without|no|nor|unlikely\s+to|rule\s+out|cannot|can'?t)\s+(?:\w+\s+){0,3})$"
 )
 # Future markers reach up to seven words ahead ("will travel to China in April for talks");
 # a bare "to" only right before the verb ("Modi to meet Kishida"), and not after a past
 # journey ("flew to Tokyo to hold talks" reports talks that were held).
-_PLANNED_BEFORE = re.compile(
+_PLANNED_BEFORE = folded_pattern(
     r"\b(?:will|shall|'ll|is\s+to|are\s+to|set\s+to|scheduled\s+to|expected\s+to|due\s+to|"
     r"plans?\s+to|planning\s+to|slated\s+to|poised\s+to|going\s+to|intends?\s+to|would|"
     r"upcoming|planned|proposed|scheduled|expected|forthcoming|next|possible|potential|"
     r"preparing\s+for|arrangements?\s+for|ahead\s+of(?:\s+(?:a|an|the|his|her|their))?)\s+"
-    r"(?:[\w'’-]+\s+){0,7}$|\bto\s+$",
-    re.IGNORECASE,
+    r"(?:[\w'’-]+\s+){0,7}$|\bto\s+$"
 )
-_PAST_JOURNEY = re.compile(
-    r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met)\b", re.IGNORECASE
+_PAST_JOURNEY = folded_pattern(
+    r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met)\b"
 )
 _CANCEL_VERB = (
     r"(?:called\s+off|call\s+off|calls\s+off|cancel(?:l)?ed|cancels|cancel(?:l)?ing|"
@@ -120,40 +117,35 @@ _CANCEL_VERB = (
 # Budapest talks", "the talks were postponed", "the cancellation of the summit". A sentence
 # that cancels one thing and reports another ("talked by phone after Beijing called off
 # in-person talks") cancels only the one named next to the verb.
-_CANCELLED_BEFORE = re.compile(
-    rf"\b(?:{_CANCEL_VERB}|cancel(?:l)?ation\s+of|postponement\s+of)\s+(?:[\w'’,-]+\s+){{0,12}}$",
-    re.IGNORECASE,
+_CANCELLED_BEFORE = folded_pattern(
+    rf"\b(?:{_CANCEL_VERB}|cancel(?:l)?ation\s+of|postponement\s+of)\s+(?:[\w'’,-]+\s+){{0,12}}$"
 )
-_CANCEL_WORD = re.compile(rf"\b{_CANCEL_VERB}\b", re.IGNORECASE)
-_CANCELLED_AFTER = re.compile(
+_CANCEL_WORD = folded_pattern(rf"\b{_CANCEL_VERB}\b")
+_CANCELLED_AFTER = folded_pattern(
     rf"^(?:\s+[\w'’-]+){{0,5}}?\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are|"
-    rf"was\s+being|will\s+be)\s+(?:\w+\s+)?{_CANCEL_VERB}\b",
-    re.IGNORECASE,
+    rf"was\s+being|will\s+be)\s+(?:\w+\s+)?{_CANCEL_VERB}\b"
 )
-_PERSON_OBJECTS_WITHOUT_NAME = re.compile(
+_PERSON_OBJECTS_WITHOUT_NAME = folded_pattern(
     r"\b(?:met|meet|meets|meeting)\s+(?:with\s+)?(?:reporters|journalists|the\s+press|the\s+media|"
     r"students|supporters|voters|residents|families|workers|investors|fans|"
     r"members\s+of\s+the\s+public|(?:(?:its|their|the|a|an|this|that|his|her|our|all)\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:deadlines?|targets?|goals?|expectations|demands?|criteria|"
-    r"requirements|needs|obligations|standards?|thresholds?|commitments?|conditions))\b",
-    re.IGNORECASE,
+    r"requirements|needs|obligations|standards?|thresholds?|commitments?|conditions))\b"
 )
 
 
 # "bid to host the 2030 World Expo": hosting an event or a thing is no meeting of people.
-_HOSTS_A_THING = re.compile(
+_HOSTS_A_THING = folded_pattern(
     r"host(?:s|ed|ing)?\s+(?:the|a|an|its|their)\s+(?:\d{4}\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:Expo|Olympics?|World\s+Cup|Games|Championships?|Cup|Grand\s+Prix|tournament|games|"
-    r"exhibition|festival|fair|event|concert|show|party|dinner\s+for\s+the\s+press)\b",
-    re.IGNORECASE,
+    r"exhibition|festival|fair|event|concert|show|party|dinner\s+for\s+the\s+press)\b"
 )
 
 
 # "talks with Iran had stalled": negotiations in general, not one meeting.
-_STALLED = re.compile(
+_STALLED = folded_pattern(
     r"(?:\s+[\w'’.-]+){0,4}?\s+(?:had|have|has)?\s*(?:stalled|collapsed|broken\s+down|"
-    r"broke\s+down|faltered|deadlocked|reached\s+an\s+impasse)\b",
-    re.IGNORECASE,
+    r"broke\s+down|faltered|deadlocked|reached\s+an\s+impasse)\b"
 )
 
 
@@ -177,6 +169,7 @@ def _channel_named(trigger: str) -> Format | None:
 
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     """Meeting triggers in ``text[start:end]`` (one sentence), negated ones left out."""
+    text = fold(text)  # every cue here is matched regardless of case
     triggers: list[Trigger] = []
     position = start
     for candidate in _TRIGGER_START.finditer(text, start, end):

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from extractor.folding import fold, folded_pattern
 from extractor.rules.trie import trie_pattern
 
 PlaceKind = Literal["country", "demonym", "capital", "city"]
@@ -47,7 +48,7 @@ class Lexicon:
     place_pattern: re.Pattern[str]
     organization_pattern: re.Pattern[str]
     title_pattern: re.Pattern[str]
-    title_first_words: frozenset[str]  # lower-cased words a title can start with
+    folded_title_pattern: re.Pattern[str]  # the same, to search ``fold``-ed text with
     name_pattern: re.Pattern[str]
     capitalized_run: re.Pattern[str]
     honorific_pattern: re.Pattern[str]
@@ -69,9 +70,9 @@ def _data(name: str) -> Any:
     )
 
 
-def _words(pattern_source: str) -> re.Pattern[str]:
+def _words(pattern_source: str) -> str:
     """Whole words only: not inside a longer word, not glued to a hyphenated compound."""
-    return re.compile(rf"(?<![\w-])(?:{pattern_source})(?![\w]|-\w)")
+    return rf"(?<![\w-])(?:{pattern_source})(?![\w]|-\w)"
 
 
 @cache
@@ -79,6 +80,7 @@ def lexicon() -> Lexicon:
     places, ambiguous, capitals, names = _places(_data("countries.json"))
     organizations = _organizations(_data("organizations.json"))
     titles = _data("titles.json")
+    title_source = _words(_title_source(titles))
     venues: dict[str, list[str]] = _data("venues.json")
     topics: dict[str, list[str]] = _data("topics.json")
     topic_of_keyword = {word.lower(): topic for topic, words in topics.items() for word in words}
@@ -92,14 +94,10 @@ def lexicon() -> Lexicon:
         capitals=capitals,
         country_names=names,
         organizations=organizations,
-        place_pattern=_words(trie_pattern(places)),
-        organization_pattern=_words(trie_pattern(organizations)),
-        title_pattern=_words(_title_source(titles)),
-        title_first_words=frozenset(
-            word.split()[0].split("-")[0].lower()
-            for key in ("prefixes", "portfolios", "head_nouns", "standalone")
-            for word in titles[key]
-        ),
+        place_pattern=re.compile(_words(trie_pattern(places))),
+        organization_pattern=re.compile(_words(trie_pattern(organizations))),
+        title_pattern=re.compile(title_source, re.IGNORECASE),
+        folded_title_pattern=folded_pattern(title_source),
         name_pattern=_name_pattern(particles, longest=5),
         capitalized_run=_name_pattern(particles, longest=None),
         honorific_pattern=re.compile(
@@ -115,7 +113,7 @@ def lexicon() -> Lexicon:
         ),
         topic_of_keyword=topic_of_keyword,
         venues={venue: (city, code) for venue, (city, code) in venues.items()},
-        venue_pattern=_words(trie_pattern(venues)),
+        venue_pattern=re.compile(_words(trie_pattern(venues))),
         newsroom_countries={
             float(offset): tuple(codes)
             for offset, codes in _data("utc_offsets.json").items()
@@ -171,7 +169,7 @@ def _short_name(entry: dict[str, Any]) -> str:
 
 
 def _title_source(titles: dict[str, list[str]]) -> str:
-    """Titles are matched case-insensitively: "Foreign Minister" and "foreign minister"."""
+    """Titles are matched regardless of case: "Foreign Minister" and "foreign minister"."""
     prefix = trie_pattern(titles["prefixes"])
     portfolio = trie_pattern(titles["portfolios"])
     head = trie_pattern(titles["head_nouns"])
@@ -183,7 +181,7 @@ def _title_source(titles: dict[str, list[str]]) -> str:
         rf"|(?:{standalone})"
     )
     one = rf"(?:(?:{prefix})[\s-]+){{0,2}}(?:{core})"
-    return rf"(?i:{one}(?:\s+and\s+{one})?)"  # "Deputy Prime Minister and Foreign Minister"
+    return rf"{one}(?:\s+and\s+{one})?"  # "Deputy Prime Minister and Foreign Minister"
 
 
 def _name_pattern(particles: list[str], *, longest: int | None) -> re.Pattern[str]:
@@ -195,24 +193,11 @@ def _name_pattern(particles: list[str], *, longest: int | None) -> re.Pattern[st
     return re.compile(rf"{NAME_TOKEN}(?:{joiner}{NAME_TOKEN}){repeat}")
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-
-
 def find_titles(lexicon: Lexicon, text: str, start: int, end: int) -> list[re.Match[str]]:
-    """Titles in ``text[start:end]``, left to right, not overlapping.
-
-    The title regex is tried only where a word that can begin a title stands: a set lookup per
-    word is far cheaper than running the large case-insensitive pattern at every character.
-    """
-    found: list[re.Match[str]] = []
-    position = start
-    for word in _WORD.finditer(text, start, end):
-        if word.start() < position or word.group(0).split("-")[0].lower() not in (
-            lexicon.title_first_words
-        ):
-            continue
-        match = lexicon.title_pattern.match(text, word.start(), end)
-        if match is not None:
+    """Titles in ``text[start:end]``, left to right, not overlapping, as written in ``text``."""
+    found = []
+    for folded in lexicon.folded_title_pattern.finditer(fold(text), start, end):
+        match = lexicon.title_pattern.match(text, folded.start(), end)
+        if match is not None:  # always: the same pattern, regardless of case
             found.append(match)
-            position = match.end()
     return found
