@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.folding import fold, folded_pattern
 from extractor.rules.lexicon import Lexicon
 
-_AGREEMENT = re.compile(
+_AGREEMENT = folded_pattern(
     r"\b(?:agreed|agree|agrees|confirmed|reaffirmed|signed|pledged|vowed|committed|decided|"
     r"resolved|concluded|reached|endorsed|adopted|launched|affirmed|promised)\b"
-    r"(?:\s+(?:to|on|that|upon|an?|the|their|its|his|her|a\s+deal\s+to))*\s+",
-    re.IGNORECASE,
+    r"(?:\s+(?:to|on|that|upon|an?|the|their|its|his|her|a\s+deal\s+to))*\s+"
 )
-_PASSIVE_AGREEMENT = re.compile(
+_PASSIVE_AGREEMENT = folded_pattern(
     r"^(?P<object>.+?)\s+(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?"
-    r"(?:agreed(?:\s+upon|\s+on)?|signed|confirmed|decided|adopted|launched)\b",
-    re.IGNORECASE,
+    r"(?:agreed(?:\s+upon|\s+on)?|signed|confirmed|decided|adopted|launched)\b"
 )
 _CLAUSE_END = re.compile(
     r"\s+and\s+(?=(?:also\s+)?(?:agreed|signed|confirmed|pledged|decided|reaffirmed|committed|"
@@ -25,20 +24,18 @@ _CLAUSE_END = re.compile(
     r"according|she|he|they|the\s+(?:ministry|statement))\b|\s+—\s+"
 )
 _TRAILING = re.compile(r"[\s,.;:]+$")
-_NOT_AGREEMENT_SUBJECTS = re.compile(r"\b(?:not|no|never|failed\s+to)\s*$", re.IGNORECASE)
+_NOT_AGREEMENT_SUBJECTS = folded_pattern(r"\b(?:not|no|never|failed\s+to)\s*$")
 _MAX_AGREEMENT_CHARS = 220
-_OFFICE_AFTER = re.compile(
+_OFFICE_AFTER = folded_pattern(
     r"(?:\s+and\s+\w+)?\s+(?:minister|ministers|ministry|secretary|department|chief|official|"
-    r"spokes\w+|commissioner|adviser|advisor|council)\b",
-    re.IGNORECASE,
+    r"spokes\w+|commissioner|adviser|advisor|council)\b"
 )
-_OFFICE_BEFORE = re.compile(r"\b(?:minister|ministry|secretary|department)\s+(?:of|for)\s+$", re.I)
-_CONTENT_CUE = re.compile(
+_OFFICE_BEFORE = folded_pattern(r"\b(?:minister|ministry|secretary|department)\s+(?:of|for)\s+$")
+_CONTENT_CUE = folded_pattern(
     r"\b(?:discuss\w*|agree\w*|talk\w*|cooperat\w*|focus\w*|cover\w*|exchang\w*|address\w*|"
     r"review\w*|rais\w*|pledg\w*|sign\w*|confirm\w*|concern\w*|underlin\w*|stress\w*|"
     r"emphasi\w*|urg\w*|call\w*\s+for|reaffirm\w*|vow\w*|commit\w*|welcom\w*|express\w*|"
-    r"highlight\w*|on\s+the\s+agenda|dominated|centred|centered|topics?|issues?)\b",
-    re.IGNORECASE,
+    r"highlight\w*|on\s+the\s+agenda|dominated|centred|centered|topics?|issues?)\b"
 )
 
 
@@ -55,14 +52,15 @@ def find_topics(lexicon: Lexicon, text: str, spans: list[tuple[int, int]]) -> li
     A keyword that names an office ("Defense Minister", "Economy Ministry") says who someone
     is, not what they talked about, and is passed over.
     """
+    folded = fold(text)
     topics: list[str] = []
     for start, end in spans:
-        for match in lexicon.topic_pattern.finditer(text, start, end):
-            if _OFFICE_AFTER.match(text, match.end()) or _OFFICE_BEFORE.search(
-                text, max(0, match.start() - 30), match.start()
+        for match in lexicon.folded_topic_pattern.finditer(folded, start, end):
+            if _OFFICE_AFTER.match(folded, match.end()) or _OFFICE_BEFORE.search(
+                folded, max(0, match.start() - 30), match.start()
             ):
                 continue
-            topic = lexicon.topic_of_keyword[match.group(0).lower()]
+            topic = lexicon.topic_of_keyword[match.group(0)]
             if topic not in topics:
                 topics.append(topic)
     return topics
@@ -70,22 +68,23 @@ def find_topics(lexicon: Lexicon, text: str, spans: list[tuple[int, int]]) -> li
 
 def talks_about_content(text: str, start: int, end: int) -> bool:
     """Whether a sentence reports what was discussed or decided, rather than background."""
-    return bool(_CONTENT_CUE.search(text, start, end))
+    return bool(_CONTENT_CUE.search(fold(text), start, end))
 
 
 def find_agreements(text: str, start: int, end: int) -> list[Agreement]:
     """What one sentence says was agreed: the clause after "agreed to", "confirmed", ..."""
-    if not _AGREEMENT.search(text, start, end):
+    folded = fold(text)
+    if not _AGREEMENT.search(folded, start, end):
         return []
     found: list[Agreement] = []
-    passive = _PASSIVE_AGREEMENT.match(text[start:end])
+    passive = _PASSIVE_AGREEMENT.match(folded[start:end])
     if passive:  # "Establishing a new forum ... was also agreed": the subject is the agreement
         found.append(
             _agreement(text, start + passive.start("object"), start + passive.end("object"))
         )
         start += passive.end()
-    for match in _AGREEMENT.finditer(text, start, end):
-        if _NOT_AGREEMENT_SUBJECTS.search(text[max(start, match.start() - 12) : match.start()]):
+    for match in _AGREEMENT.finditer(folded, start, end):
+        if _NOT_AGREEMENT_SUBJECTS.search(folded[max(start, match.start() - 12) : match.start()]):
             continue
         clause_start = match.end()
         clause_end = _clause_end(text, clause_start, end)

@@ -55,7 +55,7 @@ class Lexicon:
     non_name_words: frozenset[str]
     former_pattern: re.Pattern[str]
     family_name_first: frozenset[str]
-    topic_pattern: re.Pattern[str]
+    folded_topic_pattern: re.Pattern[str]  # keywords, in lower case, in ``fold``-ed text
     topic_of_keyword: dict[str, str]
     venues: dict[str, tuple[str, str]]  # venue -> (city, country code)
     venue_pattern: re.Pattern[str]
@@ -108,9 +108,7 @@ def lexicon() -> Lexicon:
             rf"(?i:(?<!\w)(?:{trie_pattern(titles['former_markers'])}))[\s-]*$"
         ),
         family_name_first=frozenset(_data("family_name_first.json")),
-        topic_pattern=re.compile(
-            rf"(?i)(?<![\w-])(?:{trie_pattern(topic_of_keyword)})(?![\w]|-\w)"
-        ),
+        folded_topic_pattern=folded_pattern(_words(trie_pattern(topic_of_keyword))),
         topic_of_keyword=topic_of_keyword,
         venues={venue: (city, code) for venue, (city, code) in venues.items()},
         venue_pattern=re.compile(_words(trie_pattern(venues))),
