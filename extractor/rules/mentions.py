@@ -48,7 +48,6 @@ _COUNTERPART = re.compile(
     re.IGNORECASE,
 )
 _COMPANY = re.compile(rf"((?:[{UPPER}][\w&.-]*\s+){{0,2}}[{UPPER}][\w&.-]*)(?:'s|’s)?\s+$")
-_STRIP_TAIL = re.compile(r"(?:'s|’s|'|’)$")
 _UNTITLED_NAME = rf"[{UPPER}][a-zà-ÿ'’-]+(?:\s+[{UPPER}][a-zà-ÿ'’-]+){{1,3}}"
 _NAME_LIST = rf"(?P<names>{_UNTITLED_NAME}(?:\s*(?:,|and)\s+{_UNTITLED_NAME})?)"
 _NAMES_BEFORE = re.compile(rf"(?:^|[,;]\s+|\b(?:and|when|after|as)\s+){_NAME_LIST}\s+(?:also\s+)?$")
@@ -282,7 +281,7 @@ class PersonFinder:
             return None
         end = start
         for token in re.finditer(r"\S+", match.group(0)):
-            word = _STRIP_TAIL.sub("", token.group(0).rstrip(",;:"))
+            word = _bare_name(token.group(0).rstrip(",;:"))
             if word in self.lexicon.non_name_words or self.lexicon.title_pattern.match(
                 self.text, start + token.start()
             ):
@@ -425,36 +424,57 @@ class PersonFinder:
 
 class _Linker:
     """Ties runs of capitalised words to the people already introduced: the longest known
-    form first ("Yoko Kamikawa", then "Kamikawa"), then a one-letter typo of a surname."""
+    form first ("Yoko Kamikawa", then "Kamikawa"), then a one-letter typo of a surname.
+
+    Most words of a run start no known name; only a word that begins a known name of several
+    words makes the linker try the longer spans.
+    """
 
     def __init__(self, keys: dict[str, int], non_name_words: frozenset[str]) -> None:
         self.keys = keys
         self.non_name_words = non_name_words
         self.longest = min(_LONGEST_NAME, max(len(key.split()) for key in keys))
+        self.first_words = frozenset(key.split()[0] for key in keys if len(key.split()) > 1)
         self.surnames: dict[str, list[tuple[str, int]]] = {}
         for key, person in keys.items():
             if " " not in key:
                 self.surnames.setdefault(key[0], []).append((key, person))
 
     def link(self, match: re.Match[str]) -> list[Mention]:
+        text, base, run = match.string, match.start(), match.group(0)
+        tokens = [(base + t.start(), base + t.end()) for t in _TOKEN.finditer(run)]
         found: list[Mention] = []
-        tokens = list(_TOKEN.finditer(match.group(0)))
         i = 0
         while i < len(tokens):
-            for j in range(min(len(tokens), i + self.longest), i, -1):
-                start = match.start() + tokens[i].start()
-                end = match.start() + tokens[j - 1].end()
-                candidate = _STRIP_TAIL.sub("", match.string[start:end].rstrip(",.;:"))
-                person = self.keys.get(candidate)
-                if person is None and j == i + 1:
-                    person = self._near_miss(candidate)
-                if person is not None:
-                    found.append(Mention(person, start, start + len(candidate)))
-                    i = j
-                    break
-            else:
-                i += 1
+            start, end = tokens[i]
+            linked = (
+                self._longer_name(text, tokens, i) if text[start:end] in self.first_words else None
+            )
+            if linked is not None:
+                mention, i = linked
+                found.append(mention)
+                continue
+            candidate = _bare_name(text[start:end].rstrip(",.;:"))
+            person = self.keys.get(candidate)
+            if person is None:
+                person = self._near_miss(candidate)
+            if person is not None:
+                found.append(Mention(person, start, start + len(candidate)))
+            i += 1
         return found
+
+    def _longer_name(
+        self, text: str, tokens: list[tuple[int, int]], i: int
+    ) -> tuple[Mention, int] | None:
+        """The longest known name of two words or more starting at token ``i``, and the
+        token after it."""
+        start = tokens[i][0]
+        for j in range(min(len(tokens), i + self.longest), i + 1, -1):
+            candidate = _bare_name(text[start : tokens[j - 1][1]].rstrip(",.;:"))
+            person = self.keys.get(candidate)
+            if person is not None:
+                return Mention(person, start, start + len(candidate)), j
+        return None
 
     def _near_miss(self, word: str) -> int | None:
         """A one-letter typo of a known surname ("Blinkin" for "Blinken")."""
@@ -464,6 +484,13 @@ class _Linker:
             if abs(len(key) - len(word)) <= 1 and _within_one_edit(key, word):
                 return person
         return None
+
+
+def _bare_name(word: str) -> str:
+    """ "Kamikawa's" -> "Kamikawa": a possessive ending is not part of the name."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("'", "’")) else word
 
 
 def _skip_spaces(text: str, position: int, limit: int) -> int:
