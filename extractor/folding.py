@@ -42,4 +42,3 @@ def folded_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
         escaped = not escaped and char == "\\"
     lowered = _NAMED_GROUP.sub(r"(?P\1", "".join(out))
     return re.compile(lowered, flags & ~re.IGNORECASE)
-

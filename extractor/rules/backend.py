@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -439,25 +440,30 @@ def _location(
     else a city, then a country, anywhere in the meeting's sentences."""
     not_places = frozenset(key for p in article.people.people for key in p.keys)
 
-    def places(spans: list[tuple[int, int]]) -> list[FoundPlace]:
-        found = (
-            find_location(article.lexicon, article.text, start, end, not_places=not_places)
-            for start, end in spans
-        )
-        return [place for place in found if place is not None]
+    def places(spans: list[tuple[int, int]]) -> Iterator[FoundPlace]:
+        for start, end in spans:
+            place = find_location(article.lexicon, article.text, start, end, not_places=not_places)
+            if place is not None:
+                yield place
 
     own = [region for event in draft.events for region in event.regions]
     own += [
         (article.sentences[e.sentence].start, article.sentences[e.sentence].end)
         for e in draft.events
     ]
-    near = places(own)
+    near = list(places(own))
     first_city = next((p for p in near if p.city), None) or filed_from
     if first_city is not None:
         return first_city
+    if near:
+        return near[0]  # the meeting's own country
     far = places([(article.sentences[i].start, article.sentences[i].end) for i in sentences])
-    ranked = near + [p for p in far if p.city] + far  # the meeting's own country first
-    return ranked[0] if ranked else None
+    first_place = None
+    for place in far:  # read only as far as the first city
+        if place.city:
+            return place
+        first_place = first_place or place
+    return first_place
 
 
 def _agreements(

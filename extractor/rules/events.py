@@ -8,7 +8,6 @@ off", "postponed") and its format (phone, video, in person). A trigger under a n
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
