@@ -48,6 +48,7 @@ class _Article:
     opener: WireOpener | None  # "NEW DELHI, May 14 (Reuters) -", read once
     filed_from: FoundPlace | None  # the wire dateline's city
     event_dates: dict[tuple[int, int], DatePhrase | None] = field(default_factory=dict)
+    places: dict[tuple[int, int], FoundPlace | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -60,6 +61,20 @@ class _Article:
         return home_country(
             self.lexicon, self.document, self.sentences, self.opener, self.filed_from
         )
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Every form of every person's name: capitalised words that are not places."""
+        return frozenset(key for person in self.people.people for key in person.keys)
+
+    def place_in(self, start: int, end: int) -> FoundPlace | None:
+        """The meeting place stated in ``text[start:end]`` (each span is read once: the
+        meetings of an article share their sentences)."""
+        if (start, end) not in self.places:
+            self.places[start, end] = find_location(
+                self.lexicon, self.text, start, end, not_places=self.names
+            )
+        return self.places[start, end]
 
 
 _RELATIVE_OPEN = re.compile(
@@ -438,11 +453,10 @@ def _location(
     """Where the meeting was: a city in the events' own sentences; else the city the story
     was filed from (for an article's only held meeting); else a country the events name;
     else a city, then a country, anywhere in the meeting's sentences."""
-    not_places = frozenset(key for p in article.people.people for key in p.keys)
 
     def places(spans: list[tuple[int, int]]) -> Iterator[FoundPlace]:
         for start, end in spans:
-            place = find_location(article.lexicon, article.text, start, end, not_places=not_places)
+            place = article.place_in(start, end)
             if place is not None:
                 yield place
 

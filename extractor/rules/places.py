@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.folding import fold, folded_pattern
 from extractor.rules.lexicon import UPPER, Lexicon
 
 _VENUE_HEADS = (
@@ -19,15 +20,12 @@ _VENUE = re.compile(
     rf"\b(?:at|inside|in)\s+(?:the\s+)?(?P<venue>(?:[{UPPER}][\w'’.-]*\s+(?:of\s+the\s+|of\s+)?)"
     rf"{{0,5}}(?:{_VENUE_HEADS}))\b"
 )
-_IN_PLACE = re.compile(
+_IN_PLACE = folded_pattern(
     r"\b(?:in|at|visit\s+to|trip\s+to|visiting|visited|arrived\s+in|landed\s+in|"
     r"(?:flew|flown|flying|travell?ed|travell?ing|headed|heading|went|moved\s+on)\s+to|"
-    r"island\s+of|city\s+of)\s+(?:the\s+)?$",
-    re.IGNORECASE,
+    r"island\s+of|city\s+of)\s+(?:the\s+)?$"
 )
-_CAPITAL_OF = re.compile(
-    r"\bin\s+the\s+(?P<demonym>[\w.'’-]+(?:\s+[\w.'’-]+)?)\s+capital\b", re.IGNORECASE
-)
+_CAPITAL_OF = folded_pattern(r"\bin\s+the\s+(?P<demonym>[\w.'’-]+(?:\s+[\w.'’-]+)?)\s+capital\b")
 _UNKNOWN_CITY = re.compile(
     rf"\bin\s+(?P<city>[{UPPER}][a-zà-ÿ'’-]+(?:\s+[{UPPER}][a-zà-ÿ'’-]+)?)\b"
 )
@@ -84,10 +82,11 @@ def _venue(lexicon: Lexicon, text: str, start: int, end: int) -> FoundPlace | No
 def _city(
     lexicon: Lexicon, text: str, start: int, end: int, not_places: frozenset[str]
 ) -> FoundPlace | None:
-    capital = _CAPITAL_OF.search(text, start, end)
+    folded = fold(text)
+    capital = _CAPITAL_OF.search(folded, start, end)
     candidates: list[FoundPlace] = []
     if capital:
-        place = lexicon.places.get(capital.group("demonym").strip())
+        place = lexicon.places.get(text[capital.start("demonym") : capital.end("demonym")].strip())
         if place is not None and place.code in lexicon.capitals:
             candidates.append(
                 FoundPlace(
@@ -96,7 +95,7 @@ def _city(
                     None,
                     capital.start(),
                     capital.end(),
-                    capital.group(0),
+                    text[capital.start() : capital.end()],
                 )
             )
     for match in lexicon.place_pattern.finditer(text, start, end):
@@ -105,7 +104,7 @@ def _city(
             text, match.end(), end
         )  # "the Antalya Diplomacy Forum", "the Munich Security Conference"
         if not hosts_an_event and not _IN_PLACE.search(
-            text[max(start, match.start() - 20) : match.start()]
+            folded[max(start, match.start() - 20) : match.start()]
         ):
             continue
         if place.kind in ("capital", "city"):
