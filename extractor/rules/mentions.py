@@ -99,6 +99,7 @@ class People:
     mentions: list[Mention] = field(default_factory=list)
     counterparts: list[Counterpart] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
+    _key_index: dict[str, int] = field(default_factory=dict)
 
     def in_span(self, start: int, end: int) -> list[Mention]:
         """Mentions inside [start, end), in text order (``mentions`` is sorted by start)."""
@@ -118,7 +119,19 @@ class People:
         self._starts = [m.start for m in self.mentions]
 
     def key_index(self) -> dict[str, int]:
-        return {key: i for i in reversed(range(len(self.people))) for key in self.people[i].keys}
+        """Each form of a name, and the first person known by it (kept up to date by ``add``
+        and ``add_keys``: it is looked up for every name introduced)."""
+        return self._key_index
+
+    def add(self, person: Person) -> None:
+        self.people.append(person)
+        self.add_keys(len(self.people) - 1, person.keys)
+
+    def add_keys(self, index: int, keys: set[str]) -> None:
+        self.people[index].keys |= keys
+        for key in keys:
+            if self._key_index.get(key, index) >= index:
+                self._key_index[key] = index
 
 
 class PersonFinder:
@@ -160,7 +173,6 @@ class PersonFinder:
     # -- introductions -------------------------------------------------------------------
 
     def _introduce(self, sentence: Sentence) -> None:
-        places = self._places_by_end(sentence)
         titled_counterparts: dict[int, str | None] = {}
         counterparts = (
             _COUNTERPART.finditer(self.text, sentence.start, sentence.end)
@@ -170,7 +182,9 @@ class PersonFinder:
         for match in counterparts:
             if not self._is_quoted(match.start()):
                 self._introduce_counterpart(match, titled_counterparts)
-        for match in find_titles(self.lexicon, self.text, sentence.start, sentence.end):
+        titles = find_titles(self.lexicon, self.text, sentence.start, sentence.end)
+        places = self._places_by_end(sentence) if titles else {}
+        for match in titles:
             if self._is_quoted(match.start()):
                 continue
             self._introduce_at_title(sentence, match, places, titled_counterparts)
@@ -375,9 +389,9 @@ class PersonFinder:
             person.organization = person.organization or organization
             if len(name) > len(person.name):  # "Kamikawa" first, "Yoko Kamikawa" later
                 person.name, person.start, person.end = name, span[0], span[1]
-                person.keys |= self._keys(name)
+                self.result.add_keys(existing, self._keys(name))
             return
-        self.result.people.append(
+        self.result.add(
             Person(
                 name,
                 title,
@@ -402,7 +416,7 @@ class PersonFinder:
 
     def _keys(self, name: str) -> set[str]:
         """The forms a later mention may take: full name, surname, family-name-first."""
-        tokens = [t for t in re.split(r"\s+", name) if t]
+        tokens = name.split()
         keys = {name}
         if len(tokens) > 1:
             last = tokens[-1]
