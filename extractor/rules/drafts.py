@@ -146,7 +146,12 @@ class _EventReader:
     ) -> None:
         self.lexicon, self.text, self.people, self.quoted = lexicon, text, people, quoted
         self.headline = headline
-        self.sources = {m.start for m in people.mentions if _is_source(text, m, people)}
+        speaking_for_others = {i for i, p in enumerate(people.people) if p.speaks_for_others}
+        self.sources = {
+            m.start
+            for m in people.mentions
+            if m.person in speaking_for_others or _is_cited(text, m)
+        }
         self.focus: list[int] = []  # the people the last sentence was about
         self.channel: tuple[Format, int] | None = None  # last phone/video format, its sentence
 
@@ -161,7 +166,9 @@ class _EventReader:
 
     def _sentence_events(self, index: int, sentence: Sentence, found: list[Trigger]) -> list[Event]:
         triggers = [self._with_channel(t, index) for t in found if t.start not in self.quoted]
-        subject_end = triggers[0].start if triggers else sentence.end
+        if not triggers:
+            return []
+        subject_end = triggers[0].start
         subject = self._parties_in(sentence.start, subject_end)
         if not subject and triggers:
             subject = _resolve_subject(self.text[sentence.start : subject_end], self.focus)
@@ -426,10 +433,8 @@ def _is_subject_party(
     return not (inside_a_name or (next_word and not find_titles(lexicon, after, 1, len(after))))
 
 
-def _is_source(text: str, mention: Mention, people: People) -> bool:
-    """A spokesperson, or someone cited for the news ("…, Hebestreit said"), not a party."""
-    if people.people[mention.person].speaks_for_others:
-        return True
+def _is_cited(text: str, mention: Mention) -> bool:
+    """Someone cited for the news ("…, Hebestreit said"), not a party to it."""
     return bool(
         _SAID_AFTER.match(text, mention.end)
         or _SAID_BEFORE.search(text, max(0, mention.start - 60), mention.start)
