@@ -456,26 +456,32 @@ class _Linker:
 
     def link(self, match: re.Match[str]) -> list[Mention]:
         text, base, run = match.string, match.start(), match.group(0)
+        if len(run.split()) == 1:  # most runs are one word: "The", "Japan", "Kamikawa"
+            mention = self._one_word(base, run)
+            return [mention] if mention else []
         tokens = [(base + t.start(), base + t.end()) for t in _TOKEN.finditer(run)]
         found: list[Mention] = []
         i = 0
         while i < len(tokens):
             start, end = tokens[i]
-            linked = (
-                self._longer_name(text, tokens, i) if text[start:end] in self.first_words else None
-            )
+            word = text[start:end]
+            linked = self._longer_name(text, tokens, i) if word in self.first_words else None
             if linked is not None:
                 mention, i = linked
                 found.append(mention)
                 continue
-            candidate = _bare_name(text[start:end].rstrip(",.;:"))
-            person = self.keys.get(candidate)
-            if person is None:
-                person = self._near_miss(candidate)
-            if person is not None:
-                found.append(Mention(person, start, start + len(candidate)))
+            one = self._one_word(start, word)
+            if one is not None:
+                found.append(one)
             i += 1
         return found
+
+    def _one_word(self, start: int, word: str) -> Mention | None:
+        candidate = _bare_name(word.rstrip(",.;:"))
+        person = self.keys.get(candidate)
+        if person is None:
+            person = self._near_miss(candidate)
+        return Mention(person, start, start + len(candidate)) if person is not None else None
 
     def _longer_name(
         self, text: str, tokens: list[tuple[int, int]], i: int
