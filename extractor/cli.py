@@ -23,14 +23,20 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from extractor.backends import BACKEND_NAMES, AsyncBackend, Backend, get_backend
-from extractor.batch import LineWriter, error_record, resume_state, retry_targets, skip_done
+from extractor.batch import (
+    LineWriter,
+    ResultLine,
+    extract_parallel,
+    resume_state,
+    retry_targets,
+    skip_done,
+)
 from extractor.document import Document
 from extractor.errors import ExtractorError
 from extractor.ingest import DEFAULT_MAX_BYTES, InputFailure, InputPlan, plan_inputs, read_target
 from extractor.llm.config import MODES
 from extractor.pipeline import (
     aextract_many,
-    extract_parallel,
     extract_target_documents,
     parse_published_at,
 )
@@ -211,26 +217,31 @@ def extract(
         _fail(str(error))
     _report_skipped(plan)
     targets = skip_done(plan.targets, done)
+    parallel = workers if workers > 1 and chosen.name == "rules" else 0  # worker processes
     documents = (
         item
         for target in targets
-        for item in read_target(target, max_bytes=max_bytes, published_at=moment)
+        for item in read_target(
+            target, max_bytes=max_bytes, published_at=moment, analyse=not parallel
+        )
         if _document_id(item) not in done
     )
     counts = _Counts(skipped=len(done))
     started = time.perf_counter()
     with _progress(plan, enabled=not quiet and sys.stderr.isatty()) as advance:
 
-        def write(result: ExtractionResult) -> None:
-            writer.write(result.to_json(pretty=pretty))
-            counts.add(result)
-            if result.error:
-                click.echo(f"extractor: {result.error.type}: {result.error.message}", err=True)
-                if errors:
-                    errors.write(error_record(result))
+        def write(line: ResultLine) -> None:
+            writer.write(line.json)
+            counts.add(line)
+            if line.error:
+                click.echo(f"extractor: {line.error.type}: {line.error.message}", err=True)
+                if errors and line.error_record:
+                    errors.write(line.error_record)
             advance()
 
-        interrupted = _run_batch(chosen, documents, write, include_text, workers)
+        interrupted = _run_batch(
+            chosen, documents, write, include_text=include_text, pretty=pretty, parallel=parallel
+        )
     writer.close()
     if errors:
         errors.close()
@@ -246,9 +257,11 @@ def extract(
 def _run_batch(
     backend: Backend,
     documents: Iterator[Document | InputFailure],
-    write: Callable[[ExtractionResult], None],
+    write: Callable[[ResultLine], None],
+    *,
     include_text: bool,
-    workers: int,
+    pretty: bool,
+    parallel: int,
 ) -> bool:
     """Extract and write every document; True when Ctrl-C stopped the batch early.
 
@@ -259,13 +272,16 @@ def _run_batch(
         feed = _until(documents, stop)
         if isinstance(backend, AsyncBackend):
             results = aextract_many(feed, backend=backend, include_text=include_text)
-            asyncio.run(_write_async(results, write))
-        elif workers > 1 and backend.name == "rules":
-            for result in extract_parallel(feed, workers=workers, include_text=include_text):
-                write(result)
+            asyncio.run(_write_async(results, write, pretty=pretty))
+        elif parallel:
+            lines = extract_parallel(
+                feed, workers=parallel, include_text=include_text, pretty=pretty
+            )
+            for line in lines:
+                write(line)
         else:
             for result in extract_target_documents(feed, backend, include_text=include_text):
-                write(result)
+                write(ResultLine.of(result, pretty=pretty))
     finally:
         signal.signal(signal.SIGINT, previous)
     return stop.is_set()
@@ -285,10 +301,10 @@ def _document_id(item: Document | InputFailure) -> str:
 
 
 async def _write_async(
-    results: AsyncIterator[ExtractionResult], write: Callable[[ExtractionResult], None]
+    results: AsyncIterator[ExtractionResult], write: Callable[[ResultLine], None], *, pretty: bool
 ) -> None:
     async for result in results:
-        write(result)
+        write(ResultLine.of(result, pretty=pretty))
 
 
 @main.command(name="eval")
@@ -471,9 +487,9 @@ class _Counts:
         self.cost: float | None = None
         self.billed = False
 
-    def add(self, result: ExtractionResult) -> None:
+    def add(self, result: ResultLine) -> None:
         self.documents += 1
-        self.meetings += len(result.meetings)
+        self.meetings += result.meetings
         self.errors += result.error is not None
         self.fallbacks += result.backend == "rules" and result.usage is not None
         if result.usage is not None:

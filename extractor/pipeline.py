@@ -10,11 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import signal
-import sys
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from functools import cache, partial
 
 from extractor.backends import AsyncBackend, Backend, BackendOutput, get_backend
 from extractor.document import Document
@@ -95,39 +92,6 @@ def extract_target_documents(
             yield _run(backend, item, include_text=include_text)
         except Exception as error:  # noqa: BLE001 - one document never stops the batch
             yield _document_failure(backend, item, error)
-
-
-def extract_parallel(
-    items: Iterable[Document | InputFailure],
-    *,
-    workers: int,
-    include_text: bool = False,
-) -> Iterator[ExtractionResult]:
-    """The rule backend over many processes, results in input order.
-
-    Each worker loads the gazetteers once; documents travel in chunks to keep the pickling
-    overhead small next to the extraction.
-    """
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-    with context.Pool(workers, initializer=_start_worker) as pool:
-        yield from pool.imap(partial(_work, include_text=include_text), items, chunksize=8)
-
-
-def _start_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _worker_backend()
-
-
-@cache
-def _worker_backend() -> Backend:
-    return get_backend("rules")
-
-
-def _work(item: Document | InputFailure, *, include_text: bool) -> ExtractionResult:
-    [result] = extract_target_documents([item], _worker_backend(), include_text=include_text)
-    return result
 
 
 async def aextract_many(

@@ -100,26 +100,27 @@ def test_prompt_command_prints_the_prompt_and_its_size() -> None:
     assert "tokens: system" in result.stderr
 
 
-def test_workers_give_the_same_results_in_the_same_order(tmp_path: Path) -> None:
+def test_workers_give_the_same_results_errors_and_summary(tmp_path: Path) -> None:
+    rows = [json.dumps({"id": f"d{i}", "text": SEED.read_text()}) for i in range(40)]
+    rows[7] = '{"id": "broken", "text": '  # a row that is no JSON
+    rows[21] = json.dumps({"id": "empty", "text": "  "})
     batch = tmp_path / "batch.jsonl"
-    batch.write_text(
-        "".join(json.dumps({"id": f"d{i}", "text": SEED.read_text()}) + "\n" for i in range(40))
-    )
-    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    for workers, out in (("1", one), ("2", two)):
-        result = CliRunner().invoke(
-            main,
-            [
-                "extract",
-                str(batch),
-                "--backend",
-                "rules",
-                "-q",
-                "--workers",
-                workers,
-                "-o",
-                str(out),
-            ],
+    batch.write_text("\n".join(rows) + "\n")
+    runs = []
+    for workers in ("1", "2"):
+        out, errors = tmp_path / f"out{workers}.jsonl", tmp_path / f"errors{workers}.jsonl"
+        command = ["extract", str(batch), "--backend", "rules", "--workers", workers]
+        result = CliRunner().invoke(main, [*command, "-o", str(out), "--errors", str(errors)])
+        summary = result.stderr.strip().splitlines()[-1]
+        runs.append(
+            (result.exit_code, summary.rsplit(",", 1)[0], out.read_text(), errors.read_text())
         )
-        assert result.exit_code == 0, result.output
-    assert one.read_text() == two.read_text()
+    assert runs[0] == runs[1]
+    exit_code, summary, results, errors_file = runs[1]
+    assert exit_code == 1 and summary == "extractor: 40 documents, 38 meetings, 2 errors"
+    assert [json.loads(line)["source"]["id"] for line in results.splitlines()][6:9] == [
+        "d6",
+        "batch:8",
+        "d8",
+    ]
+    assert [json.loads(line)["line"] for line in errors_file.splitlines()] == [8, 22]

@@ -51,15 +51,21 @@ def document_from_text(
     title: str | None = None,
     published_at: dt.datetime | None = None,
     name: str = "<text>",
+    analyse: bool = True,
 ) -> Document:
-    """A prepared document from article text, or from a whole HTML page if it is one."""
+    """A prepared document from article text, or from a whole HTML page if it is one.
+
+    ``analyse=False`` leaves the headline, dateline and noise unread (``noise=None``): the
+    pipeline reads them just before extraction, which a parallel batch does in its workers.
+    """
     if looks_like_html(text):
         return document_from_html(
             text, id=id, path=path, url=url, title=title, published_at=published_at, name=name
         )
-    return prepare(
-        Document(text=text, id=id, path=path, url=url, title=title, published_at=published_at)
+    document = Document(
+        text=text, id=id, path=path, url=url, title=title, published_at=published_at
     )
+    return prepare(document) if analyse else document
 
 
 def document_from_html(

@@ -13,6 +13,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -88,38 +89,49 @@ def plan_inputs(paths: Sequence[str]) -> InputPlan:
     return plan
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """How documents are made from what is read."""
+
+    published_at: dt.datetime | None  # overrides the inputs' own
+    analyse: bool  # False leaves headline, dateline and noise to the pipeline
+
+
 def read_target(
     target: Target,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     published_at: dt.datetime | None = None,
     stdin: BinaryIO | None = None,
+    analyse: bool = True,
 ) -> Iterator[Document | InputFailure]:
     """The documents of one target, or one failure naming it.
 
     JSON Lines files are streamed row by row (``max_bytes`` then limits each row), so a batch
-    of any size is never held in memory at once.
+    of any size is never held in memory at once. ``analyse=False`` yields text documents not
+    yet analysed (see ``document_from_text``), for a parallel batch whose workers do it.
     """
+    reading = _Reading(published_at, analyse)
     path = None if target.path == STDIN else target.path
     name = path or "<stdin>"
     if path is not None and Path(path).suffix.lower() in JSONL_SUFFIXES:
-        yield from _stream_jsonl(target, path, max_bytes=max_bytes, published_at=published_at)
+        yield from _stream_jsonl(target, path, max_bytes=max_bytes, reading=reading)
         return
     try:
         data = _read_bytes(target.path, max_bytes=max_bytes, stdin=stdin)
         text = decode_bytes(data, name=name)
         if _is_jsonl(target.path, text):
-            yield from _jsonl_documents(text, target, published_at=published_at)
+            yield from _jsonl_documents(text, target, reading)
             return
         yield document_from_text(
-            text, id=target.id, path=path, published_at=published_at, name=name
+            text, id=target.id, path=path, published_at=published_at, name=name, analyse=analyse
         )
     except InputError as error:
         yield InputFailure(target.id, path, error)
 
 
 def _stream_jsonl(
-    target: Target, path: str, *, max_bytes: int, published_at: dt.datetime | None
+    target: Target, path: str, *, max_bytes: int, reading: _Reading
 ) -> Iterator[Document | InputFailure]:
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below, after the last row is read
@@ -142,7 +154,7 @@ def _stream_jsonl(
                     line_number,
                 )
                 continue
-            yield _row(_decode_row(raw), line_number, target, published_at)
+            yield _row(_decode_row(raw), line_number, target, reading)
 
 
 def _decode_row(raw: bytes) -> str:
@@ -187,7 +199,7 @@ def _is_jsonl(path: str, text: str) -> bool:
 
 
 def _jsonl_documents(
-    text: str, target: Target, *, published_at: dt.datetime | None
+    text: str, target: Target, reading: _Reading
 ) -> Iterator[Document | InputFailure]:
     """One document per JSON Lines row; a broken row is an error for that row only.
 
@@ -209,12 +221,10 @@ def _jsonl_documents(
         rows = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     for line_number, line in rows:
         if target.lines is None or line_number in target.lines:
-            yield _row(line, line_number, target, published_at)
+            yield _row(line, line_number, target, reading)
 
 
-def _row(
-    line: str, line_number: int, target: Target, published_at: dt.datetime | None
-) -> Document | InputFailure:
+def _row(line: str, line_number: int, target: Target, reading: _Reading) -> Document | InputFailure:
     """One JSON Lines row as a document, or as a failure naming the file and the line."""
     fallback_id = f"{target.id}:{line_number}"
     try:
@@ -223,7 +233,7 @@ def _row(
             where=f"{target.path}:{line_number}",
             fallback_id=fallback_id,
             path=target.path,
-            published_at=published_at,
+            reading=reading,
         )
     except InputError as error:
         return InputFailure(fallback_id, target.path, error, line_number)
@@ -231,7 +241,7 @@ def _row(
 
 
 def _row_document(
-    line: str, *, where: str, fallback_id: str, path: str, published_at: dt.datetime | None
+    line: str, *, where: str, fallback_id: str, path: str, reading: _Reading
 ) -> Document:
     try:
         row = json.loads(line)
@@ -242,14 +252,18 @@ def _row_document(
     content = row.get("text") if row.get("text") is not None else row.get("html")
     if not isinstance(content, str) or not content.strip():
         raise MalformedInput(f"{where}: the row has no non-empty 'text' or 'html' field")
-    build = document_from_text if row.get("text") is not None else document_from_html
+    build = (
+        partial(document_from_text, analyse=reading.analyse)
+        if row.get("text") is not None
+        else document_from_html
+    )
     return build(
         content.replace("\r\n", "\n"),
         id=str(row.get("id") or fallback_id),
         path=path,
         url=_optional_str(row.get("url")),
         title=_optional_str(row.get("title")),
-        published_at=published_at or _row_moment(row.get("published_at"), where=where),
+        published_at=reading.published_at or _row_moment(row.get("published_at"), where=where),
         name=where,
     )
 
