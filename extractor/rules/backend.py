@@ -49,7 +49,6 @@ class _Article:
     filed_from: FoundPlace | None  # the wire dateline's city
     event_dates: dict[tuple[int, int], DatePhrase | None] = field(default_factory=dict)
     places: dict[tuple[int, int], FoundPlace | None] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -110,7 +109,11 @@ class RulesBackend:
     name = "rules"
 
     def extract(self, document: Document) -> BackendOutput:
-        article = _read(document)
+        sentences = body_sentences(document)
+        triggers = [find_triggers(document.text, s.start, s.end) for s in sentences]
+        if not any(triggers):  # no word of meeting at all, as in most news: nothing to read
+            return BackendOutput([], [], backend=self.name)
+        article = _read(document, sentences, triggers)
         events = find_events(
             article.lexicon,
             article.text,
@@ -128,7 +131,7 @@ class RulesBackend:
         meetings = [_meeting(article, draft, drafts) for draft in drafts]
         kept = [m for m in meetings if _has_parties(m)]
         _carry_context(kept)
-        return BackendOutput(kept, article.warnings, backend=self.name)
+        return BackendOutput(kept, [], backend=self.name)
 
 
 def _background(article: _Article, event: Event) -> bool:
@@ -166,9 +169,8 @@ def _has_parties(meeting: Meeting) -> bool:
     return bool(meeting.participants) or len(meeting.countries) >= 2
 
 
-def _read(document: Document) -> _Article:
+def _read(document: Document, sentences: list[Sentence], triggers: list[list[Trigger]]) -> _Article:
     text = document.text
-    sentences = body_sentences(document)
     quoted_texts = find_quoted(text, sentences)
     quoted = Spans((q.start, q.end) for q in quoted_texts)
     headline = (
@@ -176,7 +178,6 @@ def _read(document: Document) -> _Article:
         if sentences and document.title and sentences[0].text.startswith(document.title[:40])
         else None
     )
-    triggers = [find_triggers(text, s.start, s.end) for s in sentences]
     opener = wire_opener(text, document.title)
     people = PersonFinder(lexicon(), text, quoted).run(sentences, triggers, headline=headline)
     return _Article(
