@@ -49,11 +49,30 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-# Every phrase above has a digit or one of these words: sentences without any are skipped.
-_MAYBE_DATE = folded_pattern(
+# Every phrase above has a digit or one of these words (its cue). The cues of a text are found
+# first, in one pass, and each pattern runs only where the cues it cannot do without are.
+_CUE = folded_pattern(
     rf"\d|\b(?:{'|'.join(WEEKDAYS)}|today|tonight|yesterday|tomorrow|night|week|weekend|month|"
     rf"year|morning|afternoon|evening|early|mid|late|{MONTH_PATTERN})\b"
 )
+_CUE_KINDS = {
+    **dict.fromkeys(WEEKDAYS, "weekday"),
+    **dict.fromkeys(MONTHS, "month"),
+    **dict.fromkeys(
+        ("today", "tonight", "yesterday", "tomorrow", "night", "morning", "afternoon", "evening"),
+        "relative",
+    ),
+    **dict.fromkeys(("week", "weekend", "month", "year"), "period"),
+}
+# For each kind of phrase, the sets of cue kinds that can make one (any set, all its cues).
+_NEEDS: dict[str, tuple[frozenset[str], ...]] = {
+    "iso": (frozenset({"digit"}),),
+    "month_day": (frozenset({"digit", "month"}),),
+    "day_month": (frozenset({"digit", "month"}),),
+    "relative_day": (frozenset({"relative"}),),
+    "weekday": (frozenset({"weekday"}),),
+    "vague": (frozenset({"period"}), frozenset({"month"})),
+}
 
 
 @dataclass(frozen=True)
@@ -80,11 +99,17 @@ def find_date_phrases(
     The patterns run on the folded text; the phrase and its capitals are read from ``text``.
     """
     folded = fold(text)
-    if not _MAYBE_DATE.search(folded, start, end):
+    cues = {
+        "digit" if cue.isdigit() else _CUE_KINDS.get(cue, "edge")
+        for cue in _CUE.findall(folded, start, end)
+    }
+    if not cues:
         return []
     found: list[DatePhrase] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
+        if not any(need <= cues for need in _NEEDS[kind]):
+            continue
         for match in pattern.finditer(folded, start, end):
             if kind == "weekday" and not (match.group("qualifier") or _weekday_alone(text, match)):
                 continue
