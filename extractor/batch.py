@@ -89,6 +89,11 @@ class ResultLine:
         )
 
 
+# Documents a worker is sent at a time: a few dozen make the pool's own cost per document small
+# next to the extraction, and still keep every worker busy to the end of a batch.
+_CHUNK = 32
+
+
 def extract_parallel(
     items: Iterable[Document | InputFailure],
     *,
@@ -100,15 +105,14 @@ def extract_parallel(
 
     Each worker loads the gazetteers once, analyses its documents (``read_target`` with
     ``analyse=False`` leaves that to it) and serialises their results, so that the parent
-    process only reads and writes. Documents travel in chunks to keep the pickling overhead
-    small next to the extraction.
+    process only reads and writes.
     """
     import multiprocessing
 
     context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
     work = partial(_work, include_text=include_text, pretty=pretty)
     with context.Pool(workers, initializer=_start_worker) as pool:
-        yield from pool.imap(work, items, chunksize=8)
+        yield from pool.imap(work, items, chunksize=_CHUNK)
 
 
 def _start_worker() -> None:
