@@ -179,7 +179,17 @@ def _title_source(titles: dict[str, list[str]]) -> str:
         rf"|(?:{standalone})"
     )
     one = rf"(?:(?:{prefix})[\s-]+){{0,2}}(?:{core})"
-    return rf"{one}(?:\s+and\s+{one})?"  # "Deputy Prime Minister and Foreign Minister"
+    # The words a title can start with, checked first: most words of a text are not one, and
+    # this rejects them faster than the branches above.
+    first_words = trie_pattern(
+        {
+            entry.split()[0].split("-")[0].lower()
+            for key in ("prefixes", "portfolios", "head_nouns", "standalone")
+            for entry in titles[key]
+        }
+    )
+    # "Deputy Prime Minister and Foreign Minister" is one title.
+    return rf"(?=(?:{first_words})(?!\w)){one}(?:\s+and\s+{one})?"
 
 
 def _name_pattern(particles: list[str], *, longest: int | None) -> re.Pattern[str]:
