@@ -47,8 +47,7 @@ class Lexicon:
     organizations: dict[str, Organization]
     place_pattern: re.Pattern[str]
     organization_pattern: re.Pattern[str]
-    title_pattern: re.Pattern[str]
-    folded_title_pattern: re.Pattern[str]  # the same, to search ``fold``-ed text with
+    title_pattern: re.Pattern[str]  # on ``fold``-ed text: see ``find_titles``
     name_pattern: re.Pattern[str]
     capitalized_run: re.Pattern[str]
     honorific_pattern: re.Pattern[str]
@@ -80,7 +79,6 @@ def lexicon() -> Lexicon:
     places, ambiguous, capitals, names = _places(_data("countries.json"))
     organizations = _organizations(_data("organizations.json"))
     titles = _data("titles.json")
-    title_source = _words(_title_source(titles))
     venues: dict[str, list[str]] = _data("venues.json")
     topics: dict[str, list[str]] = _data("topics.json")
     topic_of_keyword = {word.lower(): topic for topic, words in topics.items() for word in words}
@@ -96,8 +94,7 @@ def lexicon() -> Lexicon:
         organizations=organizations,
         place_pattern=re.compile(_words(trie_pattern(places))),
         organization_pattern=re.compile(_words(trie_pattern(organizations))),
-        title_pattern=re.compile(title_source, re.IGNORECASE),
-        folded_title_pattern=folded_pattern(title_source),
+        title_pattern=folded_pattern(_words(_title_source(titles))),
         name_pattern=_name_pattern(particles, longest=5),
         capitalized_run=_name_pattern(particles, longest=None),
         honorific_pattern=re.compile(
@@ -201,11 +198,10 @@ def _name_pattern(particles: list[str], *, longest: int | None) -> re.Pattern[st
     return re.compile(rf"{NAME_TOKEN}(?:{joiner}{NAME_TOKEN}){repeat}")
 
 
-def find_titles(lexicon: Lexicon, text: str, start: int, end: int) -> list[re.Match[str]]:
-    """Titles in ``text[start:end]``, left to right, not overlapping, as written in ``text``."""
-    found = []
-    for folded in lexicon.folded_title_pattern.finditer(fold(text), start, end):
-        match = lexicon.title_pattern.match(text, folded.start(), end)
-        if match is not None:  # always: the same pattern, regardless of case
-            found.append(match)
-    return found
+def find_titles(lexicon: Lexicon, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where titles stand in ``text[start:end]``, left to right, not overlapping."""
+    return [m.span() for m in lexicon.title_pattern.finditer(fold(text), start, end)]
+
+
+def title_starts_at(lexicon: Lexicon, text: str, position: int) -> bool:
+    return lexicon.title_pattern.match(fold(text), position) is not None

@@ -16,7 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.rules.events import Trigger
-from extractor.rules.lexicon import NAME_TOKEN, UPPER, Lexicon, Place, find_titles
+from extractor.rules.lexicon import (
+    NAME_TOKEN,
+    UPPER,
+    Lexicon,
+    Place,
+    find_titles,
+    title_starts_at,
+)
 from extractor.rules.text import Sentence, Spans
 
 _CORPORATE_TITLES = frozenset(
@@ -184,22 +191,22 @@ class PersonFinder:
                 self._introduce_counterpart(match, titled_counterparts)
         titles = find_titles(self.lexicon, self.text, sentence.start, sentence.end)
         places = self._places_by_end(sentence) if titles else {}
-        for match in titles:
-            if self._is_quoted(match.start()):
+        for title_span in titles:
+            if self._is_quoted(title_span[0]):
                 continue
-            self._introduce_at_title(sentence, match, places, titled_counterparts)
+            self._introduce_at_title(sentence, title_span, places, titled_counterparts)
 
     def _introduce_at_title(
         self,
         sentence: Sentence,
-        match: re.Match[str],
+        title_span: tuple[int, int],
         places: dict[int, tuple[int, Place]],
         titled_counterparts: dict[int, str | None],
     ) -> None:
-        title = match.group(0)
-        qualifier_start, country, organization = self._qualifier(sentence, match.start(), places)
-        country = country or titled_counterparts.get(match.start())
-        position = match.end()
+        title_start, position = title_span
+        title = self.text[title_start:position]
+        qualifier_start, country, organization = self._qualifier(sentence, title_start, places)
+        country = country or titled_counterparts.get(title_start)
         of_place = _OF_PLACE.match(self.text, position)
         if of_place:
             place, organization_after, after = self._place_or_body_at(of_place.end())
@@ -219,7 +226,7 @@ class PersonFinder:
         former = bool(
             self.lexicon.former_pattern.search(self.text, sentence.start, qualifier_start)
         )
-        self._add(name_span, title, (match.start(), match.end()), country, organization, former)
+        self._add(name_span, title, title_span, country, organization, former)
 
     def _qualifier(
         self, sentence: Sentence, title_start: int, places: dict[int, tuple[int, Place]]
@@ -296,8 +303,8 @@ class PersonFinder:
         end = start
         for token in re.finditer(r"\S+", match.group(0)):
             word = _bare_name(token.group(0).rstrip(",;:"))
-            if word in self.lexicon.non_name_words or self.lexicon.title_pattern.match(
-                self.text, start + token.start()
+            if word in self.lexicon.non_name_words or title_starts_at(
+                self.lexicon, self.text, start + token.start()
             ):
                 break  # "his counterpart Foreign Minister X": a title starts here
             end = start + token.start() + len(word)
@@ -358,9 +365,8 @@ class PersonFinder:
         country = self.lexicon.places[place_match.group(0)].code if place_match else None
         name_span = None
         if match.group("name_at") is not None:
-            title = self.lexicon.title_pattern.match(self.text, match.end())
-            if title is not None:
-                titled_counterparts[title.start()] = country
+            if title_starts_at(self.lexicon, self.text, match.end()):
+                titled_counterparts[match.end()] = country
                 return
             name_span = self._clean_name(match.end(), min(len(self.text), match.end() + 80))
         if name_span and self.text[name_span[0] : name_span[1]] not in self.lexicon.places:
