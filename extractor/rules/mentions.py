@@ -42,8 +42,7 @@ _CORPORATE_TITLES = frozenset(
         "president and ceo",
     }
 )
-_POSSESSIVE = re.compile(r"(?:'s|’s|')?\s+$")
-_APPOSITIVE_LEAD = re.compile(r"(?:the|a|an|his|her|their|its)\s+$", re.IGNORECASE)
+_APPOSITIVE_LEADS = ("the", "a", "an", "his", "her", "their", "its")
 _OF_PLACE = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?")
 _NAME_GAP = re.compile(r"\s+|,\s+")
 _LEFT_NAME = re.compile(
@@ -233,10 +232,10 @@ class PersonFinder:
     ) -> tuple[int, str | None, str | None]:
         """The country or body just before a title: "India's", "Japanese", "U.S.", "IMF"."""
         before = self.text[sentence.start : title_start]
-        gap = _POSSESSIVE.search(before)
-        if gap is None:
+        word = before.rstrip()
+        if len(word) == len(before):  # no space before the title: no qualifier
             return title_start, None, None
-        end = sentence.start + gap.start()
+        end = sentence.start + len(_bare_name(word))  # "India's" ends at "India"
         if end in places:
             place_start, place = places[end]
             return place_start, place.code, None
@@ -277,7 +276,10 @@ class PersonFinder:
     def _is_appositive(self, title: str, sentence: Sentence, qualifier_start: int) -> bool:
         """Lower-case or "the ..." titles take their name after a comma."""
         lead = self.text[sentence.start : qualifier_start]
-        return title[:1].islower() or bool(_APPOSITIVE_LEAD.search(lead))
+        word = lead.rstrip()
+        return title[:1].islower() or (
+            len(word) < len(lead) and word[-5:].lower().endswith(_APPOSITIVE_LEADS)
+        )
 
     def _name_right(self, position: int, limit: int, *, appositive: bool) -> tuple[int, int] | None:
         gap = _NAME_GAP.match(self.text, position, limit)
