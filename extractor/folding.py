@@ -17,12 +17,26 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_NAMED_GROUP = re.compile(r"\(\?p([<=])")
+_SYNTAX = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)", re.DOTALL)  # parts whose case is meaning
+_SHORT = 200  # characters: a word or a clause, not a document
 
 
-@lru_cache(maxsize=16)
 def fold(text: str) -> str:
-    """``text`` in lower case, character for character (cached: strings keep their hash)."""
+    """``text`` in lower case, character for character.
+
+    A document is folded once and remembered while it is read (its sentences ask for it many
+    times; a string keeps its hash, so the lookup is cheap). Short strings are folded afresh,
+    so that they never push a document out of the cache.
+    """
+    return _fold(text) if len(text) < _SHORT else _remembered(text)
+
+
+@lru_cache(maxsize=4)
+def _remembered(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     folded = text.lower()
     if len(folded) == len(text):
         return folded
@@ -32,13 +46,13 @@ def fold(text: str) -> str:
 def folded_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
     """Compile a case-insensitive pattern to run on ``fold``-ed text.
 
-    Literals and classes are lower-cased; escapes (``\\S``, ``\\W``, ``\\B``) and named
-    groups (``(?P<name>``) are kept, since there the case is syntax.
+    Literals and classes are lower-cased; escapes (``\\S``, ``\\W``, ``\\B``) and group names
+    (``(?P<Name>``) are kept, since there the case is syntax.
     """
-    out: list[str] = []
-    escaped = False
-    for char in source:
-        out.append(char if escaped else char.lower())
-        escaped = not escaped and char == "\\"
-    lowered = _NAMED_GROUP.sub(r"(?P\1", "".join(out))
-    return re.compile(lowered, flags & ~re.IGNORECASE)
+    parts: list[str] = []
+    position = 0
+    for kept in _SYNTAX.finditer(source):
+        parts += [source[position : kept.start()].lower(), kept.group(0)]
+        position = kept.end()
+    parts.append(source[position:].lower())
+    return re.compile("".join(parts), flags & ~re.IGNORECASE)
