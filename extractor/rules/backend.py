@@ -466,15 +466,22 @@ def _location(
         (article.sentences[e.sentence].start, article.sentences[e.sentence].end)
         for e in draft.events
     ]
-    near = list(places(own))
-    first_city = next((p for p in near if p.city), None) or filed_from
-    if first_city is not None:
-        return first_city
-    if near:
-        return near[0]  # the meeting's own country
-    far = places([(article.sentences[i].start, article.sentences[i].end) for i in sentences])
+    near = _first_city(places(own))
+    if near is not None and near.city:
+        return near
+    if filed_from is not None:
+        return filed_from
+    if near is not None:
+        return near  # the meeting's own country
+    return _first_city(
+        places([(article.sentences[i].start, article.sentences[i].end) for i in sentences])
+    )
+
+
+def _first_city(places: Iterator[FoundPlace]) -> FoundPlace | None:
+    """The first place with a city, else the first place (read only as far as needed)."""
     first_place = None
-    for place in far:  # read only as far as the first city
+    for place in places:
         if place.city:
             return place
         first_place = first_place or place
