@@ -7,13 +7,21 @@ HTTP error with headers, a hang, a dropped connection, invalid JSON, a schema-in
 
     with FakeLLM(default=answer(meetings=[...])) as server:
         config = LLMConfig(model="fake", base_url=server.url, ...)
+
+Benchmarks run it in a process of its own, as a real endpoint is remote: a server thread in
+the process being measured would compete with the client for the GIL and blur the figures.
+
+    python -m tests.fake_llm --delay 0.2 [--meetings JSON]   # prints its URL, serves until
+                                                             # its stdin is closed
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -242,3 +250,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+def main() -> None:
+    """Serve one answer, after ``--delay`` seconds, until stdin is closed (see the docstring)."""
+    parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server.")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--meetings", default="[]", help="the meetings answered, as JSON")
+    args = parser.parse_args()
+    with FakeLLM(default=answer(json.loads(args.meetings), delay=args.delay)) as server:
+        print(server.url, flush=True)
+        sys.stdin.read()  # the parent closes our stdin (or exits) to stop us
+
+
+if __name__ == "__main__":
+    main()
