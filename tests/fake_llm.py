@@ -2,8 +2,9 @@
 
 Each request takes the next behaviour from ``script`` (then ``default``): a valid answer, an
 HTTP error with headers, a hang, a dropped connection, invalid JSON, a schema-invalid answer,
-``finish_reason="length"``, empty ``choices``, or a slow answer. Every request is recorded
-(path, headers, body) so tests can count calls and look for leaked keys.
+``finish_reason="length"``, empty ``choices``, or a slow answer. Answers come as a tool call,
+or as message text (``text``) for the JSON modes. Every request is recorded (path, headers,
+body) so tests can count calls and look for leaked keys.
 
     with FakeLLM(default=answer(meetings=[...])) as server:
         config = LLMConfig(model="fake", base_url=server.url, ...)
@@ -78,6 +79,13 @@ def completion(
     }
 
 
+def text_completion(content: str, *, finish_reason: str = "stop", **options: Any) -> dict[str, Any]:
+    """A chat completion answering in message text (instructor's JSON modes)."""
+    body = completion("", finish_reason=finish_reason, **options)
+    body["choices"][0]["message"] = {"role": "assistant", "content": content}
+    return body
+
+
 def answer(
     meetings: list[dict[str, Any]] | None = None, *, delay: float = 0.0, **options: Any
 ) -> Behaviour:
@@ -95,6 +103,12 @@ def answer(
 def raw(arguments: str, **options: Any) -> Behaviour:
     """Answer with tool-call arguments as given: invalid JSON, a schema break, ..."""
     body = completion(arguments, **options)
+    return lambda handler, request: handler.reply(200, body)
+
+
+def text(content: str, **options: Any) -> Behaviour:
+    """Answer in message text, as given: JSON, JSON in a Markdown block, a schema break, ..."""
+    body = text_completion(content, **options)
     return lambda handler, request: handler.reply(200, body)
 
 
@@ -182,7 +196,10 @@ class FakeLLM:
             server_fake = fake
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutting down waits for it, and every test starts a server or two.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
