@@ -62,7 +62,7 @@ _MODES = {
 _INVALID = (pydantic.ValidationError, json.JSONDecodeError, ResponseParsingError)
 
 # A conversation yields the requests to send and is sent back their completions.
-Conversation = Generator[dict[str, Any], ChatCompletion, "Answer"]
+_Conversation = Generator[dict[str, Any], ChatCompletion, "Answer"]
 
 
 class LLMError(BackendError):
@@ -207,12 +207,13 @@ class ModelClient:
 
         return await AsyncRetrying(**self._retry_policy())(send)
 
-    def _conversation(self, messages: list[dict[str, Any]], tally: _Tally) -> Conversation:
+    def _conversation(self, messages: list[dict[str, Any]], tally: _Tally) -> _Conversation:
         """Ask, validate, and re-ask with what was wrong, at most ``max_reasks`` times: the
         same steps for the sync and async calls, which only send the requests."""
         handlers, model = self._structured.handlers, self._structured.model
         request = self.request(messages)
-        for reask in range(self.config.max_reasks + 1):
+        reasks = 0
+        while True:
             completion = yield request
             tally.add(completion)
             if not completion.choices:
@@ -224,14 +225,14 @@ class ModelClient:
                     response=completion, response_model=model, strict=True
                 )
             except _INVALID as error:
-                if reask == self.config.max_reasks:
+                if reasks == self.config.max_reasks:
                     raise _StillInvalid from error
+                reasks += 1
                 request = handlers.reask_handler(
                     kwargs=request, response=completion, exception=error
                 )
             else:
                 return Answer(response, tally.prompt_tokens, tally.completion_tokens)
-        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _client_options(self) -> dict[str, Any]:
         return {
