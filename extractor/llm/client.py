@@ -196,7 +196,7 @@ class ModelClient:
 
     def _send(self, request: dict[str, Any]) -> ChatCompletion:
         """``request`` sent, and sent again on a transport fault (tenacity's policy)."""
-        return Retrying(**self._retry_policy())(self._sync.chat.completions.create, **request)
+        return Retrying(**self._retry_policy)(self._sync.chat.completions.create, **request)
 
     async def _asend(self, request: dict[str, Any]) -> ChatCompletion:
         """``request`` sent, and sent again on a transport fault (tenacity's policy)."""
@@ -205,7 +205,7 @@ class ModelClient:
             completion: ChatCompletion = await self._async.chat.completions.create(**request)
             return completion
 
-        return await AsyncRetrying(**self._retry_policy())(send)
+        return await AsyncRetrying(**self._retry_policy)(send)
 
     def _conversation(self, messages: list[dict[str, Any]], tally: _Tally) -> _Conversation:
         """Ask, validate, and re-ask with what was wrong, at most ``max_reasks`` times: the
@@ -242,7 +242,10 @@ class ModelClient:
             "max_retries": 0,  # retries are tenacity's, below
         }
 
+    @cached_property
     def _retry_policy(self) -> dict[str, Any]:
+        """tenacity's settings, built once: they hold no state of their own (each call gets
+        its own ``Retrying`` for that)."""
         return {
             "retry": retry_if_exception(lambda e: _transient(e) is not None),
             "wait": _wait(self.config),
