@@ -21,7 +21,7 @@ from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
 from .fake_llm import Behaviour, FakeLLM, raw, text
 from .test_llm_faults import MEETING, config, run
 
-MESSAGES = [
+MESSAGES: list[Any] = [
     {"role": "system", "content": "You extract records of meetings."},
     {"role": "user", "content": "Kamikawa met Jaishankar in Tokyo on Thursday."},
 ]
