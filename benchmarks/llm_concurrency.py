@@ -1,9 +1,10 @@
 """Wall time of a batch through the LLM backend against a fake server with a fixed latency.
 
-Starts the fake OpenAI-compatible server of the test suite on 127.0.0.1 (each request takes
-``--latency`` seconds), then extracts ``--articles`` different articles with the async batch
-path at ``--concurrency`` requests in flight, cache off. With perfect overlap the wall time is
-articles / concurrency * latency; the ratio to that ideal is our overhead.
+Starts the fake OpenAI-compatible server of the test suite on 127.0.0.1, in a process of its
+own (each request takes ``--latency`` seconds), then extracts ``--articles`` different articles
+with the async batch path at ``--concurrency`` requests in flight, cache off. With perfect
+overlap the wall time is articles / concurrency * latency; the ratio to that ideal is our
+overhead.
 
     python benchmarks/llm_concurrency.py [--articles 64] [--concurrency 16] [--latency 0.5]
 """
@@ -19,8 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import ours  # noqa: E402
-from tests.fake_llm import FakeLLM, answer  # noqa: E402
+from benchmarks.run import fake_server, ours  # noqa: E402
 
 
 def articles(count: int) -> list[str]:
@@ -36,10 +36,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     texts = articles(args.articles)
-    with FakeLLM(default=answer(delay=args.latency)) as server:
-        times = [
-            asyncio.run(ours(texts, server.url, args.concurrency, None)) for _ in range(args.runs)
-        ]
+    with fake_server(delay=args.latency) as url:
+        times = [asyncio.run(ours(texts, url, args.concurrency, None)) for _ in range(args.runs)]
     ideal = args.articles / args.concurrency * args.latency
     median = statistics.median(times)
     print(

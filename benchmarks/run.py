@@ -1,21 +1,25 @@
 """The benchmark suite: one command, one table of measured figures.
 
-    python benchmarks/run.py            # everything (several minutes)
-    python benchmarks/run.py --quick    # smaller corpora and fewer runs
+    python benchmarks/run.py              # everything (several minutes)
+    python benchmarks/run.py --quick      # smaller corpora and fewer runs
+    python benchmarks/run.py --only llm   # one group: startup, rules or llm
 
 Rules backend: the real CLI on JSON Lines corpora of ~3,000-character articles built from
 the fixtures (1,000 and 10,000 articles), with one and two worker processes: articles per
 second, peak memory (RSS of the main process), and in-process latency per article. LLM path:
-200 articles against the fake server of the test suite at 200 ms per request, at several
-concurrencies, beside the same requests made by a bare ``AsyncOpenAI`` loop; then a rerun
-answered from the response cache. Every figure is the median of several runs; the machine
-is shared and noisy, so ratios say more than absolute times.
+200 articles against the fake server of the test suite (in a process of its own, as a real
+endpoint is remote) answering one meeting after 200 ms, at several concurrencies, beside a
+bare ``AsyncOpenAI`` loop sending the very request bodies our pipeline sent (captured from
+it, so the ratio is our overhead and not a difference in payload); then a rerun answered
+from the response cache. Every figure is the median of several runs; the machine is shared
+and noisy, so ratios say more than absolute times.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import statistics
@@ -23,7 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +43,27 @@ from extractor.pipeline import aextract_many  # noqa: E402
 from tests.fake_llm import FakeLLM, answer  # noqa: E402
 
 Row = tuple[str, str]
+GROUPS = ("startup", "rules", "llm")
+# What the fake server answers: the seed article's meeting, so grounding is measured too.
+MEETING = {
+    "status": "held",
+    "participants": [
+        {"name": "Yoko Kamikawa", "title": "Foreign Minister", "country": "JP"},
+        {"name": "Subrahmanyam Jaishankar", "title": "External Affairs Minister", "country": "IN"},
+    ],
+    "countries": ["JP", "IN"],
+    "date_text": "on Thursday",
+    "date": "2024-03-07",
+    "location": {"city": "Tokyo", "country": "JP"},
+    "format": "in_person",
+    "topics": ["defense", "space"],
+    "quotes": [
+        {
+            "speaker": "Yoko Kamikawa",
+            "text": "Japan places particular importance on the relationship with India",
+        }
+    ],
+}
 
 
 # The child reports its own peak memory: VmHWM belongs to the child's own address space,
@@ -134,42 +162,75 @@ async def ours(texts: list[str], url: str, concurrency: int, cache: Path | None)
         max_transport_retries=0,
     )
     backend = get_backend("llm", config=config)
+    gc.collect()  # see bare()
     started = time.perf_counter()
     results = [r async for r in aextract_many(texts, backend=backend)]
     assert all(r.error is None for r in results), "a benchmark request failed"
     return time.perf_counter() - started
 
 
-async def bare(texts: list[str], url: str, concurrency: int) -> float:
-    """The floor: the same number of requests with the plain client, nothing else."""
+async def bare(bodies: list[dict[str, Any]], url: str, concurrency: int) -> float:
+    """The floor: the same request bodies with the plain client, nothing else (its creation
+    timed too, as ours creates its client on its first request).
+
+    Both start with a full garbage collection: one costs about 0.1 s in this process (some
+    200,000 objects), and would otherwise land in whichever run crosses the threshold, often
+    paying for the garbage of the run before.
+    """
     import openai
 
+    gc.collect()
+    started = time.perf_counter()
     client = openai.AsyncOpenAI(base_url=url, api_key="benchmark", max_retries=0)
     limit = asyncio.Semaphore(concurrency)
 
-    async def one(text: str) -> None:
+    async def one(body: dict[str, Any]) -> None:
         async with limit:
-            await client.chat.completions.create(
-                model="fake", messages=[{"role": "user", "content": text}]
-            )
+            await client.chat.completions.create(**body)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(one(t) for t in texts))
+    await asyncio.gather(*(one(b) for b in bodies))
     return time.perf_counter() - started
+
+
+def sent_bodies(texts: list[str]) -> list[dict[str, Any]]:
+    """The request bodies our pipeline sends for ``texts``, as the fake server received them."""
+    with FakeLLM(default=answer([MEETING])) as server:
+        asyncio.run(ours(texts, server.url, 32, None))
+    return [request.body for request in server.requests]
+
+
+@contextmanager
+def fake_server(delay: float) -> Iterator[str]:
+    """The fake server in a process of its own (``python -m tests.fake_llm``): its URL."""
+    command = ["-m", "tests.fake_llm", "--delay", str(delay), "--meetings", json.dumps([MEETING])]
+    process = subprocess.Popen(
+        [sys.executable, *command],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        yield process.stdout.readline().strip()
+    finally:
+        process.stdin.close()  # the server's signal to stop
+        process.wait(timeout=30)
 
 
 def llm_rows(count: int, concurrencies: list[int], runs: int, directory: Path) -> list[Row]:
     seed = (ROOT / "fixtures" / "seed-article.txt").read_text(encoding="utf-8")
     texts = [seed.replace("Thursday", f"Thursday ({i})") for i in range(count)]
+    bodies = sent_bodies(texts)
     rows: list[Row] = []
-    with FakeLLM(default=answer(delay=0.2)) as server:
+    with fake_server(delay=0.2) as url:
         for concurrency in concurrencies:
             repeat = 1 if concurrency == 1 else runs  # 40 s a run at concurrency 1
             mine = statistics.median(
-                asyncio.run(ours(texts, server.url, concurrency, None)) for _ in range(repeat)
+                asyncio.run(ours(texts, url, concurrency, None)) for _ in range(repeat)
             )
             floor = statistics.median(
-                asyncio.run(bare(texts, server.url, concurrency)) for _ in range(repeat)
+                asyncio.run(bare(bodies, url, concurrency)) for _ in range(repeat)
             )
             rows.append(
                 (
@@ -178,10 +239,8 @@ def llm_rows(count: int, concurrencies: list[int], runs: int, directory: Path) -
                 )
             )
         cache = directory / "cache"
-        first = asyncio.run(ours(texts, server.url, 32, cache))
-        again = statistics.median(
-            asyncio.run(ours(texts, server.url, 32, cache)) for _ in range(runs)
-        )
+        first = asyncio.run(ours(texts, url, 32, cache))
+        again = statistics.median(asyncio.run(ours(texts, url, 32, cache)) for _ in range(runs))
     rows.append(
         (
             f"LLM, rerun from the cache ({count} articles)",
@@ -217,14 +276,20 @@ def startup_rows(runs: int) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="1,000 and 3,000 articles, 1 run")
+    parser.add_argument("--only", choices=GROUPS, action="append", help="run only this group")
     args = parser.parse_args()
+    groups = args.only or GROUPS
     runs = 1 if args.quick else 3
     sizes = [1000, 3000] if args.quick else [1000, 10000]
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
-        rows = startup_rows(runs * 2)
-        rows += rules_rows(sizes, runs, directory)
-        rows += llm_rows(200, [8, 32] if args.quick else [1, 8, 32], runs, directory)
+        if "startup" in groups:
+            rows += startup_rows(runs * 2)
+        if "rules" in groups:
+            rows += rules_rows(sizes, runs, directory)
+        if "llm" in groups:
+            rows += llm_rows(200, [8, 32] if args.quick else [1, 8, 32], runs, directory)
     width = max(len(label) for label, _ in rows)
     print(f"benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]})")
     for label, figure in rows:

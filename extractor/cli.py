@@ -100,9 +100,8 @@ def main(verbose: bool) -> None:
 
 
 def _configure_logging(verbose: bool) -> None:
-    """Our own log lines (retries, fallbacks) at debug with --verbose; instructor's per-attempt
-    error lines never, since every failure ends in one clear result line of ours."""
-    logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    """Our own log lines (retries, fallbacks) at debug with --verbose. (instructor's retry loop,
+    which logged every failed attempt as an error, is not used: see extractor/llm/client.py.)"""
     if verbose:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("extractor: %(name)s: %(message)s"))

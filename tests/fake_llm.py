@@ -2,18 +2,27 @@
 
 Each request takes the next behaviour from ``script`` (then ``default``): a valid answer, an
 HTTP error with headers, a hang, a dropped connection, invalid JSON, a schema-invalid answer,
-``finish_reason="length"``, empty ``choices``, or a slow answer. Every request is recorded
-(path, headers, body) so tests can count calls and look for leaked keys.
+``finish_reason="length"``, empty ``choices``, or a slow answer. Answers come as a tool call,
+or as message text (``text``) for the JSON modes. Every request is recorded (path, headers,
+body) so tests can count calls and look for leaked keys.
 
     with FakeLLM(default=answer(meetings=[...])) as server:
         config = LLMConfig(model="fake", base_url=server.url, ...)
+
+Benchmarks run it in a process of its own, as a real endpoint is remote: a server thread in
+the process being measured would compete with the client for the GIL and blur the figures.
+
+    python -m tests.fake_llm --delay 0.2 [--meetings JSON]   # prints its URL, serves until
+                                                             # its stdin is closed
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -70,6 +79,13 @@ def completion(
     }
 
 
+def text_completion(content: str, *, finish_reason: str = "stop", **options: Any) -> dict[str, Any]:
+    """A chat completion answering in message text (instructor's JSON modes)."""
+    body = completion("", finish_reason=finish_reason, **options)
+    body["choices"][0]["message"] = {"role": "assistant", "content": content}
+    return body
+
+
 def answer(
     meetings: list[dict[str, Any]] | None = None, *, delay: float = 0.0, **options: Any
 ) -> Behaviour:
@@ -87,6 +103,12 @@ def answer(
 def raw(arguments: str, **options: Any) -> Behaviour:
     """Answer with tool-call arguments as given: invalid JSON, a schema break, ..."""
     body = completion(arguments, **options)
+    return lambda handler, request: handler.reply(200, body)
+
+
+def text(content: str, **options: Any) -> Behaviour:
+    """Answer in message text, as given: JSON, JSON in a Markdown block, a schema break, ..."""
+    body = text_completion(content, **options)
     return lambda handler, request: handler.reply(200, body)
 
 
@@ -174,7 +196,10 @@ class FakeLLM:
             server_fake = fake
 
         self._server = _Server(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: shutting down waits for it, and every test starts a server or two.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -242,3 +267,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         return
+
+
+def main() -> None:
+    """Serve one answer, after ``--delay`` seconds, until stdin is closed (see the docstring)."""
+    parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server.")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument("--meetings", default="[]", help="the meetings answered, as JSON")
+    args = parser.parse_args()
+    with FakeLLM(default=answer(json.loads(args.meetings), delay=args.delay)) as server:
+        print(server.url, flush=True)
+        sys.stdin.read()  # the parent closes our stdin (or exits) to stop us
+
+
+if __name__ == "__main__":
+    main()

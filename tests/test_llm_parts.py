@@ -47,6 +47,8 @@ def test_the_same_meeting_from_two_chunks_is_merged() -> None:
     assert [p.name for p in merged.participants] == ["Yoko Kamikawa", "S. Jaishankar"]
     assert merged.topics == ["defense", "space"] and merged.countries == ["JP", "IN"]
     assert kept.participants[0].name == "Penny Wong"
+    assert [p.name for p in first.participants] == ["Yoko Kamikawa"]  # the inputs are untouched
+    assert first.topics == ["defense"] and second.countries == ["IN"]
 
 
 def test_costs_come_from_the_price_table(tmp_path: Path) -> None:

@@ -37,14 +37,19 @@ def split(text: str, budget: int) -> list[str]:
 
 
 def merge(meetings: list[LLMMeeting]) -> list[LLMMeeting]:
-    """One meeting per distinct meeting: pieces that found the same one are combined."""
+    """One meeting per distinct meeting: pieces that found the same one are combined.
+
+    Combining builds a new meeting rather than changing a copy, so neither the given meetings
+    nor their lists are touched and nothing is deep-copied: most answers have nothing to
+    combine, and every document would otherwise pay for copying its meetings.
+    """
     merged: list[LLMMeeting] = []
     for meeting in meetings:
-        same = next((m for m in merged if _same_meeting(m, meeting)), None)
+        same = next((i for i, m in enumerate(merged) if _same_meeting(m, meeting)), None)
         if same is None:
-            merged.append(meeting.model_copy(deep=True))
+            merged.append(meeting)
         else:
-            _combine(same, meeting)
+            merged[same] = _combined(merged[same], meeting)
     return merged
 
 
@@ -61,19 +66,28 @@ def _same_meeting(a: LLMMeeting, b: LLMMeeting) -> bool:
     return bool(a.countries) and set(a.countries) == set(b.countries)
 
 
-def _combine(into: LLMMeeting, other: LLMMeeting) -> None:
-    known = _people(into)
-    into.participants += [
-        p
-        for p in other.participants
-        if p.name.split() and p.name.split()[-1].casefold() not in known
-    ]
-    into.countries = list(dict.fromkeys([*into.countries, *other.countries]))
-    into.topics = list(dict.fromkeys([*into.topics, *other.topics]))
-    into.agreements = list(dict.fromkeys([*into.agreements, *other.agreements]))
-    into.quotes += [q for q in other.quotes if q.text not in {x.text for x in into.quotes}]
-    into.date = into.date or other.date
-    into.date_text = into.date_text or other.date_text
-    into.location = into.location or other.location
-    if into.format == "unknown":
-        into.format = other.format
+def _combined(first: LLMMeeting, other: LLMMeeting) -> LLMMeeting:
+    """``first`` completed by what ``other`` adds: new participants, countries, topics,
+    agreements and quotes, and the date, place and format ``first`` lacks."""
+    known = _people(first)
+    quoted = {q.text for q in first.quotes}
+    return first.model_copy(
+        update={
+            "participants": [
+                *first.participants,
+                *(
+                    p
+                    for p in other.participants
+                    if p.name.split() and p.name.split()[-1].casefold() not in known
+                ),
+            ],
+            "countries": list(dict.fromkeys([*first.countries, *other.countries])),
+            "topics": list(dict.fromkeys([*first.topics, *other.topics])),
+            "agreements": list(dict.fromkeys([*first.agreements, *other.agreements])),
+            "quotes": [*first.quotes, *(q for q in other.quotes if q.text not in quoted)],
+            "date": first.date or other.date,
+            "date_text": first.date_text or other.date_text,
+            "location": first.location or other.location,
+            "format": other.format if first.format == "unknown" else first.format,
+        }
+    )

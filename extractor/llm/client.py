@@ -5,20 +5,34 @@ wrong, when its answer fails validation (a bounded number of times). tenacity re
 request, with exponential backoff and jitter, when the transport fails: timeouts, dropped
 connections, 429 (honouring ``Retry-After``) and 5xx. A 400, 401, 403 or 404 is never
 retried: asking again will not fix a bad request or a bad key.
+
+instructor's own handlers for the configured mode do the structured-output work: the mode's
+request handler adds the tools, ``response_format`` or schema instructions to the request,
+its response parser validates the answer, its re-ask handler tells the model what was wrong.
+The loop around them is ours rather than instructor's patched ``create``, because that one
+prepares the response model again on every call (a fresh pydantic subclass, whose JSON
+Schema is then generated anew) and walks the model for async validators several times: about
+10 ms of CPU per request, which a batch with many requests in flight pays one request after
+another. Here the response model is prepared once per mode, and a valid answer costs one
+``model_validate_json``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
-import instructor
 import openai
 import pydantic
-from instructor.core import IncompleteOutputException, InstructorRetryException
+from instructor.core import IncompleteOutputException, ResponseParsingError
+from instructor.v2 import Mode as InstructorMode
+from instructor.v2 import ModeHandlers, Provider, mode_registry
+from instructor.v2.core.response_model import prepare_response_model
+from openai.types.chat import ChatCompletion
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -29,24 +43,26 @@ from tenacity import (
 )
 
 from extractor.errors import BackendError
-from extractor.llm.config import PLACEHOLDER_KEY, LLMConfig
+from extractor.llm.config import PLACEHOLDER_KEY, LLMConfig, Mode
 from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
 from extractor.schema import Usage
 
 logger = logging.getLogger("extractor.llm")
-# instructor logs every failed attempt at ERROR; each failure here ends in one typed LLMError
-# instead, so without a configured handler its lines would only be noise on stderr.
-logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 _MODES = {
-    "tools": instructor.Mode.TOOLS,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "json": instructor.Mode.JSON,
-    "md_json": instructor.Mode.MD_JSON,
+    "tools": InstructorMode.TOOLS,
+    "json_schema": InstructorMode.JSON_SCHEMA,
+    "json": InstructorMode.JSON,
+    "md_json": InstructorMode.MD_JSON,
     # llama-cpp-python's server: response_format={"type": "json_object", "schema": ...}
-    "json_object": instructor.Mode.JSON,
+    "json_object": InstructorMode.JSON,
 }
+# What instructor re-asks on: the answer is not JSON, breaks the schema, or holds no tool call.
+_INVALID = (pydantic.ValidationError, json.JSONDecodeError, ResponseParsingError)
+
+# A conversation yields the requests to send and is sent back their completions.
+_Conversation = Generator[dict[str, Any], ChatCompletion, "Answer"]
 
 
 class LLMError(BackendError):
@@ -62,8 +78,60 @@ class LLMError(BackendError):
 @dataclass(frozen=True)
 class Answer:
     response: MeetingsResponse
-    prompt_tokens: int  # summed over instructor's re-asks
+    prompt_tokens: int  # summed over the re-asks
     completion_tokens: int
+
+
+@dataclass
+class _Tally:
+    """Tokens spent so far on one question, re-asks included (a failure costs too)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, completion: ChatCompletion) -> None:
+        self.prompt_tokens += getattr(completion.usage, "prompt_tokens", 0) or 0
+        self.completion_tokens += getattr(completion.usage, "completion_tokens", 0) or 0
+
+
+class _NoChoices(Exception):
+    """The server answered 200 with an empty ``choices`` list."""
+
+
+class _StillInvalid(Exception):
+    """The answer failed validation after the last allowed re-ask (the cause says why)."""
+
+
+@dataclass(frozen=True)
+class _Structured:
+    """instructor's handlers for one mode and the response model they validate against."""
+
+    handlers: ModeHandlers
+    model: type[MeetingsResponse]  # wrapped by instructor, once
+    fixed: dict[str, Any]  # request parameters that do not depend on the messages
+    per_request: bool  # the mode's request handler writes the schema into the messages
+
+
+# Modes whose instructor request handler writes the schema into the system prompt, so it runs
+# for every request; in the others it only adds parameters (tools and tool_choice, or a
+# response_format), which are built once. Its TOOLS handler would otherwise prepare the
+# response model (and walk it for async validators) on every call.
+_SCHEMA_IN_MESSAGES = frozenset({"json", "md_json", "json_object"})
+
+
+@cache
+def _structured(mode: Mode) -> _Structured:
+    contract = CompactMeetingsResponse if mode == "json_object" else MeetingsResponse
+    handlers = mode_registry.get_handlers(Provider.OPENAI, _MODES[mode])
+    model: type[MeetingsResponse] = prepare_response_model(contract)  # type: ignore[assignment]
+    fixed: dict[str, Any] = {}
+    if mode not in _SCHEMA_IN_MESSAGES:
+        _, added = handlers.request_handler(response_model=model, kwargs={"messages": []})
+        fixed = {k: v for k, v in added.items() if k != "messages"}
+    if mode == "json_object":
+        schema = contract.model_json_schema()
+        fixed["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+    return _Structured(handlers, model, fixed, per_request=mode in _SCHEMA_IN_MESSAGES)
 
 
 class ModelClient:
@@ -71,38 +139,100 @@ class ModelClient:
 
     def __init__(self, config: LLMConfig) -> None:
         self.config = config
+        self._structured = _structured(config.mode)
 
     @cached_property
-    def _sync(self) -> Any:
-        client = openai.OpenAI(**self._client_options())
-        return instructor.from_openai(client, mode=_MODES[self.config.mode])
+    def _sync(self) -> openai.OpenAI:
+        return openai.OpenAI(**self._client_options())
 
     @cached_property
-    def _async(self) -> Any:
-        client = openai.AsyncOpenAI(**self._client_options())
-        return instructor.from_openai(client, mode=_MODES[self.config.mode])
+    def _async(self) -> openai.AsyncOpenAI:
+        return openai.AsyncOpenAI(**self._client_options())
+
+    def request(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """The parameters of ``chat.completions.create`` for ``messages``: ours, and what the
+        mode's instructor handler adds (tools and tool_choice, a response_format, the schema
+        in the system prompt). Our messages are plain text, so instructor's multimodal
+        message conversion, an identity for them, is skipped."""
+        structured = self._structured
+        request: dict[str, Any] = {
+            "model": self.config.model,
+            "messages": list(messages),  # a re-ask extends the list: not the caller's
+            "temperature": 0,
+            "max_tokens": self.config.max_output_tokens,
+            **structured.fixed,
+        }
+        if structured.per_request:
+            _, request = structured.handlers.request_handler(
+                response_model=structured.model, kwargs=request
+            )
+        return request
 
     def ask(self, messages: list[dict[str, Any]]) -> Answer:
+        tally = _Tally()
+        conversation = self._conversation(messages, tally)
         try:
-            for attempt in Retrying(**self._retry_policy()):
-                with attempt:
-                    result = self._sync.chat.completions.create_with_completion(
-                        **self._request(messages)
-                    )
+            request = next(conversation)
+            while True:
+                request = conversation.send(self._send(request))
+        except StopIteration as done:
+            answer: Answer = done.value
+            return answer
         except Exception as error:  # noqa: BLE001 - every failure becomes one typed error
-            raise self._failure(error) from None
-        return _answer(*result)
+            raise self._failure(error, tally) from None
 
     async def aask(self, messages: list[dict[str, Any]]) -> Answer:
+        tally = _Tally()
+        conversation = self._conversation(messages, tally)
         try:
-            async for attempt in AsyncRetrying(**self._retry_policy()):
-                with attempt:
-                    result = await self._async.chat.completions.create_with_completion(
-                        **self._request(messages)
-                    )
+            request = next(conversation)
+            while True:
+                request = conversation.send(await self._asend(request))
+        except StopIteration as done:
+            answer: Answer = done.value
+            return answer
         except Exception as error:  # noqa: BLE001 - every failure becomes one typed error
-            raise self._failure(error) from None
-        return _answer(*result)
+            raise self._failure(error, tally) from None
+
+    def _send(self, request: dict[str, Any]) -> ChatCompletion:
+        """``request`` sent, and sent again on a transport fault (tenacity's policy)."""
+        return Retrying(**self._retry_policy)(self._sync.chat.completions.create, **request)
+
+    async def _asend(self, request: dict[str, Any]) -> ChatCompletion:
+        """``request`` sent, and sent again on a transport fault (tenacity's policy)."""
+
+        async def send() -> ChatCompletion:  # tenacity awaits coroutine functions only
+            completion: ChatCompletion = await self._async.chat.completions.create(**request)
+            return completion
+
+        return await AsyncRetrying(**self._retry_policy)(send)
+
+    def _conversation(self, messages: list[dict[str, Any]], tally: _Tally) -> _Conversation:
+        """Ask, validate, and re-ask with what was wrong, at most ``max_reasks`` times: the
+        same steps for the sync and async calls, which only send the requests."""
+        handlers, model = self._structured.handlers, self._structured.model
+        request = self.request(messages)
+        reasks = 0
+        while True:
+            completion = yield request
+            tally.add(completion)
+            if not completion.choices:
+                raise _NoChoices
+            try:
+                # strict, as instructor's create validates; a cut-off answer raises
+                # IncompleteOutputException, which no re-ask would mend.
+                response = handlers.response_parser(
+                    response=completion, response_model=model, strict=True
+                )
+            except _INVALID as error:
+                if reasks == self.config.max_reasks:
+                    raise _StillInvalid from error
+                reasks += 1
+                request = handlers.reask_handler(
+                    kwargs=request, response=completion, exception=error
+                )
+            else:
+                return Answer(response, tally.prompt_tokens, tally.completion_tokens)
 
     def _client_options(self) -> dict[str, Any]:
         return {
@@ -112,23 +242,10 @@ class ModelClient:
             "max_retries": 0,  # retries are tenacity's, below
         }
 
-    def _request(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
-        compact = self.config.mode == "json_object"
-        response_model = CompactMeetingsResponse if compact else MeetingsResponse
-        request: dict[str, Any] = {
-            "model": self.config.model,
-            "messages": messages,
-            "response_model": response_model,
-            "max_retries": self.config.max_reasks,
-            "temperature": 0,
-            "max_tokens": self.config.max_output_tokens,
-        }
-        if compact:
-            schema = response_model.model_json_schema()
-            request["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
-        return request
-
+    @cached_property
     def _retry_policy(self) -> dict[str, Any]:
+        """tenacity's settings, built once: they hold no state of their own (each call gets
+        its own ``Retrying`` for that)."""
         return {
             "retry": retry_if_exception(lambda e: _transient(e) is not None),
             "wait": _wait(self.config),
@@ -137,13 +254,8 @@ class ModelClient:
             "reraise": True,
         }
 
-    def _failure(self, error: BaseException) -> LLMError:
-        """One typed, key-free error for whatever went wrong."""
-        usage = getattr(error, "total_usage", None)
-        tokens = {
-            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
-        }
+    def _failure(self, error: BaseException, tally: _Tally) -> LLMError:
+        """One typed, key-free error for whatever went wrong, carrying what was spent."""
         transient = _transient(error)
         if transient is not None:
             reason = f"gave up after {self.config.max_transport_retries + 1} attempts: " + (
@@ -151,35 +263,30 @@ class ModelClient:
             )
         elif isinstance(error, IncompleteOutputException):
             reason = "the answer was cut off at the output token limit (finish_reason=length)"
-        elif _in_chain(error, IndexError) is not None:
+        elif isinstance(error, _NoChoices):
             reason = "the server's answer had no choices"
-        elif (refused := _in_chain(error, openai.APIStatusError)) is not None:
-            reason = f"the server refused the request: {_describe(refused)}"
-        elif isinstance(error, InstructorRetryException):
+        elif isinstance(error, openai.APIStatusError):
+            reason = f"the server refused the request: {_describe(error)}"
+        elif isinstance(error, _StillInvalid):
             reason = (
-                f"no valid answer after {self.config.max_reasks} re-asks: {_why_invalid(error)}"
+                f"no valid answer after {self.config.max_reasks} re-asks: "
+                f"{_why_invalid(error.__cause__)}"
             )
         else:
             reason = f"{type(error).__name__}: {error}"
-        return LLMError(self.config.redact(f"model {self.config.model}: {reason}"), **tokens)
+        return LLMError(
+            self.config.redact(f"model {self.config.model}: {reason}"),
+            prompt_tokens=tally.prompt_tokens,
+            completion_tokens=tally.completion_tokens,
+        )
 
 
-def _why_invalid(error: InstructorRetryException) -> str:
+def _why_invalid(cause: BaseException | None) -> str:
     """The last validation problem, in one line: "meetings.0.date: Input should be ..."."""
-    cause = error.__cause__
     if isinstance(cause, pydantic.ValidationError):
         problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in cause.errors()[:3]]
         return "; ".join(problems)
     return f"{type(cause).__name__}: {str(cause)[:200]}" if cause else "unknown"
-
-
-def _answer(response: MeetingsResponse, completion: Any) -> Answer:
-    usage = getattr(response, "_total_usage", None) or getattr(completion, "usage", None)
-    return Answer(
-        response=response,
-        prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
-        completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
-    )
 
 
 def _server_message(error: openai.APIStatusError) -> str:
@@ -189,25 +296,12 @@ def _server_message(error: openai.APIStatusError) -> str:
     return " ".join(str(message).split())[:200]
 
 
-def _in_chain(error: BaseException | None, kind: type[BaseException]) -> BaseException | None:
-    """``error`` or what caused it, if of ``kind`` (instructor wraps the openai errors)."""
-    for _ in range(5):
-        if error is None or isinstance(error, kind):
-            return error
-        error = error.__cause__ or error.__context__
-    return None
-
-
 def _transient(error: BaseException | None) -> BaseException | None:
-    """The transport fault behind ``error`` (instructor wraps them), if it is one."""
-    seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, openai.APIConnectionError):  # includes timeouts
-            return error
-        if isinstance(error, openai.APIStatusError) and error.status_code in _RETRYABLE_STATUS:
-            return error
-        error = error.__cause__ or error.__context__
-        seen += 1
+    """``error`` if it is a transport fault, worth sending the same request again."""
+    if isinstance(error, openai.APIConnectionError):  # includes timeouts
+        return error
+    if isinstance(error, openai.APIStatusError) and error.status_code in _RETRYABLE_STATUS:
+        return error
     return None
 
 

@@ -9,6 +9,8 @@ re-asks the model with the validation error.
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -65,6 +67,21 @@ class MeetingsResponse(BaseModel):
         "or interview alone is not a meeting.",
     )
 
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """pydantic's schema, generated once per class and arguments.
+
+        instructor asks for it on every request in the JSON modes and generating it takes
+        milliseconds of CPU, which many requests in flight pay one after another. Each caller
+        gets its own copy, free to change it.
+        """
+        return json.loads(_schema_json(cls, args, tuple(sorted(kwargs.items()))))  # type: ignore[no-any-return]
+
+    @classmethod
+    def _shape_schema(cls, schema: dict[str, Any]) -> dict[str, Any]:
+        """The schema as sent to the model (a hook for subclasses)."""
+        return schema
+
 
 class CompactMeetingsResponse(MeetingsResponse):
     """The same answer, with a JSON Schema stripped of descriptions, titles and defaults.
@@ -76,8 +93,16 @@ class CompactMeetingsResponse(MeetingsResponse):
     """
 
     @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return _compact(super().model_json_schema(*args, **kwargs))  # type: ignore[no-any-return]
+    def _shape_schema(cls, schema: dict[str, Any]) -> dict[str, Any]:
+        return _compact(schema)  # type: ignore[no-any-return]
+
+
+@cache
+def _schema_json(
+    model: type[MeetingsResponse], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> str:
+    schema = super(MeetingsResponse, model).model_json_schema(*args, **dict(kwargs))
+    return json.dumps(model._shape_schema(schema))
 
 
 def _compact(node: Any) -> Any:
