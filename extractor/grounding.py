@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
@@ -28,17 +29,24 @@ class GroundedText:
 
     document: Document
     searchable: str = field(init=False)
-    folded: str = field(init=False)
 
     def __post_init__(self) -> None:
         text = self.document.text
-        chars = list(text)
-        for start, end in self.document.noise or ():
-            chars[start:end] = " " * (end - start)
-        self.searchable = "".join(chars)
+        pieces, cursor = [], 0
+        for start, end in sorted(self.document.noise or ()):
+            start = max(start, cursor)
+            pieces += [text[cursor:start], " " * max(0, end - start)]
+            cursor = max(cursor, end)
+        pieces.append(text[cursor:])
+        self.searchable = "".join(pieces)
+
+    @cached_property
+    def folded(self) -> str:
+        """The searchable text in one case, for values the model wrote in another (only
+        computed when a value is not found as written)."""
         folded = self.searchable.casefold()
         # Case folding may change lengths ("ß" -> "ss"); offsets must not move.
-        self.folded = folded if len(folded) == len(self.searchable) else self.searchable.lower()
+        return folded if len(folded) == len(self.searchable) else self.searchable.lower()
 
     def find(self, value: str) -> tuple[int, int] | None:
         """Where ``value`` stands in the article: exactly, then ignoring case and spacing."""

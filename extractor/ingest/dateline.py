@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 MONTHS: dict[str, int] = {
@@ -137,10 +138,13 @@ class Dateline:
     end: int
 
 
+@lru_cache(maxsize=64)
 def parse_moment(text: str) -> dt.datetime | None:
     """The publication moment one dateline line states, or None if it states no date.
 
-    The time and zone are optional: "March 8, 2024" gives midnight with no zone.
+    The time and zone are optional: "March 8, 2024" gives midnight with no zone. Remembered
+    for the lines just read: the top lines of an article are looked at for its dateline, then
+    again for its wire opener.
     """
     moment = _find_iso_moment(text)
     if moment is None:

@@ -85,10 +85,9 @@ class LLMBackend:
     def _key(self, prompt: Prompt) -> str:
         return cache_key(
             model=str(self.config.model),
-            prompt_version=prompt.version,
             schema_version=SCHEMA_VERSION,
             mode=self.config.mode,
-            messages=prompt.messages(),
+            prompt=prompt.fingerprint,
         )
 
     def _cached(self, prompt: Prompt) -> list[LLMMeeting] | None:
@@ -97,7 +96,7 @@ class LLMBackend:
         hit = self.cache.get(self._key(prompt))
         if hit is None:
             return None
-        return MeetingsResponse.model_validate(hit[0]).meetings
+        return MeetingsResponse.model_validate_json(hit).meetings
 
     def _ask(self, prompt: Prompt, spent: _Spent) -> Answer:
         try:

@@ -33,15 +33,9 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("extractor"))
 
 
-def cache_key(
-    *,
-    model: str,
-    prompt_version: str,
-    schema_version: str,
-    mode: str,
-    messages: list[dict[str, Any]],
-) -> str:
-    payload = json.dumps([model, prompt_version, schema_version, mode, messages], sort_keys=True)
+def cache_key(*, model: str, schema_version: str, mode: str, prompt: str) -> str:
+    """The key of one answer: the model, how it was asked, and the prompt's fingerprint."""
+    payload = json.dumps([model, schema_version, mode, prompt])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -57,12 +51,13 @@ class ResponseCache:
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute(_SCHEMA)
 
-    def get(self, key: str) -> tuple[dict[str, Any], dict[str, int]] | None:
+    def get(self, key: str) -> str | None:
+        """The answer stored under ``key``, as the JSON it was stored as."""
         with self._lock:
             row = self._connection.execute(
-                "SELECT answer, usage FROM answers WHERE key = ?", (key,)
+                "SELECT answer FROM answers WHERE key = ?", (key,)
             ).fetchone()
-        return (json.loads(row[0]), json.loads(row[1])) if row else None
+        return str(row[0]) if row else None
 
     def put(
         self,

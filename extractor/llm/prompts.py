@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import json
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -29,9 +30,27 @@ _SOURCE_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 @dataclass(frozen=True)
 class Prompt:
+    """The prompt for one article (or chunk): its template version and the values it is
+    rendered from. The text is rendered on first use, so that an article answered from the
+    response cache, which is keyed on ``fingerprint``, is never rendered at all."""
+
     version: str
-    system: str
-    user: str
+    variables: dict[str, Any]
+
+    @cached_property
+    def system(self) -> str:
+        return str(_templates(self.version)[0].render(self.variables)).strip()
+
+    @cached_property
+    def user(self) -> str:
+        return str(_templates(self.version)[1].render(self.variables)).strip()
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of everything the rendered messages depend on: the templates' source and
+        the values. Two prompts with the same fingerprint render the same messages."""
+        payload = json.dumps([_template_digest(self.version), self.variables], sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def messages(self) -> list[dict[str, Any]]:
         return [{"role": "system", "content": self.system}, {"role": "user", "content": self.user}]
@@ -45,17 +64,17 @@ def render(
     examples: list[dict[str, str]] | None = None,
 ) -> Prompt:
     """The prompt for one article (or one chunk of it, given as ``text``)."""
-    system, user = _templates(version)
+    _templates(version)  # a missing prompt version is an error now, not at first use
     published = document.published_at
     variables = {
         "published": published.isoformat() if published else None,
         "published_day": published.date().isoformat() if published else None,
         "weekday": published.strftime("%A") if published else None,
-        "topics": TOPICS,
+        "topics": list(TOPICS),
         "examples": examples or [],
         "text": text,
     }
-    return Prompt(version, system.render(variables).strip(), user.render(variables).strip())
+    return Prompt(version, variables)
 
 
 def body_text(document: Document) -> str:
@@ -72,13 +91,24 @@ def body_text(document: Document) -> str:
 
 @cache
 def _templates(version: str) -> tuple[Any, Any]:
-    folder = _prompt_folder(version)
+    system, user = _sources(version)
     environment = Environment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
     )
+    return environment.from_string(system), environment.from_string(user)
+
+
+@cache
+def _template_digest(version: str) -> str:
+    return hashlib.sha256("\0".join((version, *_sources(version))).encode("utf-8")).hexdigest()
+
+
+@cache
+def _sources(version: str) -> tuple[str, str]:
+    folder = _prompt_folder(version)
     return (
-        environment.from_string(folder.joinpath("system.jinja").read_text(encoding="utf-8")),
-        environment.from_string(folder.joinpath("user.jinja").read_text(encoding="utf-8")),
+        folder.joinpath("system.jinja").read_text(encoding="utf-8"),
+        folder.joinpath("user.jinja").read_text(encoding="utf-8"),
     )
 
 
