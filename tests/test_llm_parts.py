@@ -11,7 +11,7 @@ import pytest
 from extractor.errors import BackendUnavailable
 from extractor.grounding import ground
 from extractor.ingest import document_from_text
-from extractor.llm import chunks
+from extractor.llm import chunks, prompts
 from extractor.llm.costs import cost_usd
 from extractor.llm.prompts import body_text, count_tokens, render
 from extractor.llm.response import LLMMeeting
@@ -71,6 +71,34 @@ def test_the_prompt_has_no_page_noise_and_a_version() -> None:
     assert "Ishiba" not in prompt.user and "Kamikawa" in prompt.user
     assert "2024-03-08, a Friday" in prompt.system
     assert 200 < count_tokens(prompt.system) < 600
+
+
+def test_the_fingerprint_changes_with_what_the_messages_are_rendered_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = document_from_text(SEED.read_text())
+    prompt = render(document, body_text(document))
+    fingerprint = prompt.fingerprint
+    assert "system" not in vars(prompt)  # a fingerprint needs no rendering
+    assert render(document, body_text(document)).fingerprint == fingerprint
+    assert render(document, body_text(document) + " More.").fingerprint != fingerprint
+    later = document.model_copy(update={"published_at": None})
+    assert render(later, body_text(document)).fingerprint != fingerprint
+
+    edited = tmp_path / "extract-v1"
+    edited.mkdir()
+    for name in ("system.jinja", "user.jinja"):
+        source = (Path(__file__).parents[1] / "prompts" / "extract-v1" / name).read_text()
+        (edited / name).write_text(source + ("\nBe brief." if name == "system.jinja" else ""))
+    monkeypatch.setenv("EXTRACTOR_PROMPTS_DIR", str(tmp_path))
+    for cached in (prompts._templates, prompts._sources, prompts._template_digest):
+        cached.cache_clear()
+    try:
+        assert render(document, body_text(document)).fingerprint != fingerprint
+    finally:
+        monkeypatch.delenv("EXTRACTOR_PROMPTS_DIR")
+        for cached in (prompts._templates, prompts._sources, prompts._template_digest):
+            cached.cache_clear()
 
 
 def test_grounding_recounts_dates_and_keeps_the_article_spelling() -> None:
