@@ -40,30 +40,10 @@ from extractor.backends import get_backend  # noqa: E402
 from extractor.ingest import document_from_text  # noqa: E402
 from extractor.llm.config import LLMConfig  # noqa: E402
 from extractor.pipeline import aextract_many  # noqa: E402
-from tests.fake_llm import FakeLLM, answer  # noqa: E402
+from tests.fake_llm import SEED_MEETING, FakeLLM, answer  # noqa: E402
 
 Row = tuple[str, str]
 GROUPS = ("startup", "rules", "llm")
-# What the fake server answers: the seed article's meeting, so grounding is measured too.
-MEETING = {
-    "status": "held",
-    "participants": [
-        {"name": "Yoko Kamikawa", "title": "Foreign Minister", "country": "JP"},
-        {"name": "Subrahmanyam Jaishankar", "title": "External Affairs Minister", "country": "IN"},
-    ],
-    "countries": ["JP", "IN"],
-    "date_text": "on Thursday",
-    "date": "2024-03-07",
-    "location": {"city": "Tokyo", "country": "JP"},
-    "format": "in_person",
-    "topics": ["defense", "space"],
-    "quotes": [
-        {
-            "speaker": "Yoko Kamikawa",
-            "text": "Japan places particular importance on the relationship with India",
-        }
-    ],
-}
 
 
 # The child reports its own peak memory: VmHWM belongs to the child's own address space,
@@ -194,7 +174,7 @@ async def bare(bodies: list[dict[str, Any]], url: str, concurrency: int) -> floa
 
 def sent_bodies(texts: list[str]) -> list[dict[str, Any]]:
     """The request bodies our pipeline sends for ``texts``, as the fake server received them."""
-    with FakeLLM(default=answer([MEETING])) as server:
+    with FakeLLM(default=answer([SEED_MEETING])) as server:
         asyncio.run(ours(texts, server.url, 32, None))
     return [request.body for request in server.requests]
 
@@ -202,7 +182,14 @@ def sent_bodies(texts: list[str]) -> list[dict[str, Any]]:
 @contextmanager
 def fake_server(delay: float) -> Iterator[str]:
     """The fake server in a process of its own (``python -m tests.fake_llm``): its URL."""
-    command = ["-m", "tests.fake_llm", "--delay", str(delay), "--meetings", json.dumps([MEETING])]
+    command = [
+        "-m",
+        "tests.fake_llm",
+        "--delay",
+        str(delay),
+        "--meetings",
+        json.dumps([SEED_MEETING]),
+    ]
     process = subprocess.Popen(
         [sys.executable, *command],
         cwd=ROOT,

@@ -34,6 +34,28 @@ from typing import Any
 Behaviour = Callable[["_Handler", dict[str, Any]], None]
 
 
+# The seed article's meeting, as a model that read it well would answer.
+SEED_MEETING: dict[str, Any] = {
+    "status": "held",
+    "participants": [
+        {"name": "Yoko Kamikawa", "title": "Foreign Minister", "country": "JP"},
+        {"name": "Subrahmanyam Jaishankar", "title": "External Affairs Minister", "country": "IN"},
+    ],
+    "countries": ["JP", "IN"],
+    "date_text": "on Thursday",
+    "date": "2024-03-07",
+    "location": {"city": "Tokyo", "country": "JP"},
+    "format": "in_person",
+    "topics": ["defense", "space"],
+    "quotes": [
+        {
+            "speaker": "Yoko Kamikawa",
+            "text": "Japan places particular importance on the relationship with India",
+        }
+    ],
+}
+
+
 @dataclass
 class Request:
     path: str

@@ -21,31 +21,17 @@ from extractor.llm.config import LLMConfig
 from extractor.pipeline import aextract_many
 
 from .conftest import SEED
-from .fake_llm import FakeLLM, answer, drop, empty_choices, hang, raw, status
+from .fake_llm import SEED_MEETING, FakeLLM, answer, drop, empty_choices, hang, raw, status
 
 KEY = "sk-test-SECRET-0123456789abcdef"
-KAMIKAWA = {"name": "Yoko Kamikawa", "title": "Foreign Minister", "country": "JP"}
-JAISHANKAR = {
-    "name": "Subrahmanyam Jaishankar",
-    "title": "External Affairs Minister",
-    "country": "IN",
-}
+# The seed's meeting, with a wrong date (the date must be recounted from date_text) and the
+# speaker by surname (quotes must still be given to the participant).
 MEETING: dict[str, Any] = {
-    "status": "held",
-    "participants": [KAMIKAWA, JAISHANKAR],
-    "countries": ["JP", "IN"],
-    "date_text": "on Thursday",
-    "date": "2024-03-01",  # wrong on purpose: the date is recounted from date_text
-    "location": {"city": "Tokyo", "country": "JP"},
-    "format": "in_person",
-    "topics": ["defense", "space"],
-    "quotes": [
-        {
-            "speaker": "Kamikawa",
-            "text": "Japan places particular importance on the relationship with India",
-        }
-    ],
+    **SEED_MEETING,
+    "date": "2024-03-01",
+    "quotes": [{**SEED_MEETING["quotes"][0], "speaker": "Kamikawa"}],
 }
+KAMIKAWA, JAISHANKAR = SEED_MEETING["participants"]
 
 
 def config(server: FakeLLM, tmp_path: Path, **overrides: Any) -> LLMConfig:
