@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -175,10 +176,10 @@ class _Redact(logging.Filter):
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=0),
     default=1,
     show_default=True,
-    help="Processes for the rules backend (the LLM uses --concurrency instead).",
+    help="Processes for the rules backend, 0 for one per core (the LLM uses --concurrency).",
 )
 @_llm_options
 def extract(
@@ -216,6 +217,7 @@ def extract(
         _fail(str(error))
     _report_skipped(plan)
     targets = skip_done(plan.targets, done)
+    workers = workers or os.cpu_count() or 1
     parallel = workers if workers > 1 and chosen.name == "rules" else 0  # worker processes
     documents = (
         item

@@ -107,7 +107,7 @@ def test_workers_give_the_same_results_errors_and_summary(tmp_path: Path) -> Non
     batch = tmp_path / "batch.jsonl"
     batch.write_text("\n".join(rows) + "\n")
     runs = []
-    for workers in ("1", "2"):
+    for workers in ("1", "2", "0"):  # 0: one per core
         out, errors = tmp_path / f"out{workers}.jsonl", tmp_path / f"errors{workers}.jsonl"
         command = ["extract", str(batch), "--backend", "rules", "--workers", workers]
         result = CliRunner().invoke(main, [*command, "-o", str(out), "--errors", str(errors)])
@@ -115,7 +115,7 @@ def test_workers_give_the_same_results_errors_and_summary(tmp_path: Path) -> Non
         runs.append(
             (result.exit_code, summary.rsplit(",", 1)[0], out.read_text(), errors.read_text())
         )
-    assert runs[0] == runs[1]
+    assert runs[0] == runs[1] == runs[2]
     exit_code, summary, results, errors_file = runs[1]
     assert exit_code == 1 and summary == "extractor: 40 documents, 38 meetings, 2 errors"
     assert [json.loads(line)["source"]["id"] for line in results.splitlines()][6:9] == [
