@@ -170,9 +170,9 @@ class _EventReader:
             return []
         subject_end = triggers[0].start
         subject = self._parties_in(sentence.start, subject_end)
-        if not subject and triggers:
+        if not subject:
             subject = _resolve_subject(self.text[sentence.start : subject_end], self.focus)
-        group = bool(triggers) and self._is_group(sentence.start, subject_end)
+        group = self._is_group(sentence.start, subject_end)
         events = []
         for k, trigger in enumerate(triggers):
             object_end = triggers[k + 1].start if k + 1 < len(triggers) else sentence.end
