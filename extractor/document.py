@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_right
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,3 +44,22 @@ class Document(BaseModel):
     def is_noise(self, start: int, end: int) -> bool:
         """True when [start, end) overlaps page noise."""
         return any(start < n_end and n_start < end for n_start, n_end in self.noise or ())
+
+
+def outside(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of [start, end) that no span covers (``spans`` sorted, overlaps allowed):
+    what is left of a text when its page noise is set aside."""
+    parts: list[tuple[int, int]] = []
+    cursor = start
+    first = max(0, bisect_right(spans, (start, start)) - 1)
+    for span_start, span_end in spans[first:]:
+        if span_start >= end:
+            break
+        if span_end <= cursor or span_start >= end:
+            continue
+        if span_start > cursor:
+            parts.append((cursor, span_start))
+        cursor = max(cursor, span_end)
+    if cursor < end:
+        parts.append((cursor, end))
+    return parts

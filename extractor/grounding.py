@@ -16,7 +16,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from extractor.dates import find_date_phrases
-from extractor.document import Document
+from extractor.document import Document, outside
 from extractor.llm.response import LLMMeeting
 from extractor.schema import Evidence, Location, Meeting, Participant, Quote
 
@@ -33,11 +33,10 @@ class GroundedText:
     def __post_init__(self) -> None:
         text = self.document.text
         pieces, cursor = [], 0
-        for start, end in sorted(self.document.noise or ()):
-            start = max(start, cursor)
-            pieces += [text[cursor:start], " " * max(0, end - start)]
-            cursor = max(cursor, end)
-        pieces.append(text[cursor:])
+        for start, end in outside(sorted(self.document.noise or ()), 0, len(text)):
+            pieces += [" " * (start - cursor), text[start:end]]
+            cursor = end
+        pieces.append(" " * (len(text) - cursor))
         self.searchable = "".join(pieces)
 
     @cached_property

@@ -20,7 +20,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined
 
-from extractor.document import Document
+from extractor.document import Document, outside
 from extractor.errors import BackendUnavailable
 from extractor.schema import TOPICS
 
@@ -80,11 +80,7 @@ def render(
 def body_text(document: Document) -> str:
     """The article without its page noise, dateline and wire opener: what the model reads."""
     text = document.text
-    kept, cursor = [], 0
-    for start, end in sorted(document.noise or ()):
-        kept.append(text[cursor:start])
-        cursor = max(cursor, end)
-    kept.append(text[cursor:])
+    kept = [text[start:end] for start, end in outside(sorted(document.noise or ()), 0, len(text))]
     lines = [line.strip() for line in "".join(kept).split("\n")]
     return "\n".join(line for line in lines if line)
 

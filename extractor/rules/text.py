@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from extractor.document import Document
+from extractor.document import Document, outside
 
 # A sentence ends at . ! or ? (with closing quotes or brackets), then space and a capital,
 # a quote or a digit. Abbreviations and initials are checked separately.
@@ -36,28 +36,10 @@ def body_sentences(document: Document) -> list[Sentence]:
     position = 0
     for paragraph, line in enumerate(text.split("\n")):
         start, position = position, position + len(line) + 1
-        for segment_start, segment_end in _outside(noise, start, start + len(line)):
+        for segment_start, segment_end in outside(noise, start, start + len(line)):
             if text[segment_start:segment_end].strip():
                 sentences.extend(_split(text, segment_start, segment_end, paragraph))
     return sentences
-
-
-def _outside(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    """The parts of [start, end) that no span covers; ``spans`` are sorted."""
-    parts: list[tuple[int, int]] = []
-    cursor = start
-    first = max(0, bisect_right(spans, (start, start)) - 1)
-    for span_start, span_end in spans[first:]:
-        if span_start >= end:
-            break
-        if span_end <= cursor or span_start >= end:
-            continue
-        if span_start > cursor:
-            parts.append((cursor, span_start))
-        cursor = max(cursor, span_end)
-    if cursor < end:
-        parts.append((cursor, end))
-    return parts
 
 
 def _split(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
