@@ -343,10 +343,18 @@ async def _write_async(
     metavar="FIELD=VALUE",
     help="Exit with status 1 when a figure is below VALUE (e.g. participants.f1=0.8).",
 )
+@click.option(
+    "--published-at-from-label",
+    is_flag=True,
+    help="Date an article that states no publication moment by its label's published_at "
+    "(for stores that keep the page date apart from the text). published_at accuracy is "
+    "still scored on what ingest read.",
+)
 def evaluate(
     fixtures: Path,
     backend: str,
     predictions: Path | None,
+    published_at_from_label: bool,
     json_out: Path | None,
     html_out: Path | None,
     baseline: Path | None,
@@ -364,7 +372,12 @@ def evaluate(
 
     try:
         thresholds = [parse_threshold(t) for t in fail_under]
-        report = run_eval(fixtures, backend=backend, predictions=predictions)
+        report = run_eval(
+            fixtures,
+            backend=backend,
+            predictions=predictions,
+            published_at_from_label=published_at_from_label,
+        )
         before = json.loads(baseline.read_text(encoding="utf-8")) if baseline else None
     except (CorpusError, ExtractorError, ValueError, OSError) as error:
         _fail(str(error))

@@ -129,3 +129,37 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     page = html_path.read_text()
     assert page.startswith("<!doctype html>") and "<script" not in page and "http" not in page
     assert 'id="one"' in page and 'id="nested/none"' in page
+
+
+def test_an_unread_page_stamp_is_not_hidden_by_the_label(tmp_path: Path) -> None:
+    """The label's publication moment reaches the document only with
+    --published-at-from-label, and published_at accuracy always scores what ingest read."""
+    directory = tmp_path / "stampless"
+    directory.mkdir()
+    gold = {
+        "status": "held",
+        "participants": [
+            {"name": "Yoko Kamikawa", "country": "JP"},
+            {"name": "Penny Wong", "country": "AU"},
+        ],
+        "date": "2024-03-07",
+    }
+    (directory / "case.txt").write_text(
+        "Ministers meet\n\nJapanese Foreign Minister Yoko Kamikawa met Australian Foreign "
+        "Minister Penny Wong in Tokyo on Thursday.\n"
+    )
+    label = {"source": {"published_at": "2024-03-08T14:07:00+09:00"}, "meetings": [gold]}
+    (directory / "case.json").write_text(json.dumps(label))
+
+    def figures(*flags: str) -> dict[str, Any]:
+        out = tmp_path / f"report{len(flags)}.json"
+        code, output = evaluate("--fixtures", str(directory), "--json", str(out), *flags)
+        assert code == 0, output
+        return dict(json.loads(out.read_text())["figures"])
+
+    honest = figures()
+    assert honest["published_at.accuracy"] == 0.0
+    assert honest["date.accuracy"] == 0.0  # "on Thursday" cannot be resolved without a day
+    fed = figures("--published-at-from-label")
+    assert fed["date.accuracy"] == 1.0
+    assert fed["published_at.accuracy"] == 0.0
