@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from extractor.backends import AsyncBackend, Backend, BackendOutput, get_backend
 from extractor.document import Document
 from extractor.errors import ExtractorError, InputError
+from extractor.guards import guard_records
 from extractor.ingest import (
     DEFAULT_MAX_BYTES,
     InputFailure,
@@ -200,14 +201,16 @@ def _run(backend: Backend, document: Document, *, include_text: bool = False) ->
 def _result(
     backend: Backend, document: Document, output: BackendOutput, *, include_text: bool
 ) -> ExtractionResult:
+    published = document.published_at.date() if document.published_at else None
+    meetings, guarded = guard_records(output.meetings, published)
     return ExtractionResult(
         source=_source(document, include_text=include_text),
-        meetings=output.meetings,
+        meetings=meetings,
         backend=output.backend or backend.name,
         model=output.model,
         prompt_version=output.prompt_version,
         usage=output.usage,
-        warnings=output.warnings,
+        warnings=[*output.warnings, *guarded],
     )
 
 

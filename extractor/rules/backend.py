@@ -18,6 +18,7 @@ from itertools import pairwise
 from extractor.backends import BackendOutput
 from extractor.dates import DatePhrase, find_date_phrases
 from extractor.document import Document
+from extractor.guards import has_two_parties
 from extractor.ingest import wire_opener
 from extractor.ingest.dateline import WireOpener
 from extractor.rules.content import find_agreements, find_topics, talks_about_content
@@ -129,9 +130,9 @@ class RulesBackend:
         person_countries = {i: p.country for i, p in enumerate(article.people.people)}
         drafts = merge_events(events, dates, person_countries)
         meetings = [_meeting(article, draft, drafts) for draft in drafts]
-        kept = [m for m in meetings if _has_parties(m)]
-        _carry_context(kept)
-        return BackendOutput(kept, [], backend=self.name)
+        meetings = [m for m in meetings if has_two_parties(m)]  # before they share context
+        _carry_context(meetings)
+        return BackendOutput(meetings, [], backend=self.name)
 
 
 def _background(article: _Article, event: Event) -> bool:
@@ -161,12 +162,6 @@ def _carry_context(meetings: list[Meeting]) -> None:
             and meeting.format == previous.format == "in_person"
         ):
             meeting.location = previous.location.model_copy()
-
-
-def _has_parties(meeting: Meeting) -> bool:
-    """Somebody named, or two states: a body's meeting whose members the article never
-    names, or a plan with nobody in it, is no record anyone can use."""
-    return bool(meeting.participants) or len(meeting.countries) >= 2
 
 
 def _read(document: Document, sentences: list[Sentence], triggers: list[list[Trigger]]) -> _Article:

@@ -24,7 +24,8 @@ def home_country(
 
     In order of trust: a national agency in the byline ("(Yonhap)"); the filing city, when its
     country publishes in the dateline's time zone; the country the article mentions most among
-    those that publish in that zone. None when the evidence is missing or tied.
+    those that publish in that zone; when it names none of them, the zone's dominant press
+    ("+05:00" is Pakistan's). None when the evidence is missing or tied.
     ``opener`` and ``filed`` are the article's wire opener and filing city (``filed_from``).
     """
     if opener and opener.agency and opener.agency in lexicon.news_agencies:
@@ -42,7 +43,9 @@ def home_country(
             if code in candidates:
                 mentions[code] += 1
     ranked = mentions.most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+    if not ranked:  # none of the zone's countries named: the zone's dominant press, if any
+        return lexicon.dominant_newsroom.get(offset.total_seconds() / 3600)
+    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
 

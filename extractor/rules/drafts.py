@@ -55,9 +55,24 @@ _SAID_AFTER = re.compile(
 _SAID_BEFORE = re.compile(
     r"\b(?:according\s+to|said)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE
 )
+_CLAUSE_END_AFTER = re.compile(r"\s*(?:[.;:,!?\"”)]|$|\s+(?:on|in|at|late|earlier)\b)")
 _GROUP_NOUN = re.compile(
     r"\b(?:ministers|leaders|heads\s+of\s+(?:state|government)|delegates|envoys|council|"
     r"bloc|alliance|grouping)\b",
+    re.IGNORECASE,
+)
+# The last clause before a trigger: "..., and the two leaders held talks".
+_LAST_CLAUSE = re.compile(r"(?:^|[,;]\s+(?:and\s+|but\s+)?|\band\s+)(?P<clause>[^,;]*)$")
+# "Clinton told a press conference on Tuesday that Washington's envoy had talked with ...":
+# the one who reports a meeting is not a party to it; the parties are in the reported clause.
+_REPORTED_THAT = re.compile(
+    r"\b(?:said|says|told|tells|announced|announces|confirmed|confirms|revealed|reveals|"
+    r"disclosed|discloses|stated|states|added|adds|noted|notes|reported|reports|claimed|"
+    r"claims|insisted|insists)\b[^.;:]*?\bthat\s+|\b(?:said|says)\s+(?!that\b)",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(
+    r"(?:(?:on|late|early|in|at|last)\s+[\w ]{0,25}?\s)?(?:he|she|they|we|i|there|it)\b",
     re.IGNORECASE,
 )
 _NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
@@ -169,9 +184,19 @@ class _EventReader:
         if not triggers:
             return []
         subject_end = triggers[0].start
-        subject = self._parties_in(sentence.start, subject_end)
+        subject_start = _reported_clause_start(self.text, sentence.start, subject_end)
+        subject = self._parties_in(subject_start, subject_end)
+        clause = _LAST_CLAUSE.search(self.text, subject_start, subject_end)
+        if clause and _GROUP_SUBJECT.match(clause.group("clause")):
+            # "X greeted him at the airport, and the two leaders held talks": the group is
+            # the people of the sentence so far and those the text was about.
+            subject = _unique([*subject, *self.focus])
+        if not subject and _PRONOUN.match(self.text, subject_start, subject_end):
+            # "Clinton said on Tuesday she had met ...", "X said there had been a frank
+            # discussion": the reporter is the party
+            subject = self._parties_in(sentence.start, subject_start)
         if not subject:
-            subject = _resolve_subject(self.text[sentence.start : subject_end], self.focus)
+            subject = _resolve_subject(self.text[subject_start:subject_end], self.focus)
         group = self._is_group(sentence.start, subject_end)
         events = []
         for k, trigger in enumerate(triggers):
@@ -182,7 +207,7 @@ class _EventReader:
                 trigger.strength == "weak"
                 and _NOMINAL.search(self.text, sentence.start, trigger.start)
             )
-            subject_region = (sentence.start, subject_end) if inherits_subject else None
+            subject_region = (subject_start, subject_end) if inherits_subject else None
             objects = self._parties_in(*object_region)
             actors = _unique([*subject, *objects] if inherits_subject else objects)
             countries = _party_countries(
@@ -358,6 +383,14 @@ def _can_stand_alone(event: Event) -> bool:
     )
 
 
+def _reported_clause_start(text: str, start: int, end: int) -> int:
+    """Where the subject of a meeting verb begins: after the last "X said that" before it."""
+    position = start
+    for match in _REPORTED_THAT.finditer(text, start, end):
+        position = match.end()
+    return position
+
+
 def _resolve_subject(subject_text: str, focus: list[int]) -> list[int]:
     if _GROUP_SUBJECT.match(subject_text.strip()):
         return list(focus) if len(focus) >= 2 else []  # "the ministers" are not one person
@@ -437,7 +470,11 @@ def _is_cited(text: str, mention: Mention) -> bool:
     """Someone cited for the news ("…, Hebestreit said"), not a party to it."""
     return bool(
         _SAID_AFTER.match(text, mention.end)
-        or _SAID_BEFORE.search(text, max(0, mention.start - 60), mention.start)
+        or (
+            _SAID_BEFORE.search(text, max(0, mention.start - 60), mention.start) is not None
+            # "..., said Foreign Minister X." cites X; "said Prime Minister X met Y" reports
+            and _CLAUSE_END_AFTER.match(text, mention.end) is not None
+        )
     )
 
 

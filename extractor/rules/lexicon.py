@@ -51,6 +51,7 @@ class Lexicon:
     name_pattern: re.Pattern[str]
     capitalized_run: re.Pattern[str]
     honorific_pattern: re.Pattern[str]
+    office_countries: dict[str, str]  # folded title -> the state it names by itself
     non_name_words: frozenset[str]
     former_pattern: re.Pattern[str]
     family_name_first: frozenset[str]
@@ -59,6 +60,7 @@ class Lexicon:
     venues: dict[str, tuple[str, str]]  # venue -> (city, country code)
     venue_pattern: re.Pattern[str]
     newsroom_countries: dict[float, tuple[str, ...]]  # UTC offset in hours -> countries
+    dominant_newsroom: dict[float, str]  # UTC offset -> the country most of its press is from
     news_agencies: dict[str, str]  # national agency -> country code
     us_states: frozenset[str]  # as wire datelines write them: "WOODSIDE, Calif."
 
@@ -100,6 +102,9 @@ def lexicon() -> Lexicon:
         honorific_pattern=re.compile(
             rf"(?<!\w)(?:{trie_pattern(titles['honorifics'])})(?=\s+[{UPPER}])"
         ),
+        office_countries={
+            title: code for title, code in titles["office_countries"].items() if title != "_"
+        },
         non_name_words=non_name,
         former_pattern=re.compile(
             rf"(?i:(?<!\w)(?:{trie_pattern(titles['former_markers'])}))[\s-]*$"
@@ -114,11 +119,24 @@ def lexicon() -> Lexicon:
             for offset, codes in _data("utc_offsets.json").items()
             if not offset.startswith("_")
         },
+        dominant_newsroom=_dominant_newsrooms(_data("utc_offsets.json")),
         news_agencies={
             name: code for name, code in _data("news_agencies.json").items() if name[0] != "_"
         },
         us_states=frozenset(_data("us_states.json")),
     )
+
+
+def _dominant_newsrooms(offsets: dict[str, Any]) -> dict[float, str]:
+    """Each offset's dominant newsroom country: the only one listed, or the one named."""
+    dominant = {
+        float(offset): codes[0]
+        for offset, codes in offsets.items()
+        if not offset.startswith("_") and len(codes) == 1
+    }
+    named = offsets.get("_dominant", {})
+    dominant |= {float(k): v for k, v in named.items() if not k.startswith("_")}
+    return dominant
 
 
 def _places(

@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from extractor.folding import fold
 from extractor.rules.events import Trigger
 from extractor.rules.lexicon import (
     NAME_TOKEN,
@@ -60,6 +61,12 @@ _NAMES_BEFORE = re.compile(rf"(?:^|[,;]\s+|\b(?:and|when|after|as)\s+){_NAME_LIS
 _NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+)?{_NAME_LIST}\b(?!\s*[{UPPER}])")
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
+# "Japanese Prime Minister X and Foreign Minister Y": one nationality for a list of offices.
+_GROUP_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_DEFINITE_ROLE = re.compile(r"\b(?:the|both\s+the|and\s+the)\s+$", re.IGNORECASE)
+_VISITING = re.compile(r"\bvisiting\s+$", re.IGNORECASE)
+_ROLE_REACH = 600  # characters from an office named alone to its holder's name
+_STYLE_FRAGMENT = re.compile(r"[A-Z]\.\s*")  # "E. " of a cut "H.E."
 _EDIT_DISTANCE_MIN_LENGTH = 5
 _TOKEN = re.compile(r"\S+")
 _LONGEST_NAME = 7  # words; "Nana Addo Dankwa Akufo-Addo" is four
@@ -76,11 +83,22 @@ class Person:
     title_span: tuple[int, int] | None = None
     former: bool = False
     keys: set[str] = field(default_factory=set)
+    visiting: bool = False  # "the visiting Foreign Minister X": never the newsroom's own
 
     @property
     def speaks_for_others(self) -> bool:
         """A spokesperson or press secretary: cited for the news, never a party to it."""
         return bool(self.title and _SPOKESPERSON.search(self.title))
+
+
+@dataclass(frozen=True)
+class _Role:
+    """An office named without its holder: "the French President"."""
+
+    title: str
+    title_span: tuple[int, int]
+    country: str
+    sentence_end: int
 
 
 @dataclass(frozen=True)
@@ -148,6 +166,7 @@ class PersonFinder:
         self.text = text
         self.quoted = quoted
         self.result = People()
+        self.roles: list[_Role] = []  # "the French President": offices named before a name
 
     def run(
         self,
@@ -164,6 +183,7 @@ class PersonFinder:
             self._introduce(sentences[index])
         for index in order:
             self._introduce_untitled(sentences[index], triggers[index])
+        self._fill_roles()
         keys = self.result.key_index()
         if keys:
             linker = _Linker(keys, self.lexicon.non_name_words)
@@ -190,10 +210,21 @@ class PersonFinder:
                 self._introduce_counterpart(match, titled_counterparts)
         titles = find_titles(self.lexicon, self.text, sentence.start, sentence.end)
         places = self._places_by_end(sentence) if titles else {}
+        # where the last qualified name ends, its country and its office
+        shared: tuple[int, str | None, str] | None = None
         for title_span in titles:
             if self._is_quoted(title_span[0]):
                 continue
-            self._introduce_at_title(sentence, title_span, places, titled_counterparts)
+            office = fold(self.text[title_span[0] : title_span[1]])
+            inherited = None
+            if shared and _GROUP_JOINER.fullmatch(self.text, shared[0], title_span[0]):
+                # "Japanese Prime Minister X and Foreign Minister Y" is one delegation; but
+                # "Brazilian Foreign Minister X and Foreign Minister Y" are counterparts
+                inherited = shared[1] if office != shared[2] else None
+            introduced = self._introduce_at_title(
+                sentence, title_span, places, titled_counterparts, inherited
+            )
+            shared = (*introduced, office) if introduced and introduced[1] else None
 
     def _introduce_at_title(
         self,
@@ -201,10 +232,14 @@ class PersonFinder:
         title_span: tuple[int, int],
         places: dict[int, tuple[int, Place]],
         titled_counterparts: dict[int, str | None],
-    ) -> None:
+        inherited: str | None,
+    ) -> tuple[int, str | None] | None:
+        """Introduce the person a title names; returns where the name ends and the country
+        the title's words gave, or None when the title names nobody."""
         title_start, position = title_span
         title = self.text[title_start:position]
         qualifier_start, country, organization = self._qualifier(sentence, title_start, places)
+        qualified = country is not None
         country = country or titled_counterparts.get(title_start)
         of_place = _OF_PLACE.match(self.text, position)
         if of_place:
@@ -215,17 +250,25 @@ class PersonFinder:
                 position = after
         if organization is None and title.lower() in _CORPORATE_TITLES:
             organization = self._company(sentence, qualifier_start)
-        name_span = self._name_right(
-            position, sentence.end, appositive=self._is_appositive(title, sentence, qualifier_start)
+        if country is None and organization is None:
+            country = self.lexicon.office_countries.get(fold(title)) or inherited  # "Taoiseach"
+        appositive = qualifier_start < title_start or self._is_appositive(
+            title, sentence, qualifier_start
         )
+        name_span = self._name_right(position, sentence.end, appositive=appositive)
         if name_span is None:
             name_span = self._name_left(sentence, qualifier_start)
         if name_span is None:
-            return
+            if country and _DEFINITE_ROLE.search(self.text, sentence.start, qualifier_start):
+                self.roles.append(_Role(title, title_span, country, sentence.end))
+            return None
         former = bool(
             self.lexicon.former_pattern.search(self.text, sentence.start, qualifier_start)
         )
         self._add(name_span, title, title_span, country, organization, former)
+        if _VISITING.search(self.text, max(sentence.start, qualifier_start - 12), qualifier_start):
+            self.result.people[self._find_index(name_span)].visiting = True
+        return name_span[1], country if qualified or inherited else None
 
     def _qualifier(
         self, sentence: Sentence, title_start: int, places: dict[int, tuple[int, Place]]
@@ -274,7 +317,8 @@ class PersonFinder:
         return " ".join(words) or None
 
     def _is_appositive(self, title: str, sentence: Sentence, qualifier_start: int) -> bool:
-        """Lower-case or "the ..." titles take their name after a comma."""
+        """Lower-case or "the ..." titles take their name after a comma, as do qualified
+        ones ("Qatar's Emir, Sheikh Tamim ..."; tested by the caller)."""
         lead = self.text[sentence.start : qualifier_start]
         word = lead.rstrip()
         return title[:1].islower() or (
@@ -285,11 +329,23 @@ class PersonFinder:
         gap = _NAME_GAP.match(self.text, position, limit)
         if gap is None or ("," in gap.group(0) and not appositive):
             return None
-        position = gap.end()
-        honorific = self.lexicon.honorific_pattern.match(self.text, position, limit)
-        if honorific:
-            position = _skip_spaces(self.text, honorific.end(), limit)
-        return self._clean_name(position, limit)
+        return self._clean_name(self._after_styles(gap.end(), limit), limit)
+
+    def _after_styles(self, position: int, limit: int) -> int:
+        """Past the styles before a name ("His Highness Sheikh", "H.E. Mr.", "Dr"): courtesy
+        forms, not part of the name nor an office. A lone initial left of a style ("E. Mr."
+        after a cut inside "H.E.") goes with it."""
+        while True:
+            style = self.lexicon.honorific_pattern.match(self.text, position, limit)
+            if style is None:
+                fragment = _STYLE_FRAGMENT.match(self.text, position, limit)
+                if fragment is None or not self.lexicon.honorific_pattern.match(
+                    self.text, fragment.end(), limit
+                ):
+                    return position
+                position = fragment.end()
+                continue
+            position = _skip_spaces(self.text, style.end(), limit)
 
     def _name_left(self, sentence: Sentence, qualifier_start: int) -> tuple[int, int] | None:
         match = _LEFT_NAME.search(self.text, sentence.start, qualifier_start)
@@ -355,6 +411,32 @@ class PersonFinder:
             return
         self._add((start, end), None, None, None, None, False)
 
+    def _fill_roles(self) -> None:
+        """ "is due to see both the French President and the German Chancellor. On Tuesday
+        he flies to Paris for talks with Emmanuel Macron": offices named without a name are
+        given, in order, to the people named next without any title, within a few
+        sentences (news names a role first and its holder soon after, in the same order)."""
+        if not self.roles:
+            return
+        untitled = sorted(
+            (p for p in self.result.people if p.title is None and p.country is None),
+            key=lambda p: p.start,
+        )
+        roles = iter(self.roles)
+        role = next(roles, None)
+        for person in untitled:
+            while role is not None and person.start - role.sentence_end > _ROLE_REACH:
+                role = next(roles, None)
+            if role is None:
+                return
+            if person.start >= role.sentence_end:
+                person.title, person.title_span, person.country = (
+                    role.title,
+                    role.title_span,
+                    role.country,
+                )
+                role = next(roles, None)
+
     def _introduce_counterpart(
         self, match: re.Match[str], titled_counterparts: dict[int, str | None]
     ) -> None:
@@ -385,8 +467,9 @@ class PersonFinder:
         organization: str | None,
         former: bool,
     ) -> None:
+        span = (self._after_styles(span[0], span[1]), span[1])
         name = self.text[span[0] : span[1]]
-        if name in self.lexicon.places or name in self.lexicon.organizations:
+        if not name or name in self.lexicon.places or name in self.lexicon.organizations:
             return
         existing = self._find(name)
         if existing is not None:
@@ -412,6 +495,11 @@ class PersonFinder:
                 self._keys(name),
             )
         )
+
+    def _find_index(self, span: tuple[int, int]) -> int:
+        """The person a name just added belongs to."""
+        found = self._find(self.text[self._after_styles(span[0], span[1]) : span[1]])
+        return len(self.result.people) - 1 if found is None else found
 
     def _find(self, name: str) -> int | None:
         keys = self.result.key_index()
