@@ -20,7 +20,8 @@ Status = Literal["held", "planned", "cancelled"]
 
 _PHONE = r"(?:tele)?phone"
 _TALK_NOUNS = (
-    r"(?:talks|meeting|meetings|summit|discussions?|consultations|dialogue|conversation|call)"
+    r"(?:talks|talk|meeting|meetings|summit|discussions?|consultations|dialogue|conversation|"
+    r"call)"
 )
 Strength = Literal["strong", "weak", "join", "reference"]
 # (pattern, format, strength): a strong trigger makes a meeting of the parties in its clause;
@@ -57,7 +58,22 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "unknown",
         "strong",
     ),
-    (r"\b(?:talks|meeting|summit|discussions)\s+(?:with|between)\b", "unknown", "strong"),
+    (
+        r"\b(?:talks|meeting|summit|discussions)\s+(?:with|between)\b|\bmeeting\s+of\b",
+        "unknown",
+        "strong",
+    ),
+    # Passive and nominal forms: "talks were held between X and Y", "the ASEAN Defence
+    # Ministers' Meeting opened", "consultations will be held in Moscow".
+    (
+        rf"\b{_TALK_NOUNS}\s+(?:was|were|has\s+been|have\s+been|had\s+been|will\s+be|is\s+to\s+be|"
+        r"are\s+to\s+be)\s+(?:also\s+)?held\b|\b(?:meeting|summit|talks|dialogue|retreat|"
+        r"conference|consultations)\s+(?:opened|convened|began|kicked\s+off|got\s+under\s*way|"
+        r"took\s+place)\b",
+        "unknown",
+        "strong",
+    ),
+    (r"\bin-person\s+(?:talks?|meetings?)\b", "in_person", "strong"),
     (
         r"\b(?:spoke|speaks|talked|talks|conferred|chatted)\s+(?:again\s+)?with\b",
         "contact",
@@ -85,7 +101,8 @@ _TRIGGER_START = (
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
     r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
     r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|"
-    r"courtesy|visit|called\b|summit|session|discussions|meeting)"
+    r"courtesy|visit|called\b|summit|session|discussions|meeting|consultations|dialogue|"
+    r"conversation|retreat|conference|in-person)"
 )
 TRIGGER = folded_pattern(
     _TRIGGER_START
@@ -96,18 +113,25 @@ TRIGGER = folded_pattern(
 _NEGATION_BEFORE = folded_pattern(
     r"(?:\b(?:won'?t|will\s+not|would\s+not|wouldn'?t|did\s+not|didn'?t|does\s+not|doesn'?t|"
     r"do\s+not|don'?t|not|never|no\s+plans?\s+(?:to|for)|refused\s+to|declined\s+to|ruled\s+out|"
-    r"rejected|without|no|nor|unlikely\s+to|rule\s+out|cannot|can'?t)\s+(?:\w+\s+){0,3})$"
+    r"rejected|without|no|nor|unlikely\s+to|rule\s+out|cannot|can'?t|den(?:y|ies|ied|ying))"
+    r"\s+(?:\w+\s+){0,3})$"
+    # "dismissing President Trump's claim that talks with Iran were planned"
+    r"|\b(?:den(?:y|ies|ied|ying)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|refut(?:es|ed|ing))"
+    r"\b[^.;]{0,60}?\b(?:claims?|reports?|suggestions?|speculation|rumou?rs?)\s+(?:that\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}$"
 )
 # Future markers reach up to seven words ahead ("will travel to China in April for talks");
 # a bare "to" only right before the verb ("Modi to meet Kishida"), and not after a past
 # journey ("flew to Tokyo to hold talks" reports talks that were held).
 _PLANNED_BEFORE = folded_pattern(
     r"\b(?:will|shall|'ll|is\s+to|are\s+to|set\s+to|scheduled\s+to|expected\s+to|due\s+to|"
+    r"due\s+(?:in|at)|could|might|may|flies|travels|heads|leaves\s+for|departs\s+for|"
     r"plans?\s+to|planning\s+to|slated\s+to|poised\s+to|going\s+to|intends?\s+to|would|"
     r"upcoming|planned|proposed|scheduled|expected|forthcoming|next|possible|potential|"
     r"preparing\s+for|arrangements?\s+for|ahead\s+of(?:\s+(?:a|an|the|his|her|their))?)\s+"
     r"(?:[\w'’-]+\s+){0,7}$|\bto\s+$"
 )
+_PASSIVE_FUTURE = folded_pattern(r"\b(?:will|to)\s+be\b")
 _PAST_JOURNEY = folded_pattern(
     r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met)\b"
 )
@@ -125,7 +149,7 @@ _CANCELLED_BEFORE = folded_pattern(
 )
 _CANCEL_WORD = folded_pattern(rf"\b{_CANCEL_VERB}\b")
 _CANCELLED_AFTER = folded_pattern(
-    rf"^(?:\s+[\w'’-]+){{0,5}}?\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are|"
+    rf"^(?:\s+[\w'’.-]+){{0,10}}?\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are|"
     rf"was\s+being|will\s+be)\s+(?:\w+\s+)?{_CANCEL_VERB}\b"
 )
 _PERSON_OBJECTS_WITHOUT_NAME = folded_pattern(
@@ -142,6 +166,14 @@ _HOSTS_A_THING = folded_pattern(
     r"host(?:s|ed|ing)?\s+(?:the|a|an|its|their)\s+(?:\d{4}\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:Expo|Olympics?|World\s+Cup|Games|Championships?|Cup|Grand\s+Prix|tournament|games|"
     r"exhibition|festival|fair|event|concert|show|party|dinner\s+for\s+the\s+press)\b"
+)
+
+
+# "called on Russia to withdraw": an appeal, not a visit ("called on the premier to discuss
+# trade" is one).
+_APPEAL = folded_pattern(
+    r"called\s+on\s+(?:[\w'’.-]+\s+){1,6}?to\s+(?!discuss|talk|review|explore|exchange|brief|"
+    r"convey|deliver|present|pay)[a-z]+"
 )
 
 
@@ -180,10 +212,11 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         if (
             _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end)
             or _HOSTS_A_THING.match(text, match.start(), end)
+            or _APPEAL.match(text, match.start(), end)
             or _STALLED.match(text, match.end(), end)
         ):
             continue
-        before = text[max(start, match.start() - 48) : match.start()]
+        before = text[max(start, match.start() - 110) : match.start()]
         if _NEGATION_BEFORE.search(before):
             continue
         _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]
@@ -196,6 +229,7 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
             or _CANCELLED_BEFORE.search(text, max(start, match.start() - 120), match.start())
             or _CANCELLED_AFTER.match(text[match.end() : min(end, match.end() + 80)])
         )
+        planned = planned or _PASSIVE_FUTURE.search(match.group(0))  # "will be held"
         status: Status = "cancelled" if cancelled else ("planned" if planned else "held")
         triggers.append(Trigger(match.start(), match.end(), format_, strength, status))
     return triggers
