@@ -167,16 +167,20 @@ class _EventReader:
             for m in people.mentions
             if m.person in speaking_for_others or _is_cited(text, m)
         }
-        self.focus: list[int] = []  # the people the last sentence was about
+        self.focus: list[int] = []  # the people the last sentence was about, subject first
+        self.subject: list[int] = []  # the subject of the sentence being read
         self.channel: tuple[Format, int] | None = None  # last phone/video format, its sentence
 
     def read(self, sentences: list[Sentence], triggers: list[list[Trigger]]) -> list[Event]:
         events: list[Event] = []
         for index, sentence in enumerate(sentences):
+            self.subject = []
             events += self._sentence_events(index, sentence, triggers[index])
             mentioned = self._parties_in(sentence.start, sentence.end)
-            if mentioned:
-                self.focus = mentioned
+            if mentioned or self.subject:
+                # "On Tuesday he flies to Paris for talks with X. On Thursday he will receive
+                # Y": "he" is still the subject before, not X
+                self.focus = _unique([*self.subject, *mentioned])
         return events
 
     def _sentence_events(self, index: int, sentence: Sentence, found: list[Trigger]) -> list[Event]:
@@ -197,6 +201,7 @@ class _EventReader:
             subject = self._parties_in(sentence.start, subject_start)
         if not subject:
             subject = _resolve_subject(self.text[subject_start:subject_end], self.focus)
+        self.subject = subject
         group = self._is_group(sentence.start, subject_end)
         events = []
         for k, trigger in enumerate(triggers):

@@ -92,7 +92,11 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "join",
     ),
     (r"\b(?:sat\s+down\s+with|conferred\s+with|courtesy\s+call)\b", "in_person", "strong"),
-    (r"\b(?:visit|visits|visited|visiting|called\s+on)\b", "in_person", "weak"),
+    (
+        r"\b(?:visit|visits|visited|visiting|(?:call|calls|called|calling)\s+on)\b",
+        "in_person",
+        "weak",
+    ),
     (r"\b(?:meeting|talks|summit|session)\b", "unknown", "reference"),
 )
 # The words a trigger can start with, checked first: the engine then tries the many branches
@@ -101,7 +105,7 @@ _TRIGGER_START = (
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
     r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
     r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|"
-    r"courtesy|visit|called\b|summit|session|discussions|meeting|consultations|dialogue|"
+    r"courtesy|visit|call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
     r"conversation|retreat|conference|in-person)"
 )
 TRIGGER = folded_pattern(
@@ -124,7 +128,7 @@ _NEGATION_BEFORE = folded_pattern(
 # a bare "to" only right before the verb ("Modi to meet Kishida"), and not after a past
 # journey ("flew to Tokyo to hold talks" reports talks that were held).
 _PLANNED_BEFORE = folded_pattern(
-    r"\b(?:will|shall|'ll|is\s+to|are\s+to|set\s+to|scheduled\s+to|expected\s+to|due\s+to|"
+    r"\b(?:will|shall|'ll|is\s+to|are\s+to|was\s+to|were\s+to|set\s+to|scheduled\s+to|expected\s+to|due\s+to|"
     r"due\s+(?:in|at)|could|might|may|flies|travels|heads|leaves\s+for|departs\s+for|"
     r"plans?\s+to|planning\s+to|slated\s+to|poised\s+to|going\s+to|intends?\s+to|would|"
     r"upcoming|planned|proposed|scheduled|expected|forthcoming|next|possible|potential|"
@@ -172,7 +176,7 @@ _HOSTS_A_THING = folded_pattern(
 # "called on Russia to withdraw": an appeal, not a visit ("called on the premier to discuss
 # trade" is one).
 _APPEAL = folded_pattern(
-    r"called\s+on\s+(?:[\w'’.-]+\s+){1,6}?to\s+(?!discuss|talk|review|explore|exchange|brief|"
+    r"call(?:s|ed|ing)?\s+on\s+(?:[\w'’.-]+\s+){1,6}?to\s+(?!discuss|talk|review|explore|exchange|brief|"
     r"convey|deliver|present|pay)[a-z]+"
 )
 

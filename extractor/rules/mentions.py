@@ -55,10 +55,13 @@ _COUNTERPART = re.compile(
     re.IGNORECASE,
 )
 _COMPANY = re.compile(rf"((?:[{UPPER}][\w&.-]*\s+){{0,2}}[{UPPER}][\w&.-]*)(?:'s|’s)?\s+$")
-_UNTITLED_NAME = rf"[{UPPER}][a-zà-ÿ'’-]+(?:\s+[{UPPER}][a-zà-ÿ'’-]+){{1,3}}"
+_UNTITLED_WORD = rf"[{UPPER}][a-zà-ÿ'’-]+"
+# "Tamim bin Hamad Al Thani", "Ursula von der Leyen": particles inside a bare name
+_NAME_PARTICLE = r"(?:bin|bint|ibn|al|el|van|von|der|den|de|da|di|du|la|le|dos|das)"
+_UNTITLED_NAME = rf"{_UNTITLED_WORD}(?:\s+(?:{_NAME_PARTICLE}\s+){{0,2}}{_UNTITLED_WORD}){{1,5}}"
 _NAME_LIST = rf"(?P<names>{_UNTITLED_NAME}(?:\s*(?:,|and)\s+{_UNTITLED_NAME})?)"
 _NAMES_BEFORE = re.compile(rf"(?:^|[,;]\s+|\b(?:and|when|after|as)\s+){_NAME_LIST}\s+(?:also\s+)?$")
-_NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+)?{_NAME_LIST}\b(?!\s*[{UPPER}])")
+_NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+|of\s+)?{_NAME_LIST}\b(?!\s*[{UPPER}])")
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 # "Japanese Prime Minister X and Foreign Minister Y": one nationality for a list of offices.
@@ -205,9 +208,12 @@ class PersonFinder:
             if "counterpart" in sentence.text
             else ()
         )
+        named_counterparts: list[tuple[int, int]] = []  # (person, where "his ..." starts)
         for match in counterparts:
             if not self._is_quoted(match.start()):
-                self._introduce_counterpart(match, titled_counterparts)
+                person = self._introduce_counterpart(match, titled_counterparts)
+                if person is not None:
+                    named_counterparts.append((person, match.start()))
         titles = find_titles(self.lexicon, self.text, sentence.start, sentence.end)
         places = self._places_by_end(sentence) if titles else {}
         # where the last qualified name ends, its country and its office
@@ -225,6 +231,23 @@ class PersonFinder:
                 sentence, title_span, places, titled_counterparts, inherited
             )
             shared = (*introduced, office) if introduced and introduced[1] else None
+        for person, position in named_counterparts:
+            self._take_counterpart_title(person, sentence.start, position)
+
+    def _take_counterpart_title(self, person: int, start: int, position: int) -> None:
+        """ "Foreign Minister Yun met his Chinese counterpart Wang Yi": a counterpart holds
+        the office of the official whose counterpart they are (the last one titled before
+        "his" in the sentence)."""
+        counterpart = self.result.people[person]
+        if counterpart.title is not None:
+            return
+        titled = [
+            p
+            for p in self.result.people
+            if p.title and p.title_span and start <= p.title_span[0] < position
+        ]
+        if titled:
+            counterpart.title = max(titled, key=lambda p: p.title_span or (0, 0)).title
 
     def _introduce_at_title(
         self,
@@ -395,8 +418,9 @@ class PersonFinder:
                     self._add_untitled(start, start + len(name))
 
     def _add_untitled(self, start: int, end: int) -> None:
+        start = self._after_styles(start, end)  # "Sheikh Tamim bin Hamad Al Thani"
         name = self.text[start:end]
-        words = name.split()
+        words = [w for w in name.split() if w[:1].isupper()]
         if not 2 <= len(words) <= 4 or self._find(name) is not None or "'" in name or "’" in name:
             return  # "Taiwan's Tsai", "New Zealand's": possessives are not names
         if name in self.lexicon.places or name in self.lexicon.organizations:
@@ -439,8 +463,9 @@ class PersonFinder:
 
     def _introduce_counterpart(
         self, match: re.Match[str], titled_counterparts: dict[int, str | None]
-    ) -> None:
-        """ "his Hungarian counterpart(, Foreign Minister)? Péter Szijjártó" or an unnamed one.
+    ) -> int | None:
+        """ "his Hungarian counterpart(, Foreign Minister)? Péter Szijjártó" or an unnamed one;
+        returns the person when a name follows.
 
         When a title follows, the title introduces the person; the counterpart's country is
         left in ``titled_counterparts`` for it."""
@@ -451,12 +476,13 @@ class PersonFinder:
         if match.group("name_at") is not None:
             if title_starts_at(self.lexicon, self.text, match.end()):
                 titled_counterparts[match.end()] = country
-                return
+                return None
             name_span = self._clean_name(match.end(), min(len(self.text), match.end() + 80))
         if name_span and self.text[name_span[0] : name_span[1]] not in self.lexicon.places:
             self._add(name_span, None, None, country, None, False)
-        else:
-            self.result.counterparts.append(Counterpart(country, match.start(), match.end()))
+            return self._find_index(name_span)
+        self.result.counterparts.append(Counterpart(country, match.start(), match.end()))
+        return None
 
     def _add(
         self,
