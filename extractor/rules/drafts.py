@@ -162,10 +162,11 @@ class _EventReader:
         self.lexicon, self.text, self.people, self.quoted = lexicon, text, people, quoted
         self.headline = headline
         speaking_for_others = {i for i, p in enumerate(people.people) if p.speaks_for_others}
+        embedded = Spans(people.embedded)
         self.sources = {
             m.start
             for m in people.mentions
-            if m.person in speaking_for_others or _is_cited(text, m)
+            if m.person in speaking_for_others or _is_cited(text, m) or m.start in embedded
         }
         self.focus: list[int] = []  # the people the last sentence was about, subject first
         self.subject: list[int] = []  # the subject of the sentence being read
@@ -292,6 +293,7 @@ def merge_events(
     body = [(i, e) for i, e in enumerate(events) if not e.headline]
     headline = [(i, e) for i, e in enumerate(events) if e.headline]
     anchors: list[tuple[int, Event]] = []  # "The G7 ministers met on Thursday": nobody named yet
+    cancellations: list[Event] = []  # called off, too small to stand alone
 
     def expire_anchors(before_sentence: int | None) -> None:
         """Anchors out of reach: a group's meeting stands alone ("The UN Security Council
@@ -327,7 +329,18 @@ def merge_events(
             anchors = []
         elif event.parties == 0 and event.trigger.strength == "strong":
             anchors.append((i, event))
+        elif event.trigger.status == "cancelled" and event.people:
+            cancellations.append(event)
     expire_anchors(None)
+    for event in cancellations:
+        # "The visit to Japan by Foreign Minister X has been cancelled. X was due in Tokyo
+        # for talks with ...": a cancellation told before the plan it cancels
+        target = next(
+            (d for d in drafts if d.status == "planned" and set(event.people) <= set(d.people)),
+            None,
+        )
+        if target is not None:
+            target.absorb(event)
     for i, event in headline:
         target = _compatible(drafts, event, dates.get(i), person_countries)
         if target is not None:

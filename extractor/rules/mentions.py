@@ -68,6 +68,12 @@ _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 _GROUP_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _DEFINITE_ROLE = re.compile(r"\b(?:the|both\s+the|and\s+the)\s+$", re.IGNORECASE)
 _VISITING = re.compile(r"\bvisiting\s+$", re.IGNORECASE)
+_AIDE_APPOSITION = re.compile(
+    r", (?P<role>(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?:adviser|advisor|aide|envoy|"
+    r"representative|assistant|counsell?or|spokes(?:man|woman|person)|chief\s+of\s+staff|"
+    r"head|chief|director|secretary))\s+(?:to|of|for)\s+"
+)
+_CLAUSE_END = re.compile(r",|;|\s[—–]\s")
 _ROLE_REACH = 600  # characters from an office named alone to its holder's name
 _STYLE_FRAGMENT = re.compile(r"[A-Z]\.\s*")  # "E. " of a cut "H.E."
 _EDIT_DISTANCE_MIN_LENGTH = 5
@@ -125,6 +131,9 @@ class People:
     people: list[Person] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     counterparts: list[Counterpart] = field(default_factory=list)
+    # "Bonne, diplomatic adviser to French President Emmanuel Macron": where people are named
+    # only to say whom another person serves; they take no part in what the clause reports
+    embedded: list[tuple[int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _key_index: dict[str, int] = field(default_factory=dict)
 
@@ -186,6 +195,7 @@ class PersonFinder:
             self._introduce(sentences[index])
         for index in order:
             self._introduce_untitled(sentences[index], triggers[index])
+            self._introduce_aides(sentences[index])
         self._fill_roles()
         keys = self.result.key_index()
         if keys:
@@ -434,6 +444,50 @@ class PersonFinder:
         ):
             return
         self._add((start, end), None, None, None, None, False)
+
+    def _introduce_aides(self, sentence: Sentence) -> None:
+        """ "Emmanuel Bonne, diplomatic adviser to French President Emmanuel Macron, ...": the
+        name before the comma is the person, the lower-case role is their title, and the
+        country is the principal's; the principal is named only inside the apposition."""
+        if ", " not in sentence.text:
+            return
+        for match in _AIDE_APPOSITION.finditer(self.text, sentence.start, sentence.end):
+            name_span = self._name_left_of(sentence.start, match.start())
+            if name_span is None or self._is_quoted(match.start()):
+                continue
+            clause_end = _CLAUSE_END.search(self.text, match.end(), sentence.end)
+            end = clause_end.start() if clause_end else sentence.end
+            country = self._country_in(match.end(), end)
+            title_end = match.end("role")
+            if not title_starts_at(self.lexicon, self.text, match.end()) and not country:
+                title_end = end  # "head of the Communist Party's International Department"
+            self._add(
+                name_span,
+                self.text[match.start("role") : title_end],
+                (match.start("role"), title_end),
+                country,
+                None,
+                False,
+            )
+            self.result.embedded.append((match.end(), end))
+
+    def _name_left_of(self, start: int, comma: int) -> tuple[int, int] | None:
+        """The name that ends at ``comma`` (a ", role" apposition follows it)."""
+        match = _LEFT_NAME.search(self.text, start, comma + 2)
+        if match is None or match.end() != comma + 2:
+            return None
+        position = match.start(1)
+        for word in _TOKEN.finditer(self.text, position, match.end(1)):
+            if word.group(0) not in self.lexicon.non_name_words:  # "On Friday Emmanuel Bonne"
+                return self._clean_name(word.start(), match.end(1))
+        return None
+
+    def _country_in(self, start: int, end: int) -> str | None:
+        for match in self.lexicon.place_pattern.finditer(self.text, start, end):
+            place = self.lexicon.places[match.group(0)]
+            if place.kind in ("country", "demonym"):
+                return place.code
+        return None
 
     def _fill_roles(self) -> None:
         """ "is due to see both the French President and the German Chancellor. On Tuesday
