@@ -24,6 +24,8 @@ _SPEECH_VERB = (
 _AFTER = re.compile(rf"^[\s,.;:!?—–-]*(?:\w+\s+){{0,4}}?{_SPEECH_VERB}\b", re.IGNORECASE)
 _BEFORE = re.compile(rf"\b{_SPEECH_VERB}\b[^.!?]*?[:,]?\s*(?:that\s+)?$", re.IGNORECASE)
 _PRONOUN_AFTER = re.compile(r"^[\s,.;:!?—–-]*(?:he|she|they)\b", re.IGNORECASE)
+# An opening mark after speech ('said: "...') with no closing mark in its paragraph.
+_RUN_ON = re.compile(r"[:,]\s*[“\"](?P<words>[^“”\"\n]+)$")
 _ATTRIBUTION_WINDOW = 120
 _SENTENCE_STOP = re.compile(r"\n|[.!?](?=\s|$)|[“\"«]")
 _TRAILING_PUNCTUATION = " ,;:"
@@ -38,6 +40,7 @@ class QuotedText:
     paragraph: int
     outer_start: int  # the opening mark
     outer_end: int  # just after the closing mark
+    run_on: bool = False  # opened but not closed: the speech goes on in the next paragraph
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,22 @@ def find_quoted(text: str, sentences: list[Sentence]) -> list[QuotedText]:
         paragraphs[sentence.paragraph] = (min(start, sentence.start), max(end, sentence.end))
     quoted: list[QuotedText] = []
     for paragraph, (start, end) in sorted(paragraphs.items()):
+        last_close = start
         for match in _PAIRS.finditer(text, start, end):
             group = next(i for i in (1, 2, 3) if match.group(i) is not None)
             q_start, q_end = match.start(group), match.end(group)
             while q_end > q_start and text[q_end - 1] in _TRAILING_PUNCTUATION:
                 q_end -= 1
             quoted.append(QuotedText(q_start, q_end, paragraph, match.start(), match.end()))
+            last_close = match.end()
+        run_on = _RUN_ON.search(text, last_close, end)
+        if run_on and run_on.end() - run_on.start("words") > 1:
+            # 'Mr Harris said: "I want to thank ... border.' and the next paragraph reopens
+            # the quotation mark: a paragraph of speech left open, by the convention of
+            # English typography
+            quoted.append(
+                QuotedText(run_on.start("words"), end, paragraph, run_on.start(), end, True)
+            )
     return quoted
 
 
@@ -69,17 +82,22 @@ def attribute_quotes(
 ) -> list[AttributedQuote]:
     """Quotes whose speaker is a known person; unattributable quotes are left out."""
     attributed: list[AttributedQuote] = []
-    previous: tuple[int, int] | None = None  # (paragraph, person) of the last attributed quote
+    # (paragraph, person, left open) of the last attributed quote
+    previous: tuple[int, int, bool] | None = None
     inside_quotes = Spans((q.outer_start, q.outer_end) for q in quoted)
     index = SentenceIndex(sentences)
     for quote in quoted:
         sentence = index.at(quote.start)
         speaker = _speaker(text, quote, sentence, people, inside_quotes)
-        if speaker is None and previous is not None and previous[0] == quote.paragraph:
-            speaker = previous[1]
+        if speaker is None and previous is not None:
+            same_paragraph = previous[0] == quote.paragraph
+            # a paragraph left open carries its speaker into the quote reopening the next one
+            reopened = previous[2] and text[quote.outer_start - 1 : quote.outer_start] == "\n"
+            if same_paragraph or reopened:
+                speaker = previous[1]
         if speaker is not None:
             attributed.append(AttributedQuote(speaker, quote.start, quote.end))
-            previous = (quote.paragraph, speaker)
+            previous = (quote.paragraph, speaker, quote.run_on)
     return attributed
 
 
