@@ -20,7 +20,9 @@ from extractor.rules.mentions import Mention, People
 from extractor.rules.text import Sentence, Spans
 
 _PRONOUN_SUBJECT = re.compile(
-    r"^(?:[\w,' ]{0,40}?,\s*)?(?:he|she|they|both|the\s+(?:two|minister|president|prime\s+minister|"
+    r"^(?:[\w,' ]{0,40}?,\s*|(?:on|late|early|earlier|later|last|next|this|in|at)\s+"
+    r"[\w ]{0,25}?\s)?"
+    r"(?:he|she|they|both|the\s+(?:two|minister|president|prime\s+minister|"
     r"leader|chancellor|premier|secretary|envoy|official)s?)\b",
     re.IGNORECASE,
 )

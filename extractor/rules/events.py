@@ -79,7 +79,12 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "contact",
         "strong",
     ),
-    (r"\b(?:hosted|hosts|host|hosting|received|receives|welcomed|welcomes)\b", "in_person", "weak"),
+    (
+        r"\b(?:hosted|hosts|host|hosting|received|receives|receive|receiving|welcomed|welcomes|"
+        r"welcome)\b",
+        "in_person",
+        "weak",
+    ),
     (
         r"\b(?:was|were)\s+joined\s+by|\b(?:joined|attended|took\s+part\s+in|participated\s+in|"
         r"co-chaired|chaired)\b",
@@ -134,6 +139,8 @@ _PLANNED_BEFORE = folded_pattern(
     r"upcoming|planned|proposed|scheduled|expected|forthcoming|next|possible|potential|"
     r"preparing\s+for|arrangements?\s+for|ahead\s+of(?:\s+(?:a|an|the|his|her|their))?)\s+"
     r"(?:[\w'’-]+\s+){0,7}$|\bto\s+$"
+    # "was due in New Delhi from June 20 to 22 for talks": a stay and its dates come between
+    r"|\bdue\s+(?:in|at)\s+(?:[\w'’-]+\s+){0,10}$"
 )
 _PASSIVE_FUTURE = folded_pattern(r"\b(?:will|to)\s+be\b")
 _PAST_JOURNEY = folded_pattern(

@@ -97,7 +97,7 @@ def lexicon() -> Lexicon:
         place_pattern=re.compile(_words(trie_pattern(places))),
         organization_pattern=re.compile(_words(trie_pattern(organizations))),
         title_pattern=folded_pattern(_words(_title_source(titles))),
-        name_pattern=_name_pattern(particles, longest=5),
+        name_pattern=_name_pattern(particles, longest=7),  # "Abdullah bin Zayed Al Nahyan"
         capitalized_run=_name_pattern(particles, longest=None),
         honorific_pattern=re.compile(
             rf"(?<!\w)(?:{trie_pattern(titles['honorifics'])})(?=\s+[{UPPER}])"

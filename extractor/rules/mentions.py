@@ -47,7 +47,7 @@ _APPOSITIVE_LEADS = ("the", "a", "an", "his", "her", "their", "its")
 _OF_PLACE = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?")
 _NAME_GAP = re.compile(r"\s+|,\s+")
 _LEFT_NAME = re.compile(
-    rf"({NAME_TOKEN}(?:(?:\s+|\s+\w{{1,4}}[\s-]|-){NAME_TOKEN}){{0,4}})\s*,\s*(?:the\s+|a\s+|an\s+)?$"
+    rf"({NAME_TOKEN}(?:(?:\s+|\s+\w{{1,4}}[\s-]|-){NAME_TOKEN}){{0,6}})\s*,\s*(?:the\s+|a\s+|an\s+)?$"
 )
 _COUNTERPART = re.compile(
     r"\b(?:his|her|their|its)\s+(?:(?P<qual>[\w.'’ -]{2,30}?)\s+)?counterparts?\b"
@@ -384,7 +384,7 @@ class PersonFinder:
         match = _LEFT_NAME.search(self.text, sentence.start, qualifier_start)
         if match is None or match.end() != qualifier_start:
             return None
-        return self._clean_name(match.start(1), match.end(1))
+        return self._clean_name(self._after_styles(match.start(1), match.end(1)), match.end(1))
 
     def _clean_name(self, start: int, limit: int) -> tuple[int, int] | None:
         """The name starting at ``start``, cut before any word that is not a name."""

@@ -1,0 +1,218 @@
+"""The rule backend on shapes of real news text, one test per fault class of issue #10.
+
+Every article here is written for the test, in the shape of a kind of page (wire copy,
+ministry readout, roundup), with other names and wording than the labelled cases in
+``fixtures/`` and ``shared/cases``: a rule that only learned those cases fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from extractor import extract
+from extractor.guards import guard_records, has_two_parties
+from extractor.schema import ExtractionResult, Meeting, Participant
+
+
+def _extract(body: str, dateline: str = "11:30 GMT, June 12, 2025") -> ExtractionResult:
+    return extract(f"Ministers meet\n{dateline}\n{body}\n")
+
+
+def _people(meeting: Meeting) -> list[tuple[str, str | None, str | None]]:
+    return [(p.name, p.title, p.country) for p in meeting.participants]
+
+
+# -- 1. country binding -------------------------------------------------------------------
+
+
+def test_country_binding_one_nationality_covers_a_list_of_offices() -> None:
+    result = _extract(
+        "Indonesian Foreign Minister Sugiono met Australian Prime Minister Anthony Albanese "
+        "and Defence Minister Richard Marles in Canberra on Tuesday."
+    )
+    [meeting] = result.meetings
+    assert ("Richard Marles", "Defence Minister", "AU") in _people(meeting)
+
+
+def test_country_binding_same_office_twice_are_counterparts_not_one_delegation() -> None:
+    result = _extract(
+        "Kenyan Foreign Minister Musalia Mudavadi and Foreign Minister Penny Wong held talks "
+        "in Canberra on Tuesday.",
+        dateline="11:30 AEST, June 12, 2025",
+    )
+    [meeting] = result.meetings
+    countries = {name: country for name, _, country in _people(meeting)}
+    assert countries["Musalia Mudavadi"] == "KE"
+    assert countries["Penny Wong"] != "KE"
+
+
+def test_country_binding_an_office_names_its_state_under_a_foreign_dateline() -> None:
+    result = _extract(
+        "Tanaiste Micheal Martin met Qatari Prime Minister Mohammed bin Abdulrahman Al Thani "
+        "in Doha on Sunday.",
+        dateline="09:00 AST, June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert ("Micheal Martin", "Tanaiste", "IE") in _people(meeting)
+
+
+def test_country_binding_a_role_named_first_goes_to_the_name_given_later() -> None:
+    result = _extract(
+        "Foreign Minister Penny Wong will see the Brazilian President during the trip. On "
+        "Monday she travels to Brasilia for talks with Luiz Inacio Lula da Silva.",
+        dateline="11:30 AEST, June 12, 2025",
+    )
+    people = {
+        name: (title, country) for m in result.meetings for name, title, country in _people(m)
+    }
+    assert people.get("Luiz Inacio Lula da Silva") == ("President", "BR")
+
+
+# -- 2. styles versus offices --------------------------------------------------------------
+
+
+def test_styles_are_neither_names_nor_offices() -> None:
+    result = _extract(
+        "H.E. Dr. Vivian Balakrishnan, Minister for Foreign Affairs of Singapore, received "
+        "His Excellency Sheikh Abdullah bin Zayed Al Nahyan, the UAE's Foreign Minister, "
+        "in Singapore on Monday."
+    )
+    [meeting] = result.meetings
+    assert _people(meeting) == [
+        ("Vivian Balakrishnan", "Minister for Foreign Affairs", "SG"),
+        ("Abdullah bin Zayed Al Nahyan", "Foreign Minister", "AE"),
+    ]
+
+
+def test_styles_a_counterpart_holds_the_office_he_faces() -> None:
+    result = _extract(
+        "Defence Minister Gilberto Teodoro met his Japanese counterpart Gen Nakatani in "
+        "Manila on Friday.",
+        dateline="18:00 PHT, June 14, 2025",
+    )
+    [meeting] = result.meetings
+    assert ("Gen Nakatani", "Defence Minister", "JP") in _people(meeting)
+
+
+# -- 3. non-participants -------------------------------------------------------------------
+
+
+def test_non_participants_a_principal_named_in_an_aides_apposition() -> None:
+    result = _extract(
+        "Jake Sullivan, national security adviser to U.S. President Joe Biden, and "
+        "Chinese Foreign Minister Wang Yi held talks in Bangkok on Saturday."
+    )
+    [meeting] = result.meetings
+    names = [name for name, _, _ in _people(meeting)]
+    assert names == ["Jake Sullivan", "Wang Yi"]
+    assert meeting.participants[0].country == "US"
+
+
+def test_non_participants_the_one_who_reports_a_meeting() -> None:
+    result = _extract(
+        "Foreign Minister Ahmed Attaf told reporters on Sunday that Moroccan Foreign Minister "
+        "Nasser Bourita had met Spanish Foreign Minister Jose Manuel Albares in Madrid."
+    )
+    [meeting] = result.meetings
+    names = [name for name, _, _ in _people(meeting)]
+    assert "Ahmed Attaf" not in names
+    assert names == ["Nasser Bourita", "Jose Manuel Albares"]
+
+
+# -- 4. passive and nominal meetings -------------------------------------------------------
+
+
+def test_missed_meetings_passive_talks_held_between() -> None:
+    result = _extract(
+        "On Wednesday, consultations were held between Deputy Foreign Minister Andrey Rudenko "
+        "and Vietnamese Deputy Foreign Minister Nguyen Minh Hang in Moscow.",
+        dateline="12:00 MSK, June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert [p.name for p in meeting.participants] == ["Andrey Rudenko", "Nguyen Minh Hang"]
+    assert meeting.status == "held"
+
+
+def test_missed_meetings_could_meet_is_planned() -> None:
+    result = _extract(
+        "Indian Prime Minister Narendra Modi and Chinese President Xi Jinping could meet in "
+        "Kazan next week, officials said."
+    )
+    [meeting] = result.meetings
+    assert meeting.status == "planned"
+
+
+# -- 5. a second planned meeting in the next sentence ---------------------------------------
+
+
+def test_meetings_merged_a_second_planned_meeting_next_sentence() -> None:
+    result = _extract(
+        "Foreign Minister Annalena Baerbock will see both the Polish and the Czech foreign "
+        "ministers next week. On Monday she travels to Warsaw for talks with Radoslaw "
+        "Sikorski. On Wednesday she will receive Jan Lipavsky in Berlin.",
+        dateline="10:00 CEST, June 12, 2025",
+    )
+    assert len(result.meetings) == 2
+    first, second = result.meetings
+    assert first.date is not None and second.date is not None and first.date < second.date
+    assert {p.name for p in second.participants} == {"Annalena Baerbock", "Jan Lipavsky"}
+
+
+# -- 6. records without two parties ---------------------------------------------------------
+
+
+def test_records_without_two_parties_are_dropped_with_a_warning() -> None:
+    result = _extract("Foreign Minister Retno Marsudi held talks in Jakarta on Monday.")
+    assert result.meetings == []
+
+
+# -- 7. status ------------------------------------------------------------------------------
+
+
+def test_status_a_denied_meeting_gives_no_record() -> None:
+    result = _extract(
+        "Foreign Minister Ali Sabry denied reports that he had met Indian External Affairs "
+        "Minister S. Jaishankar in Colombo last week."
+    )
+    assert result.meetings == []
+
+
+def test_status_a_cancellation_told_before_the_plan() -> None:
+    result = _extract(
+        "The visit to India by Foreign Minister Ali Sabry has been called off.\n\n"
+        "Sabry was due in New Delhi from June 20 to 22 for talks with External Affairs "
+        "Minister S. Jaishankar.",
+        dateline="10:00 IST, June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert meeting.status == "cancelled"
+
+
+def test_status_a_held_meeting_never_carries_a_future_date() -> None:
+    held = Meeting(status="held", participants=[], countries=["TR", "EG"], date="2025-06-20")
+    [meeting], [warning] = guard_records([held], dt.date(2025, 6, 12))
+    assert meeting.status == "planned"
+    assert "after publication" in warning
+
+
+def test_records_without_two_parties_one_person_needs_a_second_state() -> None:
+    alone = Participant(name="Retno Marsudi", country="ID")
+    assert not has_two_parties(Meeting(status="held", participants=[alone], countries=["ID"]))
+    assert has_two_parties(Meeting(status="held", participants=[alone], countries=["ID", "MY"]))
+
+
+# -- 11. quotes -----------------------------------------------------------------------------
+
+
+def test_quotes_a_quote_left_open_runs_into_the_next_paragraph() -> None:
+    result = _extract(
+        "Prime Minister Luc Frieden met Belgian Prime Minister Bart De Wever in Brussels on "
+        'Tuesday. After the talks, Frieden said: "Our borders are open every day.\n\n'
+        '"We will keep them that way."'
+    )
+    [meeting] = result.meetings
+    assert [q.text for q in meeting.quotes] == [
+        "Our borders are open every day.",
+        "We will keep them that way.",
+    ]
+    assert {q.speaker for q in meeting.quotes} == {"Luc Frieden"}
