@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -9,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from extractor.document import Document
-from extractor.ingest import InputFailure, plan_inputs, read_target
+from extractor.ingest import (
+    InputFailure,
+    document_from_text,
+    plan_inputs,
+    prepare,
+    read_target,
+    wire_opener,
+)
 from extractor.ingest.sources import STDIN, Target
 
 ARTICLE = (
@@ -182,3 +190,154 @@ def test_a_multi_megabyte_article_is_read(tmp_path: Path, size_mb: int) -> None:
     path.write_text(body)
     [document] = read(path)
     assert isinstance(document, Document) and len(document.text) >= size_mb * 990_000
+
+
+# -- The top of a real page (issue #10): furniture, captions, stamps, headline ------------
+
+
+def _marked(document: Document) -> list[str]:
+    return [document.text[start:end] for start, end in document.noise or ()]
+
+
+def test_headline_skips_navigation_lines() -> None:
+    text = (
+        "Skip to main content\nSearch Box\nHome > News > Europe\nDiplomacy\n"
+        "Lisbon and Rabat foreign ministers sign water accord\n"
+        "Portugal's Foreign Minister Paulo Rangel signed a water accord with Morocco's "
+        "Nasser Bourita in Lisbon on Monday.\n"
+    )
+    document = document_from_text(text)
+    assert document.title == "Lisbon and Rabat foreign ministers sign water accord"
+    assert _marked(document) == [
+        "Skip to main content",
+        "Search Box",
+        "Home > News > Europe",
+        "Diplomacy",
+    ]
+
+
+def test_headline_skips_photo_captions_and_credits_above_it() -> None:
+    text = (
+        "PHOTO: Two envoys walk past an honour guard in Hanoi. Vietnam News Agency/Handout\n"
+        "A delegate arrives at the summit venue. AFP/Getty Images\n"
+        "Hanoi hosts Laos premier for border talks\n"
+        "Vietnamese Prime Minister Pham Minh Chinh hosted Lao Prime Minister Sonexay "
+        "Siphandone in Hanoi on Friday.\n"
+    )
+    document = document_from_text(text)
+    assert document.title == "Hanoi hosts Laos premier for border talks"
+    assert _marked(document) == [
+        "PHOTO: Two envoys walk past an honour guard in Hanoi. Vietnam News Agency/Handout",
+        "A delegate arrives at the summit venue. AFP/Getty Images",
+    ]
+
+
+def test_headline_skips_bylines_and_a_site_tagline_before_the_section() -> None:
+    text = (
+        "Independent reporting from the Gulf since 1998\nMiddle East\n"
+        "Oman's sultan receives Iranian envoy in Muscat\n"
+        "By Rana Haddad\n"
+        "Sultan Haitham bin Tarik received Iran's Foreign Minister in Muscat on Sunday.\n"
+    )
+    document = document_from_text(text)
+    assert document.title == "Oman's sultan receives Iranian envoy in Muscat"
+    assert "By Rana Haddad" in _marked(document)
+    assert "Independent reporting from the Gulf since 1998" in _marked(document)
+
+
+def test_headline_keeps_offsets_and_leaves_the_body_unmarked() -> None:
+    body = "Chile's President Gabriel Boric met Peru's President Dina Boluarte in Lima on Friday."
+    text = f"Go to Contents\nShare\nPrint\nBoric and Boluarte meet in Lima\n{body}\n"
+    document = document_from_text(text)
+    assert document.text == text
+    start = text.index(body)
+    assert not document.is_noise(start, start + len(body))
+    assert document.is_noise(0, len("Go to Contents"))
+
+
+def test_headline_is_none_when_the_text_starts_with_body_prose() -> None:
+    text = "Menu\nThe two presidents met in Lima on Friday, officials said.\nMore text.\n"
+    assert document_from_text(text).title is None
+
+
+def test_page_stamp_after_the_headline_dates_the_article() -> None:
+    text = (
+        "Print\nLanguage\nNepal, Bhutan leaders agree to expand hydropower trade\n"
+        "First published: 14 Aug 2023 08:05 NPT | Last updated: 15 Aug 2023 10:00 NPT\n"
+        "Nepal's Prime Minister met Bhutan's Prime Minister in Kathmandu on Sunday.\n"
+    )
+    document = document_from_text(text)
+    assert document.published_at is not None
+    assert document.published_at.isoformat() == "2023-08-14T08:05:00+05:45"
+    assert "First published: 14 Aug 2023" in _marked(document)[-1]
+
+
+def test_page_stamp_without_a_zone_stays_naive() -> None:
+    text = (
+        "Search\nKenya and Ethiopia sign transit deal\nWrite : 2016-11-02 07:45:10\n"
+        "Kenyan President met the Ethiopian Prime Minister in Nairobi on Tuesday.\n"
+    )
+    document = document_from_text(text)
+    assert document.published_at == dt.datetime(2016, 11, 2, 7, 45, 10)
+
+
+def test_page_stamp_as_a_blog_date_line_above_the_headline() -> None:
+    text = (
+        "Saturday, 9 March 2019\nFiji and Tonga leaders talk fisheries in Suva\n"
+        "Fiji's Prime Minister hosted the Tongan Prime Minister in Suva on Friday.\n"
+    )
+    document = document_from_text(text)
+    assert document.title == "Fiji and Tonga leaders talk fisheries in Suva"
+    assert document.published_at == dt.datetime(2019, 3, 9)
+
+
+def test_wire_opener_day_without_a_year_dates_nothing() -> None:
+    text = (
+        "Indonesia, Malaysia agree on border patrols\n"
+        "KUALA LUMPUR, Oct 3 (Bernama) -- Malaysia's Prime Minister and Indonesia's President "
+        "held talks in Putrajaya on Thursday.\n"
+    )
+    document = document_from_text(text)
+    assert document.published_at is None
+    assert _marked(document) == ["KUALA LUMPUR, Oct 3 (Bernama) -- "]
+
+
+def test_wire_opener_day_with_the_year_from_a_dated_address() -> None:
+    text = (
+        "Indonesia, Malaysia agree on border patrols\n"
+        "KUALA LUMPUR, Oct 3 (Bernama) -- Malaysia's Prime Minister and Indonesia's President "
+        "held talks in Putrajaya on Thursday.\n"
+    )
+    dated = Document(text=text, url="https://news.example.my/2019/10/03/border-patrols")
+    undated = Document(text=text, url="https://news.example.my/2019/11/border-patrols")
+    assert prepare(dated).published_at == dt.datetime(2019, 10, 3)
+    assert prepare(undated).published_at is None  # another month: no year for this day
+
+
+def test_wire_opener_that_prints_its_year_dates_an_unstamped_article() -> None:
+    text = (
+        "UAE, Jordan discuss regional security\n"
+        "ABU DHABI, 21st June, 2023 (WAM) -- The UAE's Foreign Minister received Jordan's "
+        "Foreign Minister in Abu Dhabi.\n"
+    )
+    assert document_from_text(text).published_at == dt.datetime(2023, 6, 21)
+
+
+def test_wire_opener_loses_to_a_page_stamp() -> None:
+    text = (
+        "UAE, Jordan discuss regional security\nPosted on June 22, 2023 by desk\n"
+        "ABU DHABI, 21st June, 2023 (WAM) -- The UAE's Foreign Minister received Jordan's "
+        "Foreign Minister in Abu Dhabi.\n"
+    )
+    assert document_from_text(text).published_at == dt.datetime(2023, 6, 22)
+
+
+def test_bare_filing_city_line_under_the_headline_is_the_opener() -> None:
+    text = (
+        "Pakistan rules out talks with Kabul envoy\nKARACHI\n"
+        "Pakistan's foreign office said on Monday that no meeting was planned.\n"
+    )
+    document = document_from_text(text)
+    opener = wire_opener(text, document.title)
+    assert opener is not None and opener.place == "KARACHI"
+    assert "KARACHI" in _marked(document)

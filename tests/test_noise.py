@@ -43,9 +43,36 @@ def test_captions_tags_and_share_bars_are_noise() -> None:
 
 def test_the_dateline_and_wire_opener_are_marked_as_metadata() -> None:
     text = (
-        "Headline\nMay 14, 2024 | 6:45 PM IST\n"
+        "Ministers hold talks in Delhi\nMay 14, 2024 | 6:45 PM IST\n"
         "NEW DELHI, May 14 (Reuters) - Minister A met Minister B on Monday."
     )
     document = document_from_text(text)
     marked = [text[s:e] for s, e in document.noise or ()]
     assert marked == ["May 14, 2024 | 6:45 PM IST", "NEW DELHI, May 14 (Reuters) - "]
+
+
+def test_captions_ending_in_a_photo_credit_are_noise() -> None:
+    text = (
+        "Body sentence one.\n"
+        "The two delegations line up in Cairo on Sunday. REUTERS/Amr Nabil/Pool\n"
+        "FILE - Ministers gather in Vienna in a file image.\n"
+        "Officials pose before the dinner. Yonhap photo\n"
+        "Body sentence two."
+    )
+    [block] = noise_text(text)
+    assert block.startswith("The two delegations") and block.endswith("Yonhap photo")
+
+
+def test_reporting_and_editing_trailers_are_noise() -> None:
+    text = (
+        "The two leaders will meet again in June.\n\n"
+        "Reporting by Ana Silva in Brasilia; additional reporting by Lee Chen; Editing by Tom Ek\n"
+    )
+    assert noise_text(text) == [
+        "Reporting by Ana Silva in Brasilia; additional reporting by Lee Chen; Editing by Tom Ek"
+    ]
+
+
+def test_a_body_sentence_naming_an_agency_is_not_a_caption() -> None:
+    text = "The minister told Reuters/Ipsos pollsters that talks with Kyiv would resume soon."
+    assert noise_text(text) == []

@@ -1,4 +1,4 @@
-"""Text or HTML to a prepared ``Document``: headline, dateline and page noise found."""
+"""Text or HTML to a prepared ``Document``: headline, page stamp and page noise found."""
 
 from __future__ import annotations
 
@@ -6,40 +6,62 @@ import datetime as dt
 import re
 
 from extractor.document import Document
-from extractor.ingest.dateline import WireOpener, find_dateline, find_wire_opener
+from extractor.ingest.dateline import WireOpener
 from extractor.ingest.html import extract_article, looks_like_html
 from extractor.ingest.noise import find_noise
+from extractor.ingest.page import Page, read_page
 
-_MAX_HEADLINE_CHARS = 200
-_OPENER_SEARCH_LINES = 5
-_SENTENCE_END = re.compile(r"[.!?:;,\"”’]\s*$")
+# A page address dated by year and month: ".../2019/04/04/story", ".../2019/4/story".
+_DATED_URL = re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<month>[01]?\d)/")
 
 
 def prepare(document: Document) -> Document:
     """Fill in what ingest reads from the text itself, keeping what the caller gave.
 
-    The dateline line is marked as noise as well: it is metadata, and a date in it must not
-    be read as the date of a meeting.
+    The top of the page is read first (``extractor.ingest.page``): its furniture, captions,
+    bylines, stamp lines and the wire opener are marked as noise with the page noise of the
+    rest: they are metadata, and a name or a date in them must not be read as a participant
+    or as the date of a meeting. Offsets are kept: noise is marked, never cut.
     """
     if document.noise is not None:
         return document
     text = document.text
-    title = document.title or _headline(text)
-    dateline = find_dateline(text)
-    body_start = dateline.end if dateline else 0
-    noise = find_noise(text, body_start=body_start)
-    opener = wire_opener(text, title)
-    if opener:
-        noise.insert(0, (opener.start, opener.end))
-    if dateline:
-        noise.insert(0, (dateline.start, dateline.end))
+    page = read_page(text, document.title)
+    noise = sorted([*page.noise, *find_noise(text, body_start=page.body_start)])
     return document.model_copy(
         update={
-            "title": title,
-            "published_at": document.published_at or (dateline.published_at if dateline else None),
+            "title": document.title or page.headline,
+            "published_at": document.published_at or _page_moment(page, document.url),
             "noise": tuple(noise),
         }
     )
+
+
+def _page_moment(page: Page, url: str | None) -> dt.datetime | None:
+    """The page stamp's moment; failing that, the day a wire opener prints, if its year is
+    known.
+
+    An opener gives a day without its year ("BEIJING, Feb. 25 (Xinhua) --"): guessing the
+    nearest plausible year would invent a date, so its day is taken only when the opener
+    itself prints the year ("ABU DHABI, 12th March, 2024 (WAM) --") or the page's address
+    is dated with the same month ("/2019/04/..."). The day has no time and no zone.
+    """
+    if page.dateline is not None:
+        return page.dateline.published_at
+    opener = page.opener
+    if opener is None or opener.month is None or opener.day is None:
+        return None
+    year = opener.year
+    if year is None and url:
+        dated = _DATED_URL.search(url)
+        if dated and int(dated.group("month")) == opener.month:
+            year = int(dated.group("year"))
+    if year is None:
+        return None
+    try:
+        return dt.datetime(year, opener.month, opener.day)
+    except ValueError:
+        return None
 
 
 def document_from_text(
@@ -93,26 +115,6 @@ def document_from_html(
 
 def wire_opener(text: str, title: str | None) -> WireOpener | None:
     """The "NEW DELHI, May 14 (Reuters) -" opener of the first paragraph after the headline
-    and dateline: metadata, so that its date is not read as the date of a meeting."""
-    position = 0
-    for number, line in enumerate(text.split("\n")):
-        start, position = position, position + len(line) + 1
-        if number >= _OPENER_SEARCH_LINES:
-            break
-        if not line.strip() or line.strip() == title or find_dateline(line):
-            continue
-        return find_wire_opener(text, start, start + len(line))
-    return None
-
-
-def _headline(text: str) -> str | None:
-    """The first line, when it reads as a headline rather than the start of the body."""
-    first_line = text.lstrip().split("\n", 1)[0].strip()
-    if (
-        first_line
-        and len(first_line) <= _MAX_HEADLINE_CHARS
-        and not _SENTENCE_END.search(first_line)
-        and len(text.strip()) > len(first_line)
-    ):
-        return first_line
-    return None
+    and stamps, or a filing city on its own line: metadata, so that its date is not read as
+    the date of a meeting (see ``extractor.ingest.page``)."""
+    return read_page(text, title).opener

@@ -108,11 +108,19 @@ _DATE_PATTERNS = (
     re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(r"\b(?P<year>(?:19|20)\d{2})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})\b"),
 )
+# "12/05/2022", "04.04.2019": day and month in an order the line alone may not settle.
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.-])(?P<first>\d{1,2})[/.-](?P<second>\d{1,2})[/.-](?P<year>(?:19|20)\d{2})\b"
+)
+# Zones of the Americas, whose press writes numeric dates month first.
+_MONTH_FIRST_ZONE = re.compile(
+    r"(?<![A-Za-z])(?:[ECMP][SD]?T|AKST|HST|(?:Eastern|Central|Mountain|Pacific)\s+Time)(?![A-Za-z])"
+)
 _ISO_MOMENT = re.compile(
     r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
 )
 _TIME = re.compile(
-    r"(?<![\d-])(?P<hour>\d{1,2})[:.](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?"
+    r"(?<![\d./-])(?P<hour>\d{1,2})[:.](?P<minute>[0-5]\d)(?![./-]?\d)(?::(?P<second>[0-5]\d))?"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
     re.IGNORECASE,
 )
@@ -120,13 +128,36 @@ _ZONE_NAMES = "|".join(sorted([*FIXED_ZONES, *REGIONAL_ZONES], key=len, reverse=
 _ZONE = re.compile(
     rf"(?<![A-Za-z])(?:(?P<name>{_ZONE_NAMES})"
     r"(?:\s*(?P<sign>[+-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?"
-    r"|(?P<bare_sign>[+-])(?P<bare_hours>\d{2}):?(?P<bare_minutes>\d{2}))(?![A-Za-z])"
+    r"|(?<![\d.:/-])(?P<bare_sign>[+-])(?P<bare_hours>[01]\d):?(?P<bare_minutes>[0-5]\d))"
+    r"(?![A-Za-z\d])"
 )
-# Words that introduce a dateline; a line that has them is a dateline even if long.
-_DATELINE_MARKERS = re.compile(
-    r"^\s*(?:published|updated|posted|last updated|first published|date)\b", re.IGNORECASE
+# The labels of a page stamp ("Written: 2013-04-24 16:06:03Updated: ..."): no word boundary
+# is required before them, as pages run the label on from the previous moment's seconds.
+_STAMP_LABEL = re.compile(
+    r"(?<![A-Za-z])(?P<label>first\s+published|last\s+updated|last\s+modified|published|"
+    r"updated|update|posted|written|write|modified|created|dated|date)(?![A-Za-z])"
+    r"(?:\s+(?:on|at))?\s*:?\s*",
+    re.IGNORECASE,
 )
-_MAX_DATELINE_CHARS = 90
+# Labels of the moment a page was first put out, read before those of a later edit.
+_PUBLISHED_LABELS = frozenset(
+    {"first published", "published", "posted", "written", "write", "created", "dated", "date"}
+)
+# What a stamp may hold besides its date, time and zone: weekdays, joining words, separators,
+# and a trailing "by admin".
+_STAMP_FILLER = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|"
+    r"thur|thurs|fri|sat|sun|on|at|local\s+time|time|hrs|[ap]\.?m\.?|"
+    r"(?:eastern|central|mountain|pacific)(?:\s+(?:standard|daylight))?\s+time)\b|\s+by\s+\S.*$"
+    r"|\b(?:source|editor|author|reporter|writer|credit)\s*:\s*[^|]*",
+    re.IGNORECASE,
+)
+_MAX_STAMP_CHARS = 160
+# A stamp line with names in it ("KYODO NEWS - ...") is short: a longer one is a sentence.
+_MAX_NAMED = 90
+_WORD = re.compile(r"\w+")
+# How far down a page its stamp is looked for, in non-empty lines.
+STAMP_SEARCH_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -136,6 +167,19 @@ class Dateline:
     published_at: dt.datetime
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The publication moment a page stamp line states, and how much it is trusted.
+
+    ``rank`` 0 is a publication label ("Written", "Published", "Posted"), 1 a bare date
+    line, 2 a later edit ("Updated", "Modified"): a page's first publication is what dates
+    its relative phrases, since that is when the reporter wrote "on Thursday".
+    """
+
+    published_at: dt.datetime
+    rank: int
 
 
 @lru_cache(maxsize=64)
@@ -158,27 +202,78 @@ def parse_moment(text: str) -> dt.datetime | None:
     return moment.replace(tzinfo=zone) if zone else moment
 
 
-def find_dateline(text: str, *, search_lines: int = 4) -> Dateline | None:
-    """The first short line near the top that states a publication date.
+@lru_cache(maxsize=256)
+def read_stamp(line: str) -> Stamp | None:
+    """The publication moment of a page stamp line, or None when the line is not one.
 
-    Only the first few non-empty lines are looked at: a date deeper in the body is the
-    date of an event, not of the article.
+    A stamp line is nothing but dates, times, zones and their labels: "14:07 JST, March 8,
+    2024", "Last Updated: May 3, 2023 14:05 IST", "Posted on March 3, 2021 by admin",
+    "Thursday, 4 April 2019", "Written: 2013-04-24 16:06:03Updated: 2013-04-24 17:54:27".
+    A line with other words ("They met on March 7, 2024.") is prose, whatever date it holds.
+    When a line has several labelled moments, the publication one wins over the edit one; a
+    moment without a zone takes the zone written elsewhere on its line, and stays naive when
+    the line gives none (a page's zone is not guessed).
     """
+    if len(line) > _MAX_STAMP_CHARS or not any(c.isdigit() for c in line):
+        return None
+    best: Stamp | None = None
+    for label, segment in _segments(line):
+        if label is None:
+            if not _only_moment(segment, names_allowed=len(line) <= _MAX_NAMED):
+                return None  # prose before any label: "They met on March 7, 2024."
+        elif not _only_moment(segment):
+            continue  # "Updated 2 hours ago"
+        moment = parse_moment(segment)
+        if moment is None:
+            continue
+        if moment.tzinfo is None:
+            zone = _find_zone(line, moment)
+            moment = moment.replace(tzinfo=zone) if zone else moment
+        rank = 1 if label is None else (0 if label in _PUBLISHED_LABELS else 2)
+        if best is None or rank < best.rank:
+            best = Stamp(moment, rank)
+    return best
+
+
+def _segments(line: str) -> list[tuple[str | None, str]]:
+    """The line cut at its stamp labels: (label in lower case or None, what follows it)."""
+    segments: list[tuple[str | None, str]] = []
+    label: str | None = None
     position = 0
-    seen = 0
-    for line in text.split("\n"):
-        start, position = position, position + len(line) + 1
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > search_lines:
-            break
-        if len(line) > _MAX_DATELINE_CHARS and not _DATELINE_MARKERS.match(line):
-            continue
-        moment = parse_moment(line)
-        if moment is not None:
-            return Dateline(moment, start, start + len(line))
-    return None
+    for match in _STAMP_LABEL.finditer(line):
+        segments.append((label, line[position : match.start()]))
+        label = re.sub(r"\s+", " ", match.group("label").lower())
+        position = match.end()
+    segments.append((label, line[position:]))
+    return segments
+
+
+def _only_moment(segment: str, *, names_allowed: bool = False) -> bool:
+    """True when nothing but a date, time, zone and filler words is left in ``segment``.
+
+    With ``names_allowed``, capitalised words may be left too: the agency and section names
+    a stamp line carries ("KYODO NEWS - Sep 5, 2024 - 20:14 | World", "ANI | Updated: ...");
+    a lower-case word is prose.
+    """
+    rest = _ISO_MOMENT.sub(" ", segment)
+    for pattern in (*_DATE_PATTERNS, _NUMERIC_DATE, _TIME, _ZONE, _STAMP_FILLER):
+        rest = pattern.sub(" ", rest)
+    if names_allowed:
+        return not any(word[0].islower() or word[0].isdigit() for word in _WORD.findall(rest))
+    return not any(c.isalnum() for c in rest)
+
+
+def find_dateline(text: str, *, search_lines: int = STAMP_SEARCH_LINES) -> Dateline | None:
+    """The page stamp near the top that dates the article (see ``read_stamp``).
+
+    Only the first few non-empty lines are looked at, and only up to the first line of body
+    prose: a date in the body is the date of an event, not of the article. Of several stamps
+    the best ranked wins, then the first. Page furniture and the headline are told apart
+    from the body by ``extractor.ingest.page``.
+    """
+    from extractor.ingest.page import read_page  # the page reader builds on this module
+
+    return read_page(text, None, search_lines).dateline
 
 
 def _find_iso_moment(text: str) -> dt.datetime | None:
@@ -202,7 +297,26 @@ def _find_date(text: str) -> dt.date | None:
             return dt.date(int(match.group("year")), month, int(match.group("day")))
         except ValueError:
             continue
-    return None
+    return _find_numeric_date(text)
+
+
+def _find_numeric_date(text: str) -> dt.date | None:
+    """A "12/05/2022" date. A part over 12 can only be the day; when both could be, the day
+    comes first (the order of the press outside the Americas, ISO 8601's neighbours in
+    Europe, Asia and Africa) unless the line's zone is American, where the month comes first.
+    """
+    match = _NUMERIC_DATE.search(text)
+    if match is None:
+        return None
+    first, second = int(match.group("first")), int(match.group("second"))
+    if first > 12 or (second <= 12 and not _MONTH_FIRST_ZONE.search(text)):
+        day, month = first, second
+    else:
+        month, day = first, second
+    try:
+        return dt.date(int(match.group("year")), month, day)
+    except ValueError:
+        return None
 
 
 def _find_time(text: str) -> dt.time | None:
@@ -240,36 +354,77 @@ def _offset(sign: str, hours: str, minutes: str | None) -> dt.timezone:
     return dt.timezone(-delta if sign == "-" else delta)
 
 
-# "NEW DELHI, May 14 (Reuters) -", "BERLIN (dpa) -", "CAPRI, Italy –", "MANILA —",
-# "WOODSIDE, Calif. (AP) —", and without a dash after a byline: "New Delhi, March 10 (PTI)".
+# The wire openers of national and international agencies, as their copy prints them:
+# "NEW DELHI, May 14 (Reuters) -", "BEIJING, Feb. 25 (Xinhua) --", "SEOUL, July 12 (Yonhap)
+# --", "BERLIN (dpa) -", "CAPRI, Italy –", "MANILA —", "WOODSIDE, Calif. (AP) —",
+# "MOSCOW, July 9. /TASS/.", "ABU DHABI, 12th March, 2024 (WAM) --", "ISLAMABAD, Jan 5
+# (APP):", "Riyadh, December 05, 2024, SPA --", and in title case after a byline: "New
+# Delhi, March 10 (PTI)", "New Delhi [India], March 10 (ANI):", "Paris (AFP) -".
+_OPENER_DATE = (
+    rf"(?:,?\s+(?P<date>(?i:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?i:{MONTH_PATTERN})\.?)"
+    r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?\.?)?"
+)
+_OPENER_AGENCY = (
+    r"(?:\s*\((?P<agency>[^()\n]{1,40})\)|\s*/(?P<slash_agency>[A-Za-z][\w .-]{0,30}?)/\.?"
+    r"|,\s*(?P<comma_agency>[A-Z]{2,10})(?=\s*(?:—|–|--|-)))"
+)
+_OPENER_END = r"(?P<end>\s*(?:—|–|--|-|:)\s+|(?<=/\.)\s+|(?<=/)\s+)"
 _WIRE_OPENER = re.compile(
     r"(?P<place>[A-Z][A-Z.'’ -]{1,40}?[A-Z.])"
-    r"(?:,\s*(?P<region>[A-Z][a-z]+\.?(?:\s?[A-Z][a-z]*\.?)?))?"
-    rf"(?:,?\s+(?i:{MONTH_PATTERN})\.?\s+\d{{1,2}})?"
-    r"(?:\s*\((?P<agency>[^()\n]{1,40})\))?\s*(?:—|–|--|-|:)\s+"
+    r"(?:,\s*(?P<region>[A-Z][a-z]+\.?(?:\s?[A-Z][a-z]*\.?)?)|\s*\[(?P<bracket>[^\]\n]{1,30})\])?"
+    + _OPENER_DATE
+    + _OPENER_AGENCY
+    + "?"
+    + _OPENER_END
 )
 _BYLINE_OPENER = re.compile(
-    r"(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?:,\s*(?P<region>[A-Z][a-z]+\.?))?"
-    rf",\s+(?i:{MONTH_PATTERN})\.?\s+\d{{1,2}}\s*\((?P<agency>[^()\n]{{1,40}})\)"
-    r"\s*(?:—|–|--|-|:)?\s*"
+    r"(?P<place>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)"
+    r"(?:,\s*(?P<region>[A-Z][a-z]+\.?)|\s*\[(?P<bracket>[^\]\n]{1,30})\])?"
+    + _OPENER_DATE
+    + _OPENER_AGENCY
+    + r"(?:"
+    + _OPENER_END
+    + r"|\s*)"
 )
 
 
 @dataclass(frozen=True)
 class WireOpener:
-    """The filing place and agency that open a wire story's first paragraph."""
+    """The filing place and agency that open a wire story's first paragraph.
+
+    ``month``, ``day`` and ``year`` are the filing date the opener prints, when it prints
+    one; most print a day without its year ("Feb. 25").
+    """
 
     place: str
-    region: str | None  # "Calif.", "Italy": what follows the place
+    region: str | None  # "Calif.", "Italy", "India": what follows the place
     agency: str | None
     start: int
     end: int
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
 
 
 def find_wire_opener(text: str, start: int, end: int) -> WireOpener | None:
-    """A wire opener at ``text[start:]``, the start of the body's first paragraph."""
-    match = _WIRE_OPENER.match(text, start, end) or _BYLINE_OPENER.match(text, start, end)
+    """A wire opener at ``text[start:]``, the start of the body's first paragraph.
+
+    An opener in title case ("New Delhi (PTI) ...") could be the start of a sentence, so it
+    needs an agency and either a date or the dash or colon that ends an opener.
+    """
+    match = _WIRE_OPENER.match(text, start, end)
     if match is None:
-        return None
-    place, region = match.group("place").strip(), match.group("region")
-    return WireOpener(place, region, match.group("agency"), start, match.end())
+        match = _BYLINE_OPENER.match(text, start, end)
+        if match is None or not (match.group("date") or match.group("end")):
+            return None
+    place = match.group("place").strip()
+    region = match.group("region") or match.group("bracket")
+    agency = match.group("agency") or match.group("slash_agency") or match.group("comma_agency")
+    month = day = None
+    if match.group("date"):
+        words = re.findall(r"[A-Za-z]+|\d+", match.group("date"))
+        month = MONTHS.get(words[0].lower()) or MONTHS.get(words[-1].lower())
+        day = int(words[0] if words[0].isdigit() else words[1])
+    year = int(match.group("year")) if match.group("year") else None
+    return WireOpener(place, region, agency, start, match.end(), month, day, year)

@@ -45,9 +45,81 @@ _NOISE_LINE = re.compile(
       | (?:copyright|©).* | all\s+rights\s+reserved.*
       | .*\((?:reuters|ap|afp|getty\s+images|kyodo|yonhap|xinhua|epa|bloomberg)\s*(?:photo)?\)
       | .*[/|]\s*(?:reuters|ap|afp|getty\s+images|kyodo|yonhap|xinhua|epa|bloomberg)
+      | .*\b(?:reuters|afp|epa(?:-efe)?|ap\s+photo|xinhua|yonhap|kyodo|getty\s+images|pool)
+        (?-i:\s*/\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}){1,3}
+      | .*\b(?:yonhap|xinhua|kyodo|afp|reuters|ap|file|pti|ani|wam|bernama)\s+(?:photo|picture)s?
+      | file\s*[-–—]\s.*
+      | (?:additional\s+)?(?:reporting|writing|editing|compiled|produced)\s+by\b.*
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Page furniture above a headline: navigation, section names, tools and page counters.
+# Sources: the text trafilatura and browsers' "select all" leave of news sites' headers
+# ("Menu Content", "Go Top", "Skip to main content", "Home > World > Asia", "1 Min Read").
+_FURNITURE = re.compile(
+    r"""^\W*(?:
+        (?:main\s+)?menu(?:\s+content)? | go\s+(?:to\s+)?top | back\s+to\s+top | top
+      | go\s+to\s+(?:contents?|main\s+content|navigation|kbs|home).* | \(attn:.*
+      | (?:[\w'’-]+\s+){0,3}news(?:\s+agency)?
+      | [\w'’-]+(?:\s+[\w'’-]+)?\s+&\s+[\w'’-]+(?:\s+[\w'’-]+)? | skip\s+to\s+.* | skip\s+navigation
+      | toggle\s+navigation | navigation | search(?:\s+(?:box|form|here|news))? | close | open
+      | advertisement | ad | sponsored | share | print | e-?mail | listen(?:\s+to\s+this\s+article)?
+      | font\s+size.* | text\s+size.* | a\s*[+-](?:\s*a\s*[+-])* | sign\s+in | log\s*in | login
+      | subscribe | newsletters? | english | korean | language | home | list | prev | next
+      | (?:\d+\s+)?min(?:ute)?s?\s+read | reading\s+time.* | \#\s*\w[\w ]*
+      | (?:source|editor|author|reporter|writer|credit|edited\s+by)\s*:.{0,60}
+      | (?:\w+\s+)?(?:staff|web|news)\s+(?:reporter|desk|report) | [\w.]+\s+staff | [A-Z.]+\s+report
+      | (?:top|latest|breaking|world|national|local|business)\s+news | news
+      | world | international | national | nation | politics | diplomacy | defen[cs]e | security
+      | business | economy | markets | sports? | opinion | editorial | analysis | features?
+      | culture | society | science | tech(?:nology)? | health | environment | lifestyle
+      | asia(?:[\s-]pacific)? | europe | africa | americas | middle\s+east | north\s+korea
+      | inter-korean | south\s+asia | east\s+asia | region(?:al)? | world\s+news | video
+    )\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "Home > World > Asia", "You are here: Home › Politics", "News / Politics": short items
+# between separators.
+_BREADCRUMB = re.compile(
+    r"^\s*(?i:you\s+are\s+here\s*:?\s*)?[\w&'’ .-]{1,30}"
+    r"(?:(?:\s*[>›»|]\s*|\s+/\s+)[\w&'’ .-]{1,30}){1,6}\s*[>›»]?\s*$"
+)
+# "FILE PHOTO: ...", "Photo : YONHAP News", "(Photo by ...)": captions whatever their length.
+_CAPTION_START = re.compile(
+    r"^\W*(?:file\s+photo|photo|image|picture|caption|graphic|illustration|video)s?\s*(?:[:|(—–-]|by\b)",
+    re.IGNORECASE,
+)
+# "By Jane Doe", "By JANE DOE, Associated Press", "By Reporter Anna Kim": a short byline.
+_BYLINE = re.compile(r"^\s*(?i:(?:written|posted|edited)\s+)?(?i:by)\s+[A-Z][^!?]{0,68}[^.!?\s]$")
+
+
+# Tools of the page rather than its navigation: they may stand between a headline and its dek.
+_TOOL = re.compile(
+    r"^\W*(?:share|print|e-?mail|listen.*|font\s+size|text\s+size|a\s*[+-].*|advertisement)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_navigation(line: str) -> bool:
+    """True for furniture that heads a page (navigation, section names), not its tools."""
+    return is_furniture(line) and not _TOOL.match(line)
+
+
+def is_furniture(line: str) -> bool:
+    """True for navigation, tools and section names that head a news page."""
+    return bool(_FURNITURE.match(line) or _BREADCRUMB.match(line))
+
+
+def is_caption(line: str) -> bool:
+    """True for a photo caption or credit line (see ``_NOISE_LINE``)."""
+    return bool(_CAPTION_START.match(line) or _NOISE_LINE.match(line))
+
+
+def is_byline(line: str) -> bool:
+    """True for a byline: "By" and a name, not a sentence ("By Friday they had agreed.")."""
+    return bool(_BYLINE.match(line))
+
+
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▶►>]|\d{1,2}[.)])\s*")
 # A line of body prose: long enough and ending like a sentence.
 _PROSE_MIN_CHARS = 200
