@@ -30,6 +30,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"\b(?:on\s+)?(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\b{_YEAR}",
         ),
         (
+            # "on the 21st", "until the 3rd", "the 5th of next month": a day of a month the
+            # reader infers. Only before punctuation or a joining word, so that "the 21st
+            # century" and "the 3rd round" are no dates.
+            "day_only",
+            r"\b(?:(?:on|by|until|till|from|since|before|after)\s+)?the\s+"
+            r"(?P<nth>[0-3]?\d)(?:st|nd|rd|th)\b"
+            r"(?:\s+of\s+(?P<which>this|next|last)\s+month\b)?"
+            r"(?=\s*(?:[,.;:)!?]|$)|\s+(?:in|at|on|when|and|or|to|for|with|after|before|as|but|"
+            r"where|while|during|from|until)\b)",
+        ),
+        (
             "relative_day",
             r"\b(?P<relative>(?:earlier|later)\s+today|today|this\s+(?:morning|afternoon|evening)|"
             r"tonight|yesterday|last\s+night|tomorrow|the\s+day\s+before\s+yesterday)\b",
@@ -69,6 +80,7 @@ _NEEDS: dict[str, tuple[frozenset[str], ...]] = {
     "iso": (frozenset({"digit"}),),
     "month_day": (frozenset({"digit", "month"}),),
     "day_month": (frozenset({"digit", "month"}),),
+    "day_only": (frozenset({"digit"}),),
     "relative_day": (frozenset({"relative"}),),
     "weekday": (frozenset({"weekday"}),),
     "vague": (frozenset({"period"}), frozenset({"month"})),
@@ -157,6 +169,8 @@ def _resolve(
         return _month_day(match, published, future)
     if published is None or kind == "vague":
         return None
+    if kind == "day_only":
+        return _day_of_month(int(match.group("nth")), match.group("which"), published, future)
     if kind == "relative_day":
         return published + dt.timedelta(days=_relative_offset(match.group("relative").lower()))
     return _weekday(match, published, future)
@@ -183,6 +197,37 @@ def _month_day(match: re.Match[str], published: dt.date | None, future: bool) ->
     if future and resolved < published - dt.timedelta(days=7):
         return _same_day_in(resolved, year + 1)
     return resolved
+
+
+def _day_of_month(day: int, which: str | None, published: dt.date, future: bool) -> dt.date | None:
+    """The day a bare "on the 21st" means, seen from the publication day.
+
+    Reporters write the day alone for a day within a month of the story: a planned meeting
+    on the next such day (this month, or the next if it has passed), a held one on the last
+    such day not after publication (a past "on the 28th" in a story of March 8 is February
+    28). "of this/next/last month" names the month. A month without that day (the 31st of
+    April) is passed over for the one after it in the same direction.
+    """
+    step = 1 if future else -1
+    if which is not None:
+        offset = {"this": 0, "next": 1, "last": -1}[which.lower()]
+        return _in_month(published, offset, day)
+    for offset in range(0, 3 * step, step):
+        candidate = _in_month(published, offset, day)
+        if candidate is None:
+            continue
+        if (candidate >= published) if future else (candidate <= published):
+            return candidate
+    return None
+
+
+def _in_month(published: dt.date, offset: int, day: int) -> dt.date | None:
+    """``day`` of the month ``offset`` months from the publication month, if it has one."""
+    index = published.year * 12 + published.month - 1 + offset
+    try:
+        return dt.date(index // 12, index % 12 + 1, day)
+    except ValueError:
+        return None
 
 
 def _same_day_in(day: dt.date, year: int) -> dt.date | None:

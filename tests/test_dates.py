@@ -53,3 +53,40 @@ def test_without_publication_day_relative_phrases_fix_no_day() -> None:
     text = "met on Thursday"
     [phrase] = find_date_phrases(text, 0, len(text), published=None, future=False)
     assert phrase.date is None and phrase.text == "on Thursday"
+
+
+# -- A day of the month alone (issue #10) ------------------------------------------------
+
+TUESDAY_MID_MONTH = dt.date(2023, 10, 17)
+
+
+@pytest.mark.parametrize(
+    ("text", "future", "expected"),
+    [
+        ("will fly to Seoul on the 24th.", True, dt.date(2023, 10, 24)),  # later this month
+        ("will fly to Seoul on the 9th.", True, dt.date(2023, 11, 9)),  # passed: next month
+        ("the envoys met on the 9th, officials said", False, dt.date(2023, 10, 9)),
+        ("the envoys met on the 30th and agreed", False, dt.date(2023, 9, 30)),  # last month
+        ("met on the 31st in Rome", False, dt.date(2023, 8, 31)),  # September has no 31st
+        ("talks resume on the 2nd of next month.", True, dt.date(2023, 11, 2)),
+        ("the deal signed on the 17th.", False, TUESDAY_MID_MONTH),  # the day itself
+    ],
+)
+def test_day_of_month_alone_resolves_against_publication(
+    text: str, future: bool, expected: dt.date
+) -> None:
+    assert resolve(text, future=future, published=TUESDAY_MID_MONTH) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a pact for the 21st century", "the 3rd round of talks", "marking the 75th anniversary"],
+)
+def test_day_of_month_is_not_an_ordinal_before_a_noun(text: str) -> None:
+    assert find_date_phrases(text, 0, len(text), published=TUESDAY_MID_MONTH, future=False) == []
+
+
+def test_day_of_month_without_a_publication_day_fixes_no_day() -> None:
+    text = "they met on the 4th."
+    [phrase] = find_date_phrases(text, 0, len(text), published=None, future=False)
+    assert (phrase.text, phrase.date) == ("on the 4th", None)
