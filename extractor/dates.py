@@ -63,9 +63,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # Every phrase above has a digit or one of these words (its cue). The cues of a text are found
 # first, in one pass, and each pattern runs only where the cues it cannot do without are.
 _CUE = folded_pattern(
-    rf"\d|\b(?:{'|'.join(WEEKDAYS)}|today|tonight|yesterday|tomorrow|night|week|weekend|month|"
+    rf"\d(?:st|nd|rd|th)\b|\d|\b(?:{'|'.join(WEEKDAYS)}|today|tonight|yesterday|tomorrow|night|week|weekend|month|"
     rf"year|morning|afternoon|evening|early|mid|late|{MONTH_PATTERN})\b"
 )
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b")
 _CUE_KINDS = {
     **dict.fromkeys(WEEKDAYS, "weekday"),
     **dict.fromkeys(MONTHS, "month"),
@@ -80,7 +81,7 @@ _NEEDS: dict[str, tuple[frozenset[str], ...]] = {
     "iso": (frozenset({"digit"}),),
     "month_day": (frozenset({"digit", "month"}),),
     "day_month": (frozenset({"digit", "month"}),),
-    "day_only": (frozenset({"digit"}),),
+    "day_only": (frozenset({"ordinal"}),),
     "relative_day": (frozenset({"relative"}),),
     "weekday": (frozenset({"weekday"}),),
     "vague": (frozenset({"period"}), frozenset({"month"})),
@@ -115,6 +116,8 @@ def find_date_phrases(
         "digit" if cue.isdigit() else _CUE_KINDS.get(cue, "edge")
         for cue in _CUE.findall(folded, start, end)
     }
+    if "edge" in cues and _ORDINAL.search(folded, start, end):
+        cues |= {"digit", "ordinal"}
     if not cues:
         return []
     found: list[DatePhrase] = []

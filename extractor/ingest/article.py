@@ -117,4 +117,7 @@ def wire_opener(text: str, title: str | None) -> WireOpener | None:
     """The "NEW DELHI, May 14 (Reuters) -" opener of the first paragraph after the headline
     and stamps, or a filing city on its own line: metadata, so that its date is not read as
     the date of a meeting (see ``extractor.ingest.page``)."""
-    return read_page(text, title).opener
+    page = read_page(text, None)  # what ``prepare`` read when it found the headline itself
+    if title is not None and title.strip() != page.headline:
+        page = read_page(text, title)
+    return page.opener

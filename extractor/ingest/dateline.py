@@ -153,6 +153,7 @@ _STAMP_FILLER = re.compile(
     re.IGNORECASE,
 )
 _MAX_STAMP_CHARS = 160
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
 # A stamp line with names in it ("KYODO NEWS - ...") is short: a longer one is a sentence.
 _MAX_NAMED = 90
 _WORD = re.compile(r"\w+")
@@ -202,7 +203,7 @@ def parse_moment(text: str) -> dt.datetime | None:
     return moment.replace(tzinfo=zone) if zone else moment
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def read_stamp(line: str) -> Stamp | None:
     """The publication moment of a page stamp line, or None when the line is not one.
 
@@ -214,8 +215,8 @@ def read_stamp(line: str) -> Stamp | None:
     moment without a zone takes the zone written elsewhere on its line, and stays naive when
     the line gives none (a page's zone is not guessed).
     """
-    if len(line) > _MAX_STAMP_CHARS or not any(c.isdigit() for c in line):
-        return None
+    if len(line) > _MAX_STAMP_CHARS or _YEAR_DIGITS.search(line) is None:
+        return None  # every stamp has a four-digit year
     best: Stamp | None = None
     for label, segment in _segments(line):
         if label is None:

@@ -43,16 +43,39 @@ _NOISE_LINE = re.compile(
          whatsapp|telegram|reddit|print|copy\s+link|pinterest|line|share))*
       | advertisement | sponsored(?:\s+content)? | subscribe.* | sign\s+up.* | click\s+here.*
       | (?:copyright|©).* | all\s+rights\s+reserved.*
-      | .*\((?:reuters|ap|afp|getty\s+images|kyodo|yonhap|xinhua|epa|bloomberg)\s*(?:photo)?\)
-      | .*[/|]\s*(?:reuters|ap|afp|getty\s+images|kyodo|yonhap|xinhua|epa|bloomberg)
-      | .*\b(?:reuters|afp|epa(?:-efe)?|ap\s+photo|xinhua|yonhap|kyodo|getty\s+images|pool)
-        (?-i:\s*/\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}){1,3}
-      | .*\b(?:yonhap|xinhua|kyodo|afp|reuters|ap|file|pti|ani|wam|bernama)\s+(?:photo|picture)s?
       | file\s*[-–—]\s.*
       | (?:additional\s+)?(?:reporting|writing|editing|compiled|produced)\s+by\b.*
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A photo credit ending a caption line: "(Reuters)", "| AFP", "REUTERS/File Photo",
+# "REUTERS/Amr Nabil/Pool", "Yonhap photo". Searched in the line's last characters only, so
+# that a long paragraph costs no more than a short one.
+_CREDIT_END = re.compile(
+    r"""(?:
+        \((?:reuters|ap|afp|getty\s+images|kyodo|yonhap|xinhua|epa|bloomberg)\s*(?:photo)?\)
+      | [/|]\s*(?:reuters|ap|afp|getty\s+images|kyodo|yonhap|xinhua|epa|bloomberg)
+      | \b(?:reuters|afp|epa(?:-efe)?|ap\s+photo|xinhua|yonhap|kyodo|getty\s+images|pool)
+        (?-i:\s*/\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}){1,3}
+      | \b(?:yonhap|xinhua|kyodo|afp|reuters|ap|file|pti|ani|wam|bernama)\s+(?:photo|picture)s?
+    )\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CREDIT_CHARS = 120
+
+
+def _is_noise_line(line: str) -> bool:
+    """A caption, credit, tag line, share bar or trailer: noise on its own."""
+    if _NOISE_LINE.match(line):
+        return True
+    start = max(0, len(line) - _CREDIT_CHARS)
+    tail = line[start:].lower()
+    # Every credit has one of these; most lines of prose have none, and skip the search.
+    if "/" in tail or "|" in tail or ")" in tail or "photo" in tail or "picture" in tail:
+        return _CREDIT_END.search(line, start) is not None
+    return False
+
+
 # Page furniture above a headline: navigation, section names, tools and page counters.
 # Sources: the text trafilatura and browsers' "select all" leave of news sites' headers
 # ("Menu Content", "Go Top", "Skip to main content", "Home > World > Asia", "1 Min Read").
@@ -111,8 +134,8 @@ def is_furniture(line: str) -> bool:
 
 
 def is_caption(line: str) -> bool:
-    """True for a photo caption or credit line (see ``_NOISE_LINE``)."""
-    return bool(_CAPTION_START.match(line) or _NOISE_LINE.match(line))
+    """True for a photo caption or credit line (see ``_is_noise_line``)."""
+    return bool(_CAPTION_START.match(line)) or _is_noise_line(line)
 
 
 def is_byline(line: str) -> bool:
@@ -139,7 +162,7 @@ def find_noise(text: str, *, body_start: int = 0) -> list[Span]:
             in_block = True
         elif in_block and _is_prose(line):
             in_block = False
-        if in_block or _NOISE_LINE.match(line):
+        if in_block or _is_noise_line(line):
             _extend(spans, start, end, text)
     return spans
 
