@@ -341,3 +341,30 @@ def test_bare_filing_city_line_under_the_headline_is_the_opener() -> None:
     opener = wire_opener(text, document.title)
     assert opener is not None and opener.place == "KARACHI"
     assert "KARACHI" in _marked(document)
+
+
+def _html_title(tmp_path: Path, head_title: str, heading: str) -> str | None:
+    path = tmp_path / "post.html"
+    path.write_text(
+        f"<html><head><title>{head_title}</title></head><body>"
+        "<h1 class='title'><a href='https://notes.example/'>Island Notes</a></h1>"
+        f"<div class='post'><h3 class='post-title'>{heading}</h3>"
+        "<p>Samoa's Prime Minister met New Zealand's Foreign Minister in Apia on Tuesday to "
+        "talk about climate finance and seasonal workers, officials said afterwards.</p>"
+        "<p>The two sides agreed to meet again before the end of the year in Wellington.</p>"
+        "</div></body></html>",
+        encoding="utf-8",
+    )
+    [document] = read(path)
+    assert isinstance(document, Document)
+    return document.title
+
+
+def test_headline_of_a_blog_page_is_its_post_heading_not_the_site_name(tmp_path: Path) -> None:
+    title = "Samoa and New Zealand talk climate finance in Apia"
+    assert _html_title(tmp_path, f"Island Notes: {title}", title) == title
+
+
+def test_headline_of_a_page_titled_story_then_site_stays_the_story(tmp_path: Path) -> None:
+    title = "Samoa and New Zealand talk climate finance in Apia"
+    assert _html_title(tmp_path, f"{title} | Island Notes", title) == title

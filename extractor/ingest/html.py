@@ -8,6 +8,7 @@ day), which relative-date resolution needs, so that is read from the page's meta
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import re
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ _PUBLISHED_META = (
     "sailthru.date",
     "parsely-pub-date",
 )
+_TITLE_TAG = re.compile(r"<title[^>]*>([^<]{1,400})</title>", re.IGNORECASE)
+# What sites put between their name and the story's in a <title>: the first one splits.
+_TITLE_SEPARATOR = re.compile(r"\s*[:|–—]\s+|\s+-\s+")
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 _LOOKS_LIKE_HTML = re.compile(
     r"^\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>]|<meta)", re.IGNORECASE
@@ -55,11 +59,32 @@ def extract_article(html: str, *, name: str) -> HtmlArticle:
     if extracted is None or not body.strip():
         raise EmptyInput(f"{name}: no article text found in the HTML page")
     assert not isinstance(extracted, dict)  # only with as_dict=True
-    title = (extracted.title or "").strip() or None
+    title = _headline(html, (extracted.title or "").strip() or None)
     if title and not body.startswith(title):
         body = f"{title}\n{body}"
     published = _published_at(html) or _day(extracted.date)
     return HtmlArticle(title=title, text=body, published_at=published, url=extracted.url)
+
+
+def _headline(html: str, title: str | None) -> str | None:
+    """The page's headline, when the extracted title is the site's name beside it.
+
+    A <title> names the site and the story ("Pacific Notes: Leaders sign pact", "Story |
+    Site"); trafilatura keeps one part, and on blog pages the wrong one. The other, longer
+    part is the headline when the page prints it as a heading of its own (h1 to h3).
+    """
+    match = _TITLE_TAG.search(html)
+    if title is None or match is None:
+        return title
+    parts = [p.strip() for p in _TITLE_SEPARATOR.split(html_lib.unescape(match.group(1)), 1)]
+    if len(parts) != 2 or title not in parts:
+        return title
+    other = parts[1] if parts[0] == title else parts[0]
+    if len(other.split()) > len(title.split()) and re.search(
+        rf"<h[1-3][^>]*>\s*{re.escape(html_lib.escape(other, quote=False))}\s*<", html
+    ):
+        return other
+    return title
 
 
 def _published_at(html: str) -> dt.datetime | None:
