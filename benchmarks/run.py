@@ -93,9 +93,9 @@ def run_cli(corpus: Path, workers: int) -> tuple[float, float]:
     return elapsed, int(peak[-1]) / 1024 if peak else float("nan")
 
 
-def rules_rows(sizes: list[int], runs: int, directory: Path) -> list[Row]:
+def rules_rows(sizes: list[int], runs: int, directory: Path, *, every_fixture: bool) -> list[Row]:
     rows: list[Row] = []
-    texts = build_corpus(max(sizes))
+    texts = build_corpus(max(sizes), every_fixture=every_fixture)
     for size in sizes:
         corpus = directory / f"corpus-{size}.jsonl"
         corpus.write_text(
@@ -264,6 +264,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="1,000 and 3,000 articles, 1 run")
     parser.add_argument("--only", choices=GROUPS, action="append", help="run only this group")
+    parser.add_argument(
+        "--corpus",
+        choices=("fixed", "all"),
+        default="fixed",
+        help="rules corpus from the benchmark's fixed fixtures (default) or from every fixture",
+    )
     args = parser.parse_args()
     groups = args.only or GROUPS
     runs = 1 if args.quick else 3
@@ -274,7 +280,7 @@ def main() -> None:
         if "startup" in groups:
             rows += startup_rows(runs * 2)
         if "rules" in groups:
-            rows += rules_rows(sizes, runs, directory)
+            rows += rules_rows(sizes, runs, directory, every_fixture=args.corpus == "all")
         if "llm" in groups:
             rows += llm_rows(200, [8, 32] if args.quick else [1, 8, 32], runs, directory)
     width = max(len(label) for label, _ in rows)

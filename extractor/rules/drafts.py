@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from extractor.rules.events import Format, Trigger
 from extractor.rules.lexicon import Lexicon, find_titles
 from extractor.rules.mentions import Mention, People
 from extractor.rules.text import Sentence, Spans
 
+_T = TypeVar("_T")
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:[\w,' ]{0,40}?,\s*|(?:on|late|early|earlier|later|last|next|this|in|at)\s+"
     r"[\w ]{0,25}?\s)?"
@@ -498,9 +501,6 @@ def _is_cited(text: str, mention: Mention) -> bool:
     )
 
 
-def _unique(items: object) -> list:  # type: ignore[type-arg]
-    seen: list = []  # type: ignore[type-arg]
-    for item in items:  # type: ignore[attr-defined]
-        if item not in seen:
-            seen.append(item)
-    return seen
+def _unique(items: Iterable[_T]) -> list[_T]:
+    """The items in their first order, each once."""
+    return list(dict.fromkeys(items))

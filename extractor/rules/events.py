@@ -124,11 +124,31 @@ _NEGATION_BEFORE = folded_pattern(
     r"do\s+not|don'?t|not|never|no\s+plans?\s+(?:to|for)|refused\s+to|declined\s+to|ruled\s+out|"
     r"rejected|without|no|nor|unlikely\s+to|rule\s+out|cannot|can'?t|den(?:y|ies|ied|ying))"
     r"\s+(?:\w+\s+){0,3})$"
-    # "dismissing President Trump's claim that talks with Iran were planned"
-    r"|\b(?:den(?:y|ies|ied|ying)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|refut(?:es|ed|ing))"
+)
+# "dismissing President Trump's claim that talks with Iran were planned": a meeting inside a
+# claim that is denied. Read further back, and only where such a verb is.
+_DENIED_CLAIM = folded_pattern(
+    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|refut(?:es|ed|ing))"
     r"\b[^.;]{0,60}?\b(?:claims?|reports?|suggestions?|speculation|rumou?rs?)\s+(?:that\s+)?"
     r"(?:[\w'’-]+\s+){0,3}$"
 )
+_DENIAL_WORDS = ("den", "dismiss", "reject", "refut")
+# Word stems that the cancellation and stall patterns cannot match without.
+_CANCEL_STEMS = (
+    "call",
+    "cancel",
+    "postpon",
+    "scrap",
+    "put off",
+    "shelve",
+    "delay",
+    "suspend",
+    "pulled out",
+    "abandon",
+)
+_STALL_STEMS = ("stall", "collaps", "broke", "falter", "deadlock", "impasse")
+_NEGATION_REACH = 48  # characters before a trigger where its negation or plan is read
+_DENIAL_REACH = 110
 # Future markers reach up to seven words ahead ("will travel to China in April for talks");
 # a bare "to" only right before the verb ("Modi to meet Kishida"), and not after a past
 # journey ("flew to Tokyo to hold talks" reports talks that were held).
@@ -213,6 +233,20 @@ def _channel_named(trigger: str) -> Format | None:
     return None
 
 
+def _says_any(text: str, start: int, end: int, reach: int, stems: tuple[str, ...]) -> bool:
+    """Whether ``text[start:end]`` (at most ``reach`` characters) holds one of ``stems``: a
+    substring test, many times cheaper than the pattern it guards."""
+    window = text[start : min(end, start + reach)]
+    return any(stem in window for stem in stems)
+
+
+def _denied_claim(text: str, start: int, position: int) -> bool:
+    window_start = max(start, position - _DENIAL_REACH)
+    if not any(word in text[window_start:position] for word in _DENIAL_WORDS):
+        return False
+    return _DENIED_CLAIM.search(text, window_start, position) is not None
+
+
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     """Meeting triggers in ``text[start:end]`` (one sentence), negated ones left out."""
     text = fold(text)  # every cue here is matched regardless of case
@@ -220,25 +254,35 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     for match in TRIGGER.finditer(text, start, end):
         if match.lastgroup is None:
             continue
+        word = match.group(0)[:4]  # each exclusion below starts with one kind of trigger
         if (
-            _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end)
-            or _HOSTS_A_THING.match(text, match.start(), end)
-            or _APPEAL.match(text, match.start(), end)
-            or _STALLED.match(text, match.end(), end)
+            (word.startswith("me") and _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end))
+            or (word == "host" and _HOSTS_A_THING.match(text, match.start(), end))
+            or (word == "call" and _APPEAL.match(text, match.start(), end))
+            or (
+                _says_any(text, match.end(), end, 70, _STALL_STEMS)
+                and _STALLED.match(text, match.end(), end)
+            )
         ):
             continue
-        before = text[max(start, match.start() - 110) : match.start()]
-        if _NEGATION_BEFORE.search(before):
+        before = text[max(start, match.start() - _NEGATION_REACH) : match.start()]
+        if _NEGATION_BEFORE.search(before) or _denied_claim(text, start, match.start()):
             continue
         _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]
         format_ = _channel_named(match.group(0)) or format_  # "held a phone call"
-        planned = _PLANNED_BEFORE.search(before)
+        planned = _PLANNED_BEFORE.search(text, max(start, match.start() - 64), match.start())
         if planned and planned.group(0).lower().startswith("to") and _PAST_JOURNEY.search(before):
             planned = None
         cancelled = (
             _CANCEL_WORD.search(match.group(0))  # "has called off a meeting"
-            or _CANCELLED_BEFORE.search(text, max(start, match.start() - 120), match.start())
-            or _CANCELLED_AFTER.match(text[match.end() : min(end, match.end() + 80)])
+            or (
+                _says_any(text, max(start, match.start() - 120), match.start(), 120, _CANCEL_STEMS)
+                and _CANCELLED_BEFORE.search(text, max(start, match.start() - 120), match.start())
+            )
+            or (
+                _says_any(text, match.end(), min(end, match.end() + 80), 80, _CANCEL_STEMS)
+                and _CANCELLED_AFTER.match(text[match.end() : min(end, match.end() + 80)])
+            )
         )
         planned = planned or _PASSIVE_FUTURE.search(match.group(0))  # "will be held"
         status: Status = "cancelled" if cancelled else ("planned" if planned else "held")

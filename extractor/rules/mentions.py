@@ -49,6 +49,7 @@ _NAME_GAP = re.compile(r"\s+|,\s+")
 _LEFT_NAME = re.compile(
     rf"({NAME_TOKEN}(?:(?:\s+|\s+\w{{1,4}}[\s-]|-){NAME_TOKEN}){{0,6}})\s*,\s*(?:the\s+|a\s+|an\s+)?$"
 )
+_LEFT_NAME_REACH = 90  # characters: seven name words and their joiners
 _COUNTERPART = re.compile(
     r"\b(?:his|her|their|its)\s+(?:(?P<qual>[\w.'’ -]{2,30}?)\s+)?counterparts?\b"
     r"(?:\s*,?\s+(?P<name_at>))?",
@@ -381,7 +382,8 @@ class PersonFinder:
             position = _skip_spaces(self.text, style.end(), limit)
 
     def _name_left(self, sentence: Sentence, qualifier_start: int) -> tuple[int, int] | None:
-        match = _LEFT_NAME.search(self.text, sentence.start, qualifier_start)
+        window = max(sentence.start, qualifier_start - _LEFT_NAME_REACH)
+        match = _LEFT_NAME.search(self.text, window, qualifier_start)
         if match is None or match.end() != qualifier_start:
             return None
         return self._clean_name(self._after_styles(match.start(1), match.end(1)), match.end(1))
@@ -473,7 +475,7 @@ class PersonFinder:
 
     def _name_left_of(self, start: int, comma: int) -> tuple[int, int] | None:
         """The name that ends at ``comma`` (a ", role" apposition follows it)."""
-        match = _LEFT_NAME.search(self.text, start, comma + 2)
+        match = _LEFT_NAME.search(self.text, max(start, comma - _LEFT_NAME_REACH), comma + 2)
         if match is None or match.end() != comma + 2:
             return None
         position = match.start(1)
@@ -625,6 +627,7 @@ class _Linker:
         self.non_name_words = non_name_words
         self.longest = min(_LONGEST_NAME, max(len(key.split()) for key in keys))
         self.first_words = frozenset(key.split()[0] for key in keys if len(key.split()) > 1)
+        self.words: dict[str, tuple[int | None, int]] = {}  # word -> (person, name length)
         self.surnames: dict[str, list[tuple[str, int]]] = {}
         for key, person in keys.items():
             if " " not in key:
@@ -653,11 +656,15 @@ class _Linker:
         return found
 
     def _one_word(self, start: int, word: str) -> Mention | None:
-        candidate = _bare_name(word.rstrip(",.;:"))
-        person = self.keys.get(candidate)
-        if person is None:
-            person = self._near_miss(candidate)
-        return Mention(person, start, start + len(candidate)) if person is not None else None
+        known = self.words.get(word)
+        if known is None:  # each word of a document is looked up once
+            candidate = _bare_name(word.rstrip(",.;:"))
+            person = self.keys.get(candidate)
+            if person is None:
+                person = self._near_miss(candidate)
+            known = self.words[word] = (person, len(candidate))
+        person, length = known
+        return Mention(person, start, start + length) if person is not None else None
 
     def _longer_name(
         self, text: str, tokens: list[tuple[int, int]], i: int

@@ -66,7 +66,7 @@ def find_quoted(text: str, sentences: list[Sentence]) -> list[QuotedText]:
                 q_end -= 1
             quoted.append(QuotedText(q_start, q_end, paragraph, match.start(), match.end()))
             last_close = match.end()
-        run_on = _RUN_ON.search(text, last_close, end)
+        run_on = _RUN_ON.search(text, last_close, end) if _unclosed(text, last_close, end) else None
         if run_on and run_on.end() - run_on.start("words") > 1:
             # 'Mr Harris said: "I want to thank ... border.' and the next paragraph reopens
             # the quotation mark: a paragraph of speech left open, by the convention of
@@ -75,6 +75,12 @@ def find_quoted(text: str, sentences: list[Sentence]) -> list[QuotedText]:
                 QuotedText(run_on.start("words"), end, paragraph, run_on.start(), end, True)
             )
     return quoted
+
+
+def _unclosed(text: str, start: int, end: int) -> bool:
+    """A quotation mark opened and not closed after ``start`` (a cheap test before the
+    pattern)."""
+    return "“" in text[start:end] or text.count('"', start, end) % 2 == 1
 
 
 def attribute_quotes(
