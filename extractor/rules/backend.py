@@ -199,6 +199,8 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     taking_part |= _named_counterparts(article, draft, taking_part, sentences)
     people = sorted(taking_part, key=lambda i: article.people.people[i].start)
     countries = _countries(article, draft, people)
+    if draft.group:
+        countries = _ordered_union(countries, _bloc_members(article, draft, countries))
     participants = [
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
     ]
@@ -299,6 +301,24 @@ def _attendees(article: _Article, draft: Draft, sentences: list[int]) -> set[int
             continue
         attendees.add(mention.person)
     return attendees
+
+
+def _bloc_members(article: _Article, draft: Draft, countries: list[str]) -> list[str]:
+    """ "The ASEAN Defence Ministers' Meeting opened, chaired by ...", "G7 foreign ministers
+    will hold a video call": a bloc's meeting whose members the article does not name is a
+    meeting of its member states (on the day of the article). A meeting that names two or
+    more states itself says who came, and is left as it is."""
+    if len(countries) >= 2:
+        return []
+    for event in draft.events:
+        if not event.group:
+            continue
+        for start, end in event.regions[:1]:
+            for match in article.lexicon.organization_pattern.finditer(article.text, start, end):
+                body = article.lexicon.organizations[match.group(0)]
+                if body.members:
+                    return body.members_on(article.published)
+    return []
 
 
 def _fits_group(title: str, kind: str) -> bool:

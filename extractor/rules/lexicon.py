@@ -7,6 +7,7 @@ no per-document compilation.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -36,6 +37,17 @@ class Place:
 class Organization:
     name: str
     kind: str
+    members: tuple[str, ...] = ()  # member states of a bloc, in the data's order
+    joined: tuple[tuple[str, str], ...] = ()  # (state, ISO day it joined) for recent members
+
+    def members_on(self, day: dt.date | None) -> list[str]:
+        """The member states on ``day`` (all listed members when the day is unknown)."""
+        since = dict(self.joined)
+        return [
+            code
+            for code in self.members
+            if day is None or code not in since or dt.date.fromisoformat(since[code]) <= day
+        ]
 
 
 @dataclass(frozen=True)
@@ -167,7 +179,12 @@ def _places(
 def _organizations(entries: list[dict[str, Any]]) -> dict[str, Organization]:
     organizations: dict[str, Organization] = {}
     for entry in entries:
-        organization = Organization(_short_name(entry), entry.get("kind", "intergovernmental"))
+        organization = Organization(
+            _short_name(entry),
+            entry.get("kind", "intergovernmental"),
+            tuple(entry.get("members", ())),
+            tuple(entry.get("joined", {}).items()),
+        )
         for alias in [entry["name"], *entry.get("aliases", [])]:
             organizations.setdefault(alias, organization)
     return organizations
