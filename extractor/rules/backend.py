@@ -204,7 +204,6 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     participants = [
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
     ]
-    _assign_missing_countries(participants, countries, article)
     status = draft.status
     date_phrase = _meeting_date(article, draft, sentences)
     format_ = _format(draft)
@@ -215,6 +214,7 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
         if format_ in ("phone", "virtual")
         else _location(article, draft, drafts, sentences, filed_from)
     )
+    _assign_missing_countries(participants, countries, article, place.country if place else None)
     if format_ == "unknown" and place is not None:
         format_ = "in_person"
     spans = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
@@ -383,14 +383,15 @@ def _participant(
 
 
 def _assign_missing_countries(
-    participants: list[Participant], countries: list[str], article: _Article
+    participants: list[Participant], countries: list[str], article: _Article, host: str | None
 ) -> None:
     """By elimination first: when exactly one of the meeting's countries is nobody's yet, it
     belongs to the one participant without a country ("Foreign Minister Kamikawa met India's
     ..." under the headline "Japanese, Indian Foreign Ministers Meet"), or to several when the
     newsroom's own country is already represented (the hosts of a visit: "Scholz will travel
     to China for talks with President Xi and Premier Li"). Officials still without one are
-    the newsroom's own."""
+    the newsroom's own, unless the newsroom's side is already there and the meeting is held
+    in another state: then the officials left are the host's."""
     missing = [p for p in participants if p.country is None and p.organization is None]
     if not missing:
         return
@@ -400,6 +401,12 @@ def _assign_missing_countries(
     if len(free) == 1 and (len(missing) == 1 or (missing and home in represented | {None})):
         for participant in missing:
             participant.country = free[0]
+        return
+    if host and host not in represented and home in represented:
+        # "Wong met Foreign Secretary Enrique Manalo in Manila" in an Australian paper: the
+        # newsroom's side is there already, so the officials without a country are the host's
+        for participant in missing:
+            participant.country = host
         return
     for participant in missing:
         if home and participant.title:
