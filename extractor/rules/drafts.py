@@ -67,7 +67,10 @@ _GROUP_NOUN = re.compile(
     re.IGNORECASE,
 )
 # The last clause before a trigger: "..., and the two leaders held talks".
-_LAST_CLAUSE = re.compile(r"(?:^|[,;]\s+(?:and\s+|but\s+)?|\band\s+)(?P<clause>[^,;]*)$")
+_LAST_CLAUSE = re.compile(
+    r"(?:^|[,;]\s+(?:and\s+|but\s+)?|\band\s+)"
+    r"(?:(?:after|before|when|as|while|once|until|since|because|where)\s+)?(?P<clause>[^,;]*)$"
+)
 # "Clinton told a press conference on Tuesday that Washington's envoy had talked with ...":
 # the one who reports a meeting is not a party to it; the parties are in the reported clause.
 _REPORTED_THAT = re.compile(

@@ -21,7 +21,7 @@ Status = Literal["held", "planned", "cancelled"]
 _PHONE = r"(?:tele)?phone"
 _TALK_NOUNS = (
     r"(?:talks|talk|meeting|meetings|summit|discussions?|consultations|dialogue|conversation|"
-    r"call)"
+    r"call|retreat|audience)"
 )
 Strength = Literal["strong", "weak", "join", "reference"]
 # (pattern, format, strength): a strong trigger makes a meeting of the parties in its clause;

@@ -49,6 +49,8 @@ _NAME_GAP = re.compile(r"\s+|,\s+")
 _LEFT_NAME = re.compile(
     rf"({NAME_TOKEN}(?:(?:\s+|\s+\w{{1,4}}[\s-]|-){NAME_TOKEN}){{0,6}})\s*,\s*(?:the\s+|a\s+|an\s+)?$"
 )
+_OF_PROPER_NOUN = re.compile(rf"\s+of\s+(?:the\s+)?[{UPPER}]")
+_GENERATIONAL_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
 _LEFT_NAME_REACH = 90  # characters: seven name words and their joiners
 _COUNTERPART = re.compile(
     r"\b(?:his|her|their|its)\s+(?:(?P<qual>[\w.'’ -]{2,30}?)\s+)?counterparts?\b"
@@ -290,6 +292,8 @@ class PersonFinder:
             title, sentence, qualifier_start
         )
         name_span = self._name_right(position, sentence.end, appositive=appositive)
+        if name_span is not None and _OF_PROPER_NOUN.match(self.text, name_span[1]):
+            name_span = None  # "the General Security of Military Information Agreement"
         if name_span is None:
             name_span = self._name_left(sentence, qualifier_start)
         if name_span is None:
@@ -594,8 +598,11 @@ class PersonFinder:
 
     def _keys(self, name: str) -> set[str]:
         """The forms a later mention may take: full name, surname, family-name-first."""
-        tokens = name.split()
         keys = {name}
+        tokens = name.split()
+        while len(tokens) > 2 and tokens[-1].rstrip(".") in _GENERATIONAL_SUFFIXES:
+            tokens.pop()  # "Ferdinand R. Marcos Jr.": the surname is "Marcos", not "Jr"
+            keys.add(" ".join(tokens))
         if len(tokens) > 1:
             last = tokens[-1]
             if len(last.rstrip(".")) > 1:
