@@ -45,6 +45,8 @@ _NOISE_LINE = re.compile(
       | (?:copyright|©).* | all\s+rights\s+reserved.*
       | file\s*[-–—]\s.*
       | (?:additional\s+)?(?:reporting|writing|editing|compiled|produced)\s+by\b.*
+      | (?:also\s+read|read\s+(?:more|also|next)|related(?:\s+(?:news|stories|articles?))?|
+         see\s+also|must\s+read|recommended|more\s+on\s+this|don'?t\s+miss)\s*[:|—–-].*
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )

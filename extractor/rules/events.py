@@ -129,10 +129,16 @@ _NEGATION_BEFORE = folded_pattern(
 # claim that is denied. Read further back, and only where such a verb is.
 _DENIED_CLAIM = folded_pattern(
     r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|refut(?:es|ed|ing))"
-    r"\b[^.;]{0,60}?\b(?:claims?|reports?|suggestions?|speculation|rumou?rs?)\s+(?:that\s+)?"
-    r"(?:[\w'’-]+\s+){0,3}$"
+    r"\b[^.;]{0,60}?\b(?:claims?|reports?|suggestions?|speculation|rumou?rs?)\b[^.;]{0,140}$"
+    # "has made no arrangements for Prime Minister X to hold talks with ..."
+    r"|\bno\s+(?:arrangements?|plans?|decision|date|agreement)\s+(?:has\s+been\s+\w+\s+)?"
+    r"(?:for|to|on|about)\b[^.;]{0,100}$"
+    # A claim is not a fact, nor is a question: "had claimed that the two officials met",
+    # "asked whether Li would meet Takaichi"
+    r"|\b(?:claim(?:s|ed|ing)?|alleg(?:e|es|ed|ing))\s+that\b[^.;]{0,120}$"
+    r"|\basked\s+(?:whether|if|about)\b[^.;]{0,120}$"
 )
-_DENIAL_WORDS = ("den", "dismiss", "reject", "refut")
+_DENIAL_WORDS = ("den", "dismiss", "reject", "refut", "no ", "claim", "alleg", "asked")
 # Word stems that the cancellation and stall patterns cannot match without.
 _CANCEL_STEMS = (
     "call",
@@ -148,7 +154,7 @@ _CANCEL_STEMS = (
 )
 _STALL_STEMS = ("stall", "collaps", "broke", "falter", "deadlock", "impasse")
 _NEGATION_REACH = 48  # characters before a trigger where its negation or plan is read
-_DENIAL_REACH = 110
+_DENIAL_REACH = 220
 # Future markers reach up to seven words ahead ("will travel to China in April for talks");
 # a bare "to" only right before the verb ("Modi to meet Kishida"), and not after a past
 # journey ("flew to Tokyo to hold talks" reports talks that were held).

@@ -65,6 +65,11 @@ _UNTITLED_NAME = rf"{_UNTITLED_WORD}(?:\s+(?:{_NAME_PARTICLE}\s+){{0,2}}{_UNTITL
 _NAME_LIST = rf"(?P<names>{_UNTITLED_NAME}(?:\s*(?:,|and)\s+{_UNTITLED_NAME})?)"
 _NAMES_BEFORE = re.compile(rf"(?:^|[,;]\s+|\b(?:and|when|after|as)\s+){_NAME_LIST}\s+(?:also\s+)?$")
 _NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+|of\s+)?{_NAME_LIST}\b(?!\s*[{UPPER}])")
+_PERSON_SLOT = re.compile(
+    rf"(?:(?<=[.!?]\s)|(?<=^)|\b(?P<lead>by|with|and|between|where|when|whom|as)\s+)"
+    rf"(?P<name>{_UNTITLED_NAME})(?=\s*[,;.]|\s+[a-z(])",
+    re.MULTILINE,
+)
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 # "Japanese Prime Minister X and Foreign Minister Y": one nationality for a list of offices.
@@ -432,6 +437,12 @@ class PersonFinder:
                 for name in _NAME_LIST_SPLIT.split(names):
                     start = self.text.index(name, offset)
                     self._add_untitled(start, start + len(name))
+        if any(t.strength in ("strong", "weak") for t in triggers):
+            # "Friedrich Merz, who won the vote, was welcomed ... by Emmanuel Macron": bare
+            # names where a clause puts a person, anywhere in a sentence that tells a meeting
+            for slot in _PERSON_SLOT.finditer(self.text, sentence.start, sentence.end):
+                if slot.start("name") == sentence.start or slot.group("lead"):
+                    self._add_untitled(slot.start("name"), slot.end("name"))
 
     def _add_untitled(self, start: int, end: int) -> None:
         start = self._after_styles(start, end)  # "Sheikh Tamim bin Hamad Al Thani"
