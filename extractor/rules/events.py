@@ -128,7 +128,8 @@ _NEGATION_BEFORE = folded_pattern(
 # "dismissing President Trump's claim that talks with Iran were planned": a meeting inside a
 # claim that is denied. Read further back, and only where such a verb is.
 _DENIED_CLAIM = folded_pattern(
-    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|refut(?:es|ed|ing))"
+    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|refut(?:es|ed|ing)|"
+    r"dampen(?:s|ed|ing)?|play(?:s|ed|ing)?\s+down|pour(?:s|ed|ing)?\s+cold\s+water\s+on)"
     r"\b[^.;]{0,60}?\b(?:claims?|reports?|suggestions?|speculation|rumou?rs?)\b[^.;]{0,140}$"
     # "has made no arrangements for Prime Minister X to hold talks with ..."
     r"|\bno\s+(?:arrangements?|plans?|decision|date|agreement)\s+(?:has\s+been\s+\w+\s+)?"
@@ -138,7 +139,25 @@ _DENIED_CLAIM = folded_pattern(
     r"|\b(?:claim(?:s|ed|ing)?|alleg(?:e|es|ed|ing))\s+that\b[^.;]{0,120}$"
     r"|\basked\s+(?:whether|if|about)\b[^.;]{0,120}$"
 )
-_DENIAL_WORDS = ("den", "dismiss", "reject", "refut", "no ", "claim", "alleg", "asked")
+_DENIAL_WORDS = (
+    "den",
+    "dismiss",
+    "reject",
+    "refut",
+    "dampen",
+    "down",
+    "cold",
+    "no ",
+    "claim",
+    "alleg",
+    "asked",
+)
+# "a meeting between X and Y was not on the schedule", "talks are not planned"
+_NEGATED_AFTER = folded_pattern(
+    r"^(?:\s+[\w'’.-]+){0,10}?\s+(?:was|were|is|are|has\s+been|have\s+been)\s+(?:not|never)\s+"
+    r"(?:on\s+the\s+(?:schedule|agenda|cards|table)|planned|scheduled|expected|envisaged|"
+    r"arranged|foreseen)\b"
+)
 # Word stems that the cancellation and stall patterns cannot match without.
 _CANCEL_STEMS = (
     "call",
@@ -272,7 +291,14 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         ):
             continue
         before = text[max(start, match.start() - _NEGATION_REACH) : match.start()]
-        if _NEGATION_BEFORE.search(before) or _denied_claim(text, start, match.start()):
+        if (
+            _NEGATION_BEFORE.search(before)
+            or _denied_claim(text, start, match.start())
+            or (
+                _says_any(text, match.end(), end, 90, (" not ", " never "))
+                and _NEGATED_AFTER.match(text[match.end() : min(end, match.end() + 90)])
+            )
+        ):
             continue
         _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]
         format_ = _channel_named(match.group(0)) or format_  # "held a phone call"

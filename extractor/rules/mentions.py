@@ -81,6 +81,10 @@ _AIDE_APPOSITION = re.compile(
     r"representative|assistant|counsell?or|spokes(?:man|woman|person)|chief\s+of\s+staff|"
     r"head|chief|director|secretary))\s+(?:to|of|for)\s+"
 )
+_ENVOY_OF = re.compile(
+    r"\bas\s+(?:a|an|the|his|her)\s+(?:[a-z]+\s+){0,2}(?:envoy|representative|emissary|"
+    r"messenger)\s+(?:of|from)\s+"
+)
 _CLAUSE_END = re.compile(r",|;|\s[—–]\s")
 _ROLE_REACH = 600  # characters from an office named alone to its holder's name
 _STYLE_FRAGMENT = re.compile(r"[A-Z]\.\s*")  # "E. " of a cut "H.E."
@@ -405,7 +409,7 @@ class PersonFinder:
         end = start
         for token in re.finditer(r"\S+", match.group(0)):
             word = _bare_name(token.group(0).rstrip(",;:"))
-            if word in self.lexicon.non_name_words or title_starts_at(
+            if word.rstrip(".") in self.lexicon.non_name_words or title_starts_at(
                 self.lexicon, self.text, start + token.start()
             ):
                 break  # "his counterpart Foreign Minister X": a title starts here
@@ -487,6 +491,12 @@ class PersonFinder:
                 False,
             )
             self.result.embedded.append((match.end(), end))
+        for match in _ENVOY_OF.finditer(self.text, sentence.start, sentence.end):
+            # "who came to Moscow as a special envoy of President X": X sent the envoy
+            clause_end = _CLAUSE_END.search(self.text, match.end(), sentence.end)
+            self.result.embedded.append(
+                (match.end(), clause_end.start() if clause_end else sentence.end)
+            )
 
     def _name_left_of(self, start: int, comma: int) -> tuple[int, int] | None:
         """The name that ends at ``comma`` (a ", role" apposition follows it)."""
