@@ -83,6 +83,12 @@ _PRONOUN = re.compile(
     r"(?:(?:on|late|early|in|at|last)\s+[\w ]{0,25}?\s)?(?:he|she|they|we|i|there|it)\b",
     re.IGNORECASE,
 )
+# "held separate meetings with", "met separately with", "back-to-back talks with"
+_SEPARATELY = re.compile(
+    r"\b(?:separate(?:ly)?|respectively|back-to-back|a\s+series\s+of|bilateral\s+(?:meetings|talks))\b",
+    re.IGNORECASE,
+)
+_SEPARATE_REACH = 25  # characters after a trigger where "separately" still qualifies it
 _NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
 # "Foreign ministers from Japan, South Korea and China will meet": "from" names parties here.
@@ -247,19 +253,31 @@ class _EventReader:
                 for c in self.people.counterparts
                 if any(s <= c.start < e for s, e in regions)
             ]
-            events.append(
-                Event(
-                    index,
-                    trigger,
-                    actors,
-                    countries,
-                    regions,
-                    self.headline == index,
-                    group=group and k == 0,
-                    counterparts=counterparts,
-                )
+            event = Event(
+                index,
+                trigger,
+                actors,
+                countries,
+                regions,
+                self.headline == index,
+                group=group and k == 0,
+                counterparts=counterparts,
             )
+            events += self._each_separately(event, subject, objects, sentence.end)
         return events
+
+    def _each_separately(
+        self, event: Event, subject: list[int], objects: list[int], sentence_end: int
+    ) -> list[Event]:
+        """ "Cho held separate meetings Wednesday with Landau and Funakoshi": one meeting per
+        person met, each with the subject."""
+        others = [p for p in objects if p not in subject]
+        if not subject or len(others) < 2:
+            return [event]
+        cue_end = min(event.trigger.end + _SEPARATE_REACH, sentence_end)
+        if not _SEPARATELY.search(self.text, max(0, event.trigger.start - 30), cue_end):
+            return [event]
+        return [replace(event, people=[*subject, other]) for other in others]
 
     def _parties_in(self, start: int, end: int) -> list[int]:
         """People named in [start, end), leaving out those quoted or cited as sources."""

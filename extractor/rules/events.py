@@ -96,7 +96,11 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "in_person",
         "join",
     ),
-    (r"\b(?:sat\s+down\s+with|conferred\s+with|courtesy\s+call)\b", "in_person", "strong"),
+    (
+        r"\b(?:(?:sat|sit|sits|sitting)\s+down\s+with|conferred\s+with|courtesy\s+call)\b",
+        "in_person",
+        "strong",
+    ),
     (
         r"\b(?:visit|visits|visited|visiting|(?:call|calls|called|calling)\s+on)\b",
         "in_person",
@@ -109,7 +113,7 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
 _TRIGGER_START = (
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
     r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
-    r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|"
+    r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|sit|"
     r"courtesy|visit|call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
     r"conversation|retreat|conference|in-person)"
 )

@@ -27,6 +27,7 @@ _PRONOUN_AFTER = re.compile(r"^[\s,.;:!?—–-]*(?:he|she|they)\b", re.IGNORECA
 # An opening mark after speech ('said: "...') with no closing mark in its paragraph.
 _RUN_ON = re.compile(r"[:,]\s*[“\"](?P<words>[^“”\"\n]+)$")
 _ATTRIBUTION_WINDOW = 120
+_NAME_TO_VERB = 3  # characters between a speaker's name and the speech verb after it
 _SENTENCE_STOP = re.compile(r"\n|[.!?](?=\s|$)|[“\"«]")
 _TRAILING_PUNCTUATION = " ,;:"
 
@@ -124,8 +125,14 @@ def _speaker(
             return _last_named_before(quote.outer_start, people, inside_quotes)
     before_start = sentence.start if sentence else max(0, quote.start - _ATTRIBUTION_WINDOW)
     before = text[before_start : max(before_start, quote.outer_start)]
-    if _BEFORE.search(before):
+    speech = _BEFORE.search(before)
+    if speech:
+        verb = before_start + speech.start()
         named = people.in_span(before_start, quote.outer_start)
+        # "..., Cho said, to which Funakoshi replied: ...": the name just before the verb
+        next_to_verb = [m for m in named if 0 <= verb - m.end <= _NAME_TO_VERB]
+        if next_to_verb:
+            return next_to_verb[-1].person
         if named:
             return named[0].person
         return _last_named_before(quote.outer_start, people, inside_quotes)
