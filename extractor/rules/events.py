@@ -178,6 +178,7 @@ _CANCEL_STEMS = (
 _STALL_STEMS = ("stall", "collaps", "broke", "falter", "deadlock", "impasse")
 _NEGATION_REACH = 48  # characters before a trigger where its negation or plan is read
 _DENIAL_REACH = 220
+_JOURNEY_REACH = 120
 # Future markers reach up to seven words ahead ("will travel to China in April for talks");
 # a bare "to" only right before the verb ("Modi to meet Kishida"), and not after a past
 # journey ("flew to Tokyo to hold talks" reports talks that were held).
@@ -307,8 +308,14 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]
         format_ = _channel_named(match.group(0)) or format_  # "held a phone call"
         planned = _PLANNED_BEFORE.search(text, max(start, match.start() - 64), match.start())
-        if planned and planned.group(0).lower().startswith("to") and _PAST_JOURNEY.search(before):
-            planned = None
+        if (
+            planned
+            and planned.group(0).startswith("to")
+            and _PAST_JOURNEY.search(
+                text, max(start, match.start() - _JOURNEY_REACH), match.start()
+            )
+        ):
+            planned = None  # "travelled to Paris ..., using his first day to sit down with"
         cancelled = (
             _CANCEL_WORD.search(match.group(0))  # "has called off a meeting"
             or (

@@ -64,9 +64,11 @@ class Lexicon:
     capitalized_run: re.Pattern[str]
     honorific_pattern: re.Pattern[str]
     office_countries: dict[str, str]  # folded title -> the state it names by itself
+    given_name_titles: frozenset[str]  # folded titles that are also given names: "amir"
     non_name_words: frozenset[str]
     former_pattern: re.Pattern[str]
     family_name_first: frozenset[str]
+    name_particles: frozenset[str]  # lower-case words inside names: "bin", "van", "de"
     folded_topic_pattern: re.Pattern[str]  # keywords, in lower case, in ``fold``-ed text
     topic_of_keyword: dict[str, str]
     venues: dict[str, tuple[str, str]]  # venue -> (city, country code)
@@ -117,11 +119,13 @@ def lexicon() -> Lexicon:
         office_countries={
             title: code for title, code in titles["office_countries"].items() if title != "_"
         },
+        given_name_titles=frozenset(t.lower() for t in titles["given_name_titles"]),
         non_name_words=non_name,
         former_pattern=re.compile(
             rf"(?i:(?<!\w)(?:{trie_pattern(titles['former_markers'])}))[\s-]*$"
         ),
         family_name_first=frozenset(_data("family_name_first.json")),
+        name_particles=frozenset(p.rstrip("-") for p in particles),
         folded_topic_pattern=folded_pattern(_words(trie_pattern(topic_of_keyword))),
         topic_of_keyword=topic_of_keyword,
         venues={venue: (city, code) for venue, (city, code) in venues.items()},

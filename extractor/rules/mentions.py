@@ -50,6 +50,11 @@ _LEFT_NAME = re.compile(
     rf"({NAME_TOKEN}(?:(?:\s+|\s+\w{{1,4}}[\s-]|-){NAME_TOKEN}){{0,6}})\s*,\s*(?:the\s+|a\s+|an\s+)?$"
 )
 _OF_PROPER_NOUN = re.compile(rf"\s+of\s+(?:the\s+)?[{UPPER}]")
+_TITLE_ADJECTIVES = re.compile(
+    r"\s+(?:new|newly\s+(?:elected|appointed)|incoming|outgoing|acting|interim|caretaker|"
+    r"current|top|visiting)$",
+    re.IGNORECASE,
+)
 _GENERATIONAL_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
 _LEFT_NAME_REACH = 90  # characters: seven name words and their joiners
 _COUNTERPART = re.compile(
@@ -240,10 +245,15 @@ class PersonFinder:
         places = self._places_by_end(sentence) if titles else {}
         # where the last qualified name ends, its country and its office
         shared: tuple[int, str | None, str] | None = None
+        previous_end = -1
         for title_span in titles:
-            if self._is_quoted(title_span[0]):
-                continue
             office = fold(self.text[title_span[0] : title_span[1]])
+            given_name = office in self.lexicon.given_name_titles and not self.text[
+                previous_end : title_span[0]
+            ].strip(" ")
+            previous_end = title_span[1]
+            if self._is_quoted(title_span[0]) or given_name:
+                continue  # "Foreign Minister Amir Khan Muttaqi": a given name, not an emir
             inherited = None
             if shared and _GROUP_JOINER.fullmatch(self.text, shared[0], title_span[0]):
                 # "Japanese Prime Minister X and Foreign Minister Y" is one delegation; but
@@ -306,7 +316,10 @@ class PersonFinder:
         if name_span is None:
             name_span = self._name_left(sentence, qualifier_start)
         if name_span is None:
-            if country and _DEFINITE_ROLE.search(self.text, sentence.start, qualifier_start):
+            possessive = "'s" in self.text[qualifier_start:title_start].replace("’", "'")
+            if country and (
+                possessive or _DEFINITE_ROLE.search(self.text, sentence.start, qualifier_start)
+            ):  # "the French President", "Germany's new chancellor"
                 self.roles.append(_Role(title, title_span, country, sentence.end))
             return None
         former = bool(
@@ -325,6 +338,8 @@ class PersonFinder:
         word = before.rstrip()
         if len(word) == len(before):  # no space before the title: no qualifier
             return title_start, None, None
+        # "Afghanistan's acting Foreign Minister", "Germany's new chancellor"
+        word = _TITLE_ADJECTIVES.sub("", word)
         end = sentence.start + len(_bare_name(word))  # "India's" ends at "India"
         if end in places:
             place_start, place = places[end]
@@ -399,7 +414,22 @@ class PersonFinder:
         match = _LEFT_NAME.search(self.text, window, qualifier_start)
         if match is None or match.end() != qualifier_start:
             return None
-        return self._clean_name(self._after_styles(match.start(1), match.end(1)), match.end(1))
+        return self._name_ending_at(match.start(1), match.end(1))
+
+    def _name_ending_at(self, start: int, end: int) -> tuple[int, int] | None:
+        """The name that ends a run of name-like words ("Tuesday with Ishaq Dar", "On Friday
+        Emmanuel Bonne"): it starts after the last word that cannot be part of a name."""
+        position = start
+        for word in _TOKEN.finditer(self.text, start, end):
+            token = word.group(0)
+            if token in self.lexicon.non_name_words or (
+                token.islower() and token not in self.lexicon.name_particles
+            ):
+                position = word.end()
+        position = _skip_spaces(self.text, position, end)
+        if position >= end:
+            return None
+        return self._clean_name(self._after_styles(position, end), end)
 
     def _clean_name(self, start: int, limit: int) -> tuple[int, int] | None:
         """The name starting at ``start``, cut before any word that is not a name."""
@@ -409,8 +439,9 @@ class PersonFinder:
         end = start
         for token in re.finditer(r"\S+", match.group(0)):
             word = _bare_name(token.group(0).rstrip(",;:"))
-            if word.rstrip(".") in self.lexicon.non_name_words or title_starts_at(
-                self.lexicon, self.text, start + token.start()
+            if word.rstrip(".") in self.lexicon.non_name_words or (
+                title_starts_at(self.lexicon, self.text, start + token.start())
+                and not (token.start() == 0 and word.lower() in self.lexicon.given_name_titles)
             ):
                 break  # "his counterpart Foreign Minister X": a title starts here
             end = start + token.start() + len(word)
@@ -503,11 +534,7 @@ class PersonFinder:
         match = _LEFT_NAME.search(self.text, max(start, comma - _LEFT_NAME_REACH), comma + 2)
         if match is None or match.end() != comma + 2:
             return None
-        position = match.start(1)
-        for word in _TOKEN.finditer(self.text, position, match.end(1)):
-            if word.group(0) not in self.lexicon.non_name_words:  # "On Friday Emmanuel Bonne"
-                return self._clean_name(word.start(), match.end(1))
-        return None
+        return self._name_ending_at(match.start(1), match.end(1))
 
     def _country_in(self, start: int, end: int) -> str | None:
         for match in self.lexicon.place_pattern.finditer(self.text, start, end):
