@@ -55,6 +55,7 @@ _TITLE_ADJECTIVES = re.compile(
     r"current|top|visiting)$",
     re.IGNORECASE,
 )
+_ADJECTIVE_REACH = 24  # characters: "newly appointed" and its space
 _GENERATIONAL_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
 _LEFT_NAME_REACH = 90  # characters: seven name words and their joiners
 _COUNTERPART = re.compile(
@@ -70,11 +71,11 @@ _UNTITLED_NAME = rf"{_UNTITLED_WORD}(?:\s+(?:{_NAME_PARTICLE}\s+){{0,2}}{_UNTITL
 _NAME_LIST = rf"(?P<names>{_UNTITLED_NAME}(?:\s*(?:,|and)\s+{_UNTITLED_NAME})?)"
 _NAMES_BEFORE = re.compile(rf"(?:^|[,;]\s+|\b(?:and|when|after|as)\s+){_NAME_LIST}\s+(?:also\s+)?$")
 _NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+|of\s+)?{_NAME_LIST}\b(?!\s*[{UPPER}])")
-_PERSON_SLOT = re.compile(
-    rf"(?:(?<=[.!?]\s)|(?<=^)|\b(?P<lead>by|with|and|between|where|when|whom|as)\s+)"
-    rf"(?P<name>{_UNTITLED_NAME})(?=\s*[,;.]|\s+[a-z(])",
-    re.MULTILINE,
-)
+# A bare name where a clause puts a person: after one of these words, or opening a sentence,
+# and followed by a comma or a lower-case word ("Friedrich Merz, who ...", "by Emmanuel
+# Macron in the morning", "where Donald Tusk received him").
+_BARE_NAME = re.compile(rf"{_UNTITLED_NAME}(?=\s*[,;.]|\s+[a-z(])")
+_LEAD_WORD = re.compile(r"\b(?:by|with|and|between|where|when|whom|as)\s+$")
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 # "Japanese Prime Minister X and Foreign Minister Y": one nationality for a list of offices.
@@ -85,6 +86,22 @@ _AIDE_APPOSITION = re.compile(
     r", (?P<role>(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?:adviser|advisor|aide|envoy|"
     r"representative|assistant|counsell?or|spokes(?:man|woman|person)|chief\s+of\s+staff|"
     r"head|chief|director|secretary))\s+(?:to|of|for)\s+"
+)
+# The words an aide's apposition or an envoy's mission cannot be written without.
+_AIDE_WORDS = (
+    "advis",
+    "aide",
+    "envoy",
+    "represent",
+    "assistant",
+    "counsel",
+    "spokes",
+    "chief",
+    "head",
+    "director",
+    "secretary",
+    "emissary",
+    "messenger",
 )
 _ENVOY_OF = re.compile(
     r"\bas\s+(?:a|an|the|his|her)\s+(?:[a-z]+\s+){0,2}(?:envoy|representative|emissary|"
@@ -339,7 +356,9 @@ class PersonFinder:
         if len(word) == len(before):  # no space before the title: no qualifier
             return title_start, None, None
         # "Afghanistan's acting Foreign Minister", "Germany's new chancellor"
-        word = _TITLE_ADJECTIVES.sub("", word)
+        adjective = _TITLE_ADJECTIVES.search(word, max(0, len(word) - _ADJECTIVE_REACH))
+        if adjective:
+            word = word[: adjective.start()]
         end = sentence.start + len(_bare_name(word))  # "India's" ends at "India"
         if end in places:
             place_start, place = places[end]
@@ -475,9 +494,12 @@ class PersonFinder:
         if any(t.strength in ("strong", "weak") for t in triggers):
             # "Friedrich Merz, who won the vote, was welcomed ... by Emmanuel Macron": bare
             # names where a clause puts a person, anywhere in a sentence that tells a meeting
-            for slot in _PERSON_SLOT.finditer(self.text, sentence.start, sentence.end):
-                if slot.start("name") == sentence.start or slot.group("lead"):
-                    self._add_untitled(slot.start("name"), slot.end("name"))
+            for name in _BARE_NAME.finditer(self.text, sentence.start, sentence.end):
+                opens = name.start() == sentence.start
+                if opens or _LEAD_WORD.search(
+                    self.text, max(sentence.start, name.start() - 9), name.start()
+                ):
+                    self._add_untitled(name.start(), name.end())
 
     def _add_untitled(self, start: int, end: int) -> None:
         start = self._after_styles(start, end)  # "Sheikh Tamim bin Hamad Al Thani"
@@ -501,7 +523,7 @@ class PersonFinder:
         """ "Emmanuel Bonne, diplomatic adviser to French President Emmanuel Macron, ...": the
         name before the comma is the person, the lower-case role is their title, and the
         country is the principal's; the principal is named only inside the apposition."""
-        if ", " not in sentence.text:
+        if ", " not in sentence.text or not any(w in sentence.text for w in _AIDE_WORDS):
             return
         for match in _AIDE_APPOSITION.finditer(self.text, sentence.start, sentence.end):
             name_span = self._name_left_of(sentence.start, match.start())
