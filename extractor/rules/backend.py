@@ -431,8 +431,7 @@ def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
         for phrase in find_date_phrases(
             article.text, start, end, published=article.published, future=future
         )
-        if not _REPORTING_BEFORE.search(article.text, max(0, phrase.start - 30), phrase.start)
-        and not _RELATIVE_CLAUSE.search(article.text, max(0, phrase.start - 40), phrase.start)
+        if _dates_the_event(article, phrase)
     ]
     after = [p for p in phrases if p.start >= event.trigger.start]
     before = [p for p in phrases if p.start < event.trigger.start]
@@ -448,14 +447,29 @@ def _meeting_date(article: _Article, draft: Draft, sentences: list[int]) -> Date
         undated = undated or phrase
     if undated:
         return undated
+    # Else a date in the sentences that tell the meeting or come right after them (not one
+    # paragraphs later, which dates something else), and not the reporting's day
     future = draft.status != "held"
-    for index in sentences:
+    told = {event.sentence for event in draft.events}
+    near = [i for i in sentences if i in told or i - 1 in told]
+    for index in near:
         sentence = article.sentences[index]
         for phrase in find_date_phrases(
             article.text, sentence.start, sentence.end, published=article.published, future=future
         ):
-            return phrase
+            if _dates_the_event(article, phrase):
+                return phrase
     return None
+
+
+def _dates_the_event(article: _Article, phrase: DatePhrase) -> bool:
+    """Not the day of the reporting ("said on Friday") nor of a relative clause ("who took
+    office last month")."""
+    text, start = article.text, phrase.start
+    return not (
+        _REPORTING_BEFORE.search(text, max(0, start - 30), start)
+        or _RELATIVE_CLAUSE.search(text, max(0, start - 40), start)
+    )
 
 
 def _format(draft: Draft) -> str:

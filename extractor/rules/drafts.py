@@ -88,7 +88,12 @@ _SEPARATELY = re.compile(
     r"\b(?:separate(?:ly)?|respectively|back-to-back|a\s+series\s+of|bilateral\s+(?:meetings|talks))\b",
     re.IGNORECASE,
 )
-_SEPARATE_REACH = 25  # characters after a trigger where "separately" still qualifies it
+_SEPARATE_REACH = 25
+_OFFICIALS_OF = re.compile(
+    r"\b(?:leaders|ministers|counterparts|delegations|officials|presidents|prime\s+ministers|"
+    r"heads\s+of\s+(?:state|government)|representatives|envoys)\s+(?:of|from)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)  # characters after a trigger where "separately" still qualifies it
 _NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
 # "Foreign ministers from Japan, South Korea and China will meet": "from" names parties here.
@@ -263,21 +268,30 @@ class _EventReader:
                 group=group and k == 0,
                 counterparts=counterparts,
             )
-            events += self._each_separately(event, subject, objects, sentence.end)
+            events += self._each_separately(event, subject, objects, sentence)
         return events
 
     def _each_separately(
-        self, event: Event, subject: list[int], objects: list[int], sentence_end: int
+        self, event: Event, subject: list[int], objects: list[int], sentence: Sentence
     ) -> list[Event]:
         """ "Cho held separate meetings Wednesday with Landau and Funakoshi": one meeting per
         person met, each with the subject."""
         others = [p for p in objects if p not in subject]
-        if not subject or len(others) < 2:
+        states = [c for c in event.countries if c not in self._countries_of(subject)]
+        if not subject or (len(others) < 2 and (others or len(states) < 2)):
             return [event]
-        cue_end = min(event.trigger.end + _SEPARATE_REACH, sentence_end)
-        if not _SEPARATELY.search(self.text, max(0, event.trigger.start - 30), cue_end):
+        sentence_start = sentence.start
+        cue_end = min(event.trigger.end + _SEPARATE_REACH, sentence.end)
+        if not _SEPARATELY.search(self.text, sentence_start, cue_end):
             return [event]
-        return [replace(event, people=[*subject, other]) for other in others]
+        if others:
+            return [replace(event, people=[*subject, other]) for other in others]
+        # "held a series of bilateral meetings ..., meeting the leaders of Italy, Indonesia,
+        # Portugal and Norway": one meeting per state, its people named in what follows
+        return [replace(event, people=list(subject), countries=[state]) for state in states]
+
+    def _countries_of(self, people: list[int]) -> set[str | None]:
+        return {self.people.people[p].country for p in people}
 
     def _parties_in(self, start: int, end: int) -> list[int]:
         """People named in [start, end), leaving out those quoted or cited as sources."""
@@ -369,7 +383,9 @@ def merge_events(
             target.absorb(event)
     for i, event in headline:
         target = _compatible(drafts, event, dates.get(i), person_countries)
-        if target is not None:
+        if target is not None and set(event.people) <= set(target.people):
+            # a headline sums up the body ("Modi holds talks with Meloni, Prabowo and
+            # Støre"): it confirms a meeting's people, it does not add to them
             target.absorb(event)
         elif not drafts and _can_stand_alone(event):
             draft = Draft(date=dates.get(i))
@@ -388,16 +404,24 @@ def _compatible(
         if not _status_compatible(draft.status, event.trigger.status):
             continue
         if event.people:
-            if _people_compatible(draft, event):
+            if _people_compatible(draft, event, person_countries):
                 return draft
         elif event.countries and _countries_compatible(draft, event, person_countries):
             return draft
     return None
 
 
-def _people_compatible(draft: Draft, event: Event) -> bool:
-    """Same people (one side may name fewer), or an event too small to be a meeting alone."""
+def _people_compatible(draft: Draft, event: Event, person_countries: dict[int, str | None]) -> bool:
+    """Same people (one side may name fewer), or an event too small to be a meeting alone;
+    never when each side has a state the other lacks ("Modi met Meloni" is not the meeting
+    with the leader of Norway)."""
     mine, theirs = set(draft.people), set(event.people)
+    my_states = set(draft.countries) | {person_countries.get(p) for p in mine}
+    their_states = set(event.countries) | {person_countries.get(p) for p in theirs}
+    my_states.discard(None)
+    their_states.discard(None)
+    if my_states - their_states and their_states - my_states:
+        return False
     shared = mine & theirs
     if shared and (theirs <= mine or mine <= theirs):
         return True
@@ -484,7 +508,27 @@ def _party_countries(
         if joiner is None:
             break
         position = joiner.end()
+    countries += _countries_listed(lexicon, text, *objects)
     return _unique(countries)
+
+
+def _countries_listed(lexicon: Lexicon, text: str, start: int, end: int) -> list[str]:
+    """ "meeting the leaders of Italy, Indonesia, Portugal and Norway", "counterparts from
+    India and five other nations": the states of a list of unnamed officials."""
+    listed = _OFFICIALS_OF.search(text, start, end)
+    if listed is None:
+        return []
+    countries: list[str] = []
+    position = listed.end()
+    while True:
+        party = lexicon.place_pattern.match(text, position, end)
+        if party is None or lexicon.places[party.group(0)].kind not in ("country", "demonym"):
+            return countries
+        countries.append(lexicon.places[party.group(0)].code)
+        joiner = _AND.match(text, party.end(), end)
+        if joiner is None:
+            return countries
+        position = joiner.end()
 
 
 def _is_subject_party(

@@ -50,7 +50,13 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "strong",
     ),
     (r"\b(?:met|meet|meets|meeting)(?:\s+up)?\s+with\b", "in_person", "strong"),
-    (r"\b(?:met|meets)\b|\bmeeting\s+(?:at|in)\b(?=\s+[A-Z])", "in_person", "strong"),
+    (
+        r"\b(?:met|meets)\b|\bmeeting\s+(?:at|in)\b(?=\s+[A-Z])"
+        # "..., meeting the leaders of Italy and Norway": the verb, not the noun
+        r"|(?<=,\s)meeting\s+(?=(?:the|his|her|their|its)\s)",
+        "in_person",
+        "strong",
+    ),
     (r"\bmeet\b", "in_person", "strong"),
     (
         rf"\b(?:held|hold|holds|holding|had|have|has)\s+(?:a\s+|an\s+|the\s+|their\s+|his\s+|her\s+)?"
