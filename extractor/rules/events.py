@@ -112,6 +112,9 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "in_person",
         "weak",
     ),
+    # "With Portuguese Prime Minister Luís Montenegro, Modi reviewed cooperation": what two
+    # named people discussed together is a meeting of theirs (weak: two parties of its own)
+    (r"\b(?:discussed|reviewed|exchanged\s+(?:views|opinions))\b", "unknown", "weak"),
     (r"\b(?:meeting|talks|summit|session)\b", "unknown", "reference"),
 )
 # The words a trigger can start with, checked first: the engine then tries the many branches
@@ -120,7 +123,7 @@ _TRIGGER_START = (
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
     r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
     r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|sit|"
-    r"courtesy|visit|call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
+    r"courtesy|visit|discussed|reviewed|exchanged|call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
     r"conversation|retreat|conference|in-person)"
 )
 TRIGGER = folded_pattern(
