@@ -89,6 +89,7 @@ _SEPARATELY = re.compile(
     re.IGNORECASE,
 )
 _SEPARATE_REACH = 25
+_TOPIC_VERB = re.compile(r"discussed|reviewed|exchanged", re.IGNORECASE)
 _OFFICIALS_OF = re.compile(
     r"\b(?:leaders|ministers|counterparts|delegations|officials|presidents|prime\s+ministers|"
     r"heads\s+of\s+(?:state|government)|representatives|envoys)\s+(?:of|from)\s+(?:the\s+)?",
@@ -242,6 +243,8 @@ class _EventReader:
                 (trigger.end, object_end),
                 self.people,
                 hosts=trigger.status != "held" or trigger.strength == "weak",
+                # "they discussed North Korea's threats": what is discussed is no party
+                read_objects=not _TOPIC_VERB.match(self.text, trigger.start),
             )
             if (
                 len(actors) == 1
@@ -475,6 +478,7 @@ def _party_countries(
     people: People,
     *,
     hosts: bool,
+    read_objects: bool = True,
 ) -> list[str]:
     """Countries that are parties in their own right, named people aside: "his Japanese
     counterpart", "Japan and India held talks", "met with a Chinese delegation". A country
@@ -497,6 +501,8 @@ def _party_countries(
         place = lexicon.places.get(journey.group("place"))
         if place is not None and place.kind == "country":
             countries.append(place.code)
+    if not read_objects:
+        return _unique(countries)
     lead = _OBJECT_LEAD.match(text, objects[0], objects[1])
     position = lead.end() if lead else objects[0]
     for _ in range(2):  # "talks between Japan and India"

@@ -628,6 +628,8 @@ class PersonFinder:
         if not name or name in self.lexicon.places or name in self.lexicon.organizations:
             return
         existing = self._find(name)
+        if existing is not None and not _same_person(self.result.people[existing].name, name):
+            existing = None  # "Wang Jiarui" is not "Wang Yi", though both are "Wang"
         if existing is not None:
             person = self.result.people[existing]
             person.title = person.title or title
@@ -764,6 +766,13 @@ class _Linker:
             if abs(len(key) - len(word)) <= 1 and _within_one_edit(key, word):
                 return person
         return None
+
+
+def _same_person(known: str, name: str) -> bool:
+    """Whether two forms of a name can be one person: the words of one are among the words
+    of the other ("Kamikawa", "Yoko Kamikawa"; "Wang" and "Wang Yi"; not "Wang Jiarui")."""
+    known_words, words = set(known.split()), set(name.split())
+    return known_words <= words or words <= known_words
 
 
 def _bare_name(word: str) -> str:
