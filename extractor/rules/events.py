@@ -201,6 +201,9 @@ _PLANNED_BEFORE = folded_pattern(
     # "was due in New Delhi from June 20 to 22 for talks": a stay and its dates come between
     r"|\bdue\s+(?:in|at)\s+(?:[\w'’-]+\s+){0,10}$"
 )
+# Visits counted by a determiner refer to visits the text told: "Both visits will focus on
+# trade" is no visit of its own.
+_VISITS_TOLD = folded_pattern(r"\b(?:both|these|those|the\s+two|each\s+of\s+the)\s+$")
 _PASSIVE_FUTURE = folded_pattern(r"\b(?:will|to)\s+be\b")
 _PAST_JOURNEY = folded_pattern(
     r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met)\b"
@@ -315,6 +318,8 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         ):
             continue
         _, format_, strength = _TRIGGERS[int(match.lastgroup[1:])]
+        if strength == "weak" and _VISITS_TOLD.search(before):
+            strength = "reference"  # "Both visits will focus on trade": visits told before
         format_ = _channel_named(match.group(0)) or format_  # "held a phone call"
         planned = _PLANNED_BEFORE.search(text, max(start, match.start() - 64), match.start())
         if (

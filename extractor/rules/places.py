@@ -21,8 +21,9 @@ _VENUE = re.compile(
     rf"{{0,5}}(?:{_VENUE_HEADS}))\b"
 )
 _IN_PLACE = folded_pattern(
-    r"\b(?:in|at|visit\s+to|trip\s+to|visiting|visited|arrived\s+in|landed\s+in|"
-    r"(?:flew|flown|flying|travell?ed|travell?ing|headed|heading|went|moved\s+on)\s+to|"
+    r"\b(?:in|at|visit\s+to|trip\s+to|visiting|visited|arrived\s+in|arrives\s+in|landed\s+in|"
+    r"(?:flew|flown|flying|flies|fly|travell?ed|travell?ing|travels|travel|headed|heading|heads|"
+    r"went|goes|moved\s+on)\s+to|"
     r"island\s+of|city\s+of)\s+(?:the\s+)?$"
 )
 _CAPITAL_OF = folded_pattern(r"\bin\s+the\s+(?P<demonym>[\w.'’-]+(?:\s+[\w.'’-]+)?)\s+capital\b")
