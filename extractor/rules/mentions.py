@@ -64,7 +64,7 @@ _COUNTERPART = re.compile(
     re.IGNORECASE,
 )
 _COMPANY = re.compile(rf"((?:[{UPPER}][\w&.-]*\s+){{0,2}}[{UPPER}][\w&.-]*)(?:'s|’s)?\s+$")
-_UNTITLED_WORD = rf"[{UPPER}][a-zà-ÿ'’-]+"
+_UNTITLED_WORD = rf"[{UPPER}][a-zà-ÿā-ž'’-]+"
 # "Tamim bin Hamad Al Thani", "Ursula von der Leyen": particles inside a bare name
 _NAME_PARTICLE = r"(?:bin|bint|ibn|al|el|van|von|der|den|de|da|di|du|la|le|dos|das)"
 _UNTITLED_NAME = rf"{_UNTITLED_WORD}(?:\s+(?:{_NAME_PARTICLE}\s+){{0,2}}{_UNTITLED_WORD}){{1,5}}"

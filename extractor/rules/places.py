@@ -28,7 +28,7 @@ _IN_PLACE = folded_pattern(
 )
 _CAPITAL_OF = folded_pattern(r"\bin\s+the\s+(?P<demonym>[\w.'’-]+(?:\s+[\w.'’-]+)?)\s+capital\b")
 _UNKNOWN_CITY = re.compile(
-    rf"\bin\s+(?P<city>[{UPPER}][a-zà-ÿ'’-]+(?:\s+[{UPPER}][a-zà-ÿ'’-]+)?)\b"
+    rf"\bin\s+(?P<city>[{UPPER}][a-zà-ÿā-ž'’-]+(?:\s+[{UPPER}][a-zà-ÿā-ž'’-]+)?)\b"
 )
 
 
