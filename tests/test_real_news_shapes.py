@@ -216,3 +216,96 @@ def test_quotes_a_quote_left_open_runs_into_the_next_paragraph() -> None:
         "We will keep them that way.",
     ]
     assert {q.speaker for q in meeting.quotes} == {"Luc Frieden"}
+
+
+# -- more shapes: roundups, denials, blocs, hosts ---------------------------------------------
+
+
+def test_meetings_merged_a_series_of_bilaterals_with_the_leaders_of_several_states() -> None:
+    result = _extract(
+        "Prime Minister Anthony Albanese held a series of bilateral meetings in Lima on "
+        "Saturday, meeting the leaders of Chile, Peru and Vietnam.\n\n"
+        "In his meeting with Chilean President Gabriel Boric, the two discussed critical "
+        "minerals.\n\n"
+        "With Vietnamese President Luong Cuong, Albanese reviewed maritime cooperation.",
+        dateline="09:00 AEDT, November 17, 2024",
+    )
+    countries = sorted(tuple(sorted(m.countries)) for m in result.meetings)
+    assert countries == [("AU", "CL"), ("AU", "PE"), ("AU", "VN")]
+    by_country = {next(c for c in m.countries if c != "AU"): m for m in result.meetings}
+    assert [p.name for p in by_country["CL"].participants] == ["Anthony Albanese", "Gabriel Boric"]
+    assert all(m.date is not None and m.date.isoformat() == "2024-11-16" for m in result.meetings)
+
+
+def test_status_a_meeting_inside_a_denied_report_gives_no_record() -> None:
+    result = _extract(
+        "Ankara on Friday rejected as groundless a newspaper report that Turkish intelligence "
+        "chief Ibrahim Kalin had secretly met Syrian President Bashar al-Assad in Baghdad."
+    )
+    assert result.meetings == []
+
+
+def test_status_a_question_about_a_meeting_gives_no_record() -> None:
+    result = _extract(
+        "Spokesperson Mao Ning was asked whether President Xi Jinping would meet Japanese Prime "
+        "Minister Shigeru Ishiba at the summit and said she had nothing to announce."
+    )
+    assert result.meetings == []
+
+
+def test_status_a_meeting_said_not_to_be_on_the_schedule_gives_no_record() -> None:
+    result = _extract(
+        "A meeting between Ukrainian President Volodymyr Zelensky and Hungarian Prime Minister "
+        "Viktor Orban is not on the agenda, a spokesman said."
+    )
+    assert result.meetings == []
+
+
+def test_missed_meetings_a_bloc_meeting_counts_its_member_states() -> None:
+    result = _extract(
+        "Quad foreign ministers will hold a video call on Thursday, the State Department said."
+    )
+    [meeting] = result.meetings
+    assert sorted(meeting.countries) == ["AU", "IN", "JP", "US"]
+    assert meeting.status == "planned" and meeting.format == "virtual"
+
+
+def test_country_binding_officials_abroad_beside_the_newsroom_side_are_the_hosts() -> None:
+    result = _extract(
+        "Foreign Minister Penny Wong met Foreign Minister Vivian Balakrishnan in Singapore on "
+        "Tuesday.",
+        dateline="09:00 AEDT, June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert {p.name: p.country for p in meeting.participants} == {
+        "Penny Wong": "AU",
+        "Vivian Balakrishnan": "SG",
+    }
+
+
+def test_styles_generational_suffixes_and_shared_family_names_keep_people_apart() -> None:
+    result = _extract(
+        "Defense Secretary Gilberto Teodoro Jr. met U.S. Secretary of State Marco Rubio in "
+        "Manila on Tuesday. Later, Rubio called on President Ferdinand Marcos Jr. at "
+        "Malacanang Palace."
+    )
+    names = {p.name for m in result.meetings for p in m.participants}
+    assert {"Marco Rubio", "Ferdinand Marcos Jr"} <= names
+    assert len(result.meetings) == 2
+
+
+def test_styles_a_given_name_is_not_an_office() -> None:
+    result = _extract(
+        "Pakistani Foreign Minister Ishaq Dar met Afghanistan's acting Foreign Minister Amir Khan "
+        "Muttaqi in Kabul on Saturday."
+    )
+    [meeting] = result.meetings
+    assert ("Amir Khan Muttaqi", "acting Foreign Minister", "AF") in _people(meeting)
+
+
+def test_page_noise_teaser_lines_name_no_meeting() -> None:
+    result = _extract(
+        "The finance ministry published its quarterly report on Monday.\n\n"
+        "Also read: Sitharaman holds talks with British Chancellor Rachel Reeves in London"
+    )
+    assert result.meetings == []

@@ -390,21 +390,34 @@ def _assign_missing_countries(
     ..." under the headline "Japanese, Indian Foreign Ministers Meet"), or to several when the
     newsroom's own country is already represented (the hosts of a visit: "Scholz will travel
     to China for talks with President Xi and Premier Li"). Officials still without one are
-    the newsroom's own, unless the newsroom's side is already there and the meeting is held
-    in another state: then the officials left are the host's."""
+    the newsroom's own, unless the meeting is held in a state not yet represented: then,
+    beside the newsroom's side or when the newsroom is unknown, they are the host's; with
+    neither side represented, the first is the newsroom's and the others the host's."""
     missing = [p for p in participants if p.country is None and p.organization is None]
     if not missing:
         return
     home = article.home
     represented = {p.country for p in participants}
     free = [c for c in countries if c not in represented]
-    if len(free) == 1 and (len(missing) == 1 or (missing and home in represented | {None})):
+    # (only beside someone whose state is known: a lone official and a state the text names
+    # are two parties, "Albanese met the leader of Peru", not one)
+    counted = len(missing) < len(participants)
+    if len(free) == 1 and counted and (len(missing) == 1 or home in represented | {None}):
         for participant in missing:
             participant.country = free[0]
         return
-    if host and host not in represented and home in represented:
+    if host and home and host != home and host not in represented and home not in represented:
+        if len(missing) >= 2:
+            # "Foreign Minister Wong met Foreign Minister Balakrishnan in Singapore" in an
+            # Australian paper: the subject is the newsroom's side, the others the hosts
+            missing[0].country = home
+            for participant in missing[1:]:
+                participant.country = host
+            return
+    if host and host not in represented and (home is None or home in represented):
         # "Wong met Foreign Secretary Enrique Manalo in Manila" in an Australian paper: the
-        # newsroom's side is there already, so the officials without a country are the host's
+        # newsroom's side is there already, so the officials without a country are the host's;
+        # so are they when the newsroom is unknown ("President Yoon ... in Seoul")
         for participant in missing:
             participant.country = host
         return

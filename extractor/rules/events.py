@@ -167,7 +167,7 @@ _DENIAL_WORDS = (
 )
 # "a meeting between X and Y was not on the schedule", "talks are not planned"
 _NEGATED_AFTER = folded_pattern(
-    r"^(?:\s+[\w'’.-]+){0,10}?\s+(?:was|were|is|are|has\s+been|have\s+been)\s+(?:not|never)\s+"
+    r"^(?:\s+[\w'’.-]+){0,14}?\s+(?:was|were|is|are|has\s+been|have\s+been)\s+(?:not|never)\s+"
     r"(?:on\s+the\s+(?:schedule|agenda|cards|table)|planned|scheduled|expected|envisaged|"
     r"arranged|foreseen)\b"
 )
@@ -188,6 +188,7 @@ _STALL_STEMS = ("stall", "collaps", "broke", "falter", "deadlock", "impasse")
 _NEGATION_REACH = 48  # characters before a trigger where its negation or plan is read
 _DENIAL_REACH = 220
 _JOURNEY_REACH = 120
+_NEGATED_REACH = 150  # "a meeting between <two titled names> is not on the agenda"
 # Future markers reach up to seven words ahead ("will travel to China in April for talks");
 # a bare "to" only right before the verb ("Modi to meet Kishida"), and not after a past
 # journey ("flew to Tokyo to hold talks" reports talks that were held).
@@ -312,8 +313,8 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
             _NEGATION_BEFORE.search(before)
             or _denied_claim(text, start, match.start())
             or (
-                _says_any(text, match.end(), end, 90, (" not ", " never "))
-                and _NEGATED_AFTER.match(text[match.end() : min(end, match.end() + 90)])
+                _says_any(text, match.end(), end, _NEGATED_REACH, (" not ", " never "))
+                and _NEGATED_AFTER.match(text[match.end() : min(end, match.end() + _NEGATED_REACH)])
             )
         ):
             continue

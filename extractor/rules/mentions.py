@@ -438,7 +438,7 @@ class PersonFinder:
     def _name_ending_at(self, start: int, end: int) -> tuple[int, int] | None:
         """The name that ends a run of name-like words ("Tuesday with Ishaq Dar", "On Friday
         Emmanuel Bonne"): it starts after the last word that cannot be part of a name."""
-        position = start
+        position = start = self._after_styles(start, end)  # "His Excellency Sheikh ..."
         for word in _TOKEN.finditer(self.text, start, end):
             token = word.group(0)
             if token in self.lexicon.non_name_words or (
