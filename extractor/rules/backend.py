@@ -406,14 +406,14 @@ def _assign_missing_countries(
         for participant in missing:
             participant.country = free[0]
         return
-    if host and home and host != home and host not in represented and home not in represented:
-        if len(missing) >= 2:
-            # "Foreign Minister Wong met Foreign Minister Balakrishnan in Singapore" in an
-            # Australian paper: the subject is the newsroom's side, the others the hosts
-            missing[0].country = home
-            for participant in missing[1:]:
-                participant.country = host
-            return
+    abroad = host and home and host != home and host not in represented
+    if abroad and home not in represented and len(missing) >= 2:
+        # "Foreign Minister Wong met Foreign Minister Balakrishnan in Singapore" in an
+        # Australian paper: the subject is the newsroom's side, the others the hosts
+        missing[0].country = home
+        for participant in missing[1:]:
+            participant.country = host
+        return
     if host and host not in represented and (home is None or home in represented):
         # "Wong met Foreign Secretary Enrique Manalo in Manila" in an Australian paper: the
         # newsroom's side is there already, so the officials without a country are the host's;

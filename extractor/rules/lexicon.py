@@ -65,6 +65,7 @@ class Lexicon:
     honorific_pattern: re.Pattern[str]
     office_countries: dict[str, str]  # folded title -> the state it names by itself
     given_name_titles: frozenset[str]  # folded titles that are also given names: "amir"
+    surname_homographs: frozenset[str]  # surnames that are also common words: "He"
     non_name_words: frozenset[str]
     former_pattern: re.Pattern[str]
     family_name_first: frozenset[str]
@@ -120,6 +121,7 @@ def lexicon() -> Lexicon:
             title: code for title, code in titles["office_countries"].items() if title != "_"
         },
         given_name_titles=frozenset(t.lower() for t in titles["given_name_titles"]),
+        surname_homographs=frozenset(titles["surname_homographs"]),
         non_name_words=non_name,
         former_pattern=re.compile(
             rf"(?i:(?<!\w)(?:{trie_pattern(titles['former_markers'])}))[\s-]*$"

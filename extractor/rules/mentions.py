@@ -458,7 +458,8 @@ class PersonFinder:
         end = start
         for token in re.finditer(r"\S+", match.group(0)):
             word = _bare_name(token.group(0).rstrip(",;:"))
-            if word.rstrip(".") in self.lexicon.non_name_words or (
+            homograph = token.start() == 0 and word in self.lexicon.surname_homographs
+            if (word.rstrip(".") in self.lexicon.non_name_words and not homograph) or (
                 title_starts_at(self.lexicon, self.text, start + token.start())
                 and not (token.start() == 0 and word.lower() in self.lexicon.given_name_titles)
             ):
