@@ -63,6 +63,11 @@ class _Article:
         )
 
     @cached_property
+    def embedded(self) -> Spans:
+        """Where people are named only as someone else's principal or sender."""
+        return Spans(self.people.embedded)
+
+    @cached_property
     def names(self) -> frozenset[str]:
         """Every form of every person's name: capitalised words that are not places."""
         return frozenset(key for person in self.people.people for key in person.keys)
@@ -83,7 +88,9 @@ _RELATIVE_OPEN = re.compile(
 _CLAUSE_CLOSE = re.compile(r"[,;]")
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 # "met Prabowo Subianto, who took office last month": that date is not the meeting's.
-_RELATIVE_CLAUSE = re.compile(r",\s+(?:who|which|whose|when)\b[^,;]*$", re.IGNORECASE)
+_RELATIVE_CLAUSE = re.compile(
+    r",\s+(?:who|which|whose|when)\b[^,;]*$|\bsince\s+\w+\s+[^,;]*$", re.IGNORECASE
+)  # "who took office last month", "their first since Wong took office in May"
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told\s+(?:\w+\s+){0,2}|announced|reported|added|statement|confirmed)\s*$",
     re.IGNORECASE,
@@ -345,14 +352,16 @@ def _named_counterparts(
 
 
 def _mentions_in(article: _Article, sentences: list[int]) -> list[Mention]:
-    """Mentions in these sentences, outside quotation marks, in text order."""
+    """Mentions in these sentences, outside quotation marks and outside another person's
+    apposition ("the greetings of King Salman"), in text order."""
+    embedded = article.embedded
     return [
         mention
         for index in sentences
         for mention in article.people.in_span(
             article.sentences[index].start, article.sentences[index].end
         )
-        if mention.start not in article.quoted
+        if mention.start not in article.quoted and mention.start not in embedded
     ]
 
 

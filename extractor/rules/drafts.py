@@ -89,6 +89,11 @@ _SEPARATELY = re.compile(
     re.IGNORECASE,
 )
 _SEPARATE_REACH = 25
+_AT_THE_MEETING = re.compile(
+    r"\s+(?:at|in)\s+the\s+(?:[\w'’-]+\s+){0,3}?(retreat|summit|talks|meeting|session|"
+    r"audience|dinner|lunch|call|dialogue)\b",
+    re.IGNORECASE,
+)
 _TOPIC_VERB = re.compile(r"discussed|reviewed|exchanged", re.IGNORECASE)
 _OFFICIALS_OF = re.compile(
     r"\b(?:leaders|ministers|counterparts|delegations|officials|presidents|prime\s+ministers|"
@@ -125,6 +130,8 @@ class Event:
     group: bool = False  # the subject is a body or a group ("G7 foreign ministers met")
     # countries of unnamed counterparts among the parties ("his Japanese counterpart")
     counterparts: list[str] = field(default_factory=list)
+    trigger_text: str = ""  # the trigger's words, folded
+    joined_noun: str | None = None  # "also present at the retreat": the meeting it names
 
     @property
     def parties(self) -> int:
@@ -270,9 +277,15 @@ class _EventReader:
                 self.headline == index,
                 group=group and k == 0,
                 counterparts=counterparts,
+                trigger_text=self.text[trigger.start : trigger.end].lower(),
+                joined_noun=self._joined_noun(trigger) if trigger.strength == "join" else None,
             )
             events += self._each_separately(event, subject, objects, sentence)
         return events
+
+    def _joined_noun(self, trigger: Trigger) -> str | None:
+        named = _AT_THE_MEETING.match(self.text, trigger.end)
+        return named.group(1).lower() if named else None
 
     def _each_separately(
         self, event: Event, subject: list[int], objects: list[int], sentence: Sentence
@@ -356,9 +369,7 @@ def merge_events(
         expire_anchors(event.sentence)
         target = _compatible(drafts, event, dates.get(i), person_countries)
         if target is None and event.trigger.strength == "join" and drafts:
-            latest = drafts[-1]  # "The EU's foreign policy chief also took part."
-            if event.sentence - latest.events[-1].sentence <= _ANCHOR_REACH:
-                target = latest
+            target = _joined_meeting(drafts, event)
         if target is not None:
             target.absorb(event)
             target.date = target.date or dates.get(i)
@@ -396,6 +407,21 @@ def merge_events(
             drafts.append(draft)
     drafts.sort(key=lambda d: d.events[0].sentence)
     return [d for d in drafts if d.group or len(d.people) + len(d.countries) >= 2]
+
+
+def _joined_meeting(drafts: list[Draft], event: Event) -> Draft | None:
+    """The meeting that "also took part" adds to: the one its words name ("Also present at
+    the retreat were ...": the retreat, not the audience planned for the next day), else the
+    latest, if it was told just before."""
+    named = event.joined_noun
+    if named:
+        for draft in reversed(drafts):
+            if any(named in e.trigger_text for e in draft.events):
+                return draft
+    latest = drafts[-1]  # "The EU's foreign policy chief also took part."
+    if event.sentence - latest.events[-1].sentence <= _ANCHOR_REACH:
+        return latest
+    return None
 
 
 def _compatible(

@@ -21,7 +21,7 @@ Status = Literal["held", "planned", "cancelled"]
 _PHONE = r"(?:tele)?phone"
 _TALK_NOUNS = (
     r"(?:talks|talk|meeting|meetings|summit|discussions?|consultations|dialogue|conversation|"
-    r"call|retreat|audience)"
+    r"call|retreat|audience|session)"
 )
 Strength = Literal["strong", "weak", "join", "reference"]
 # (pattern, format, strength): a strong trigger makes a meeting of the parties in its clause;
@@ -72,14 +72,17 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
     # Passive and nominal forms: "talks were held between X and Y", "the ASEAN Defence
     # Ministers' Meeting opened", "consultations will be held in Moscow".
     (
-        rf"\b{_TALK_NOUNS}\s+(?:was|were|has\s+been|have\s+been|had\s+been|will\s+be|is\s+to\s+be|"
-        r"are\s+to\s+be)\s+(?:also\s+)?held\b|\b(?:meeting|summit|talks|dialogue|retreat|"
+        rf"\b{_TALK_NOUNS}(?:\s+[\w'’-]+){{0,8}}?\s+(?:was|were|has\s+been|have\s+been|had\s+been|"
+        r"will\s+be|is\s+to\s+be|are\s+to\s+be)\s+(?:also\s+)?held\b"
+        r"|\b(?:meeting|summit|talks|dialogue|retreat|"
         r"conference|consultations)\s+(?:opened|convened|began|kicked\s+off|got\s+under\s*way|"
         r"took\s+place)\b",
         "unknown",
         "strong",
     ),
     (r"\bin-person\s+(?:talks?|meetings?)\b", "in_person", "strong"),
+    # "a summit that was to bring together A, B and C"
+    (r"\b(?:bring|brings|bringing|brought)\s+together\b", "in_person", "strong"),
     (
         r"\b(?:spoke|speaks|talked|talks|conferred|chatted)\s+(?:again\s+)?with\b",
         "contact",
@@ -98,7 +101,10 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "weak",
     ),
     (
-        r"\b(?:also\s+)?(?:took\s+part|participated|attended|joined(?=\s+(?:the|them|him|her)\b))",
+        r"\b(?:also\s+)?(?:took\s+part|participated|attended|joined(?=\s+(?:the|them|him|her)\b))"
+        # "Also present was Foreign Minister X", "X and Y were also present in the meeting"
+        r"|\b(?:also\s+present|present\s+(?:at|in)\s+the\s+(?:meeting|talks|call)|"
+        r"also\s+in\s+attendance|accompanied\s+by)\b",
         "in_person",
         "join",
     ),
@@ -123,7 +129,8 @@ _TRIGGER_START = (
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
     r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
     r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|sit|"
-    r"courtesy|visit|discussed|reviewed|exchanged|call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
+    r"courtesy|visit|discussed|reviewed|exchanged|bring|brought|present|accompanied|"
+    r"call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
     r"conversation|retreat|conference|in-person)"
 )
 TRIGGER = folded_pattern(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractor.folding import fold
 from extractor.rules.events import Trigger
@@ -88,24 +88,17 @@ _AIDE_APPOSITION = re.compile(
     r"head|chief|director|secretary))\s+(?:to|of|for)\s+"
 )
 # The words an aide's apposition or an envoy's mission cannot be written without.
-_AIDE_WORDS = (
-    "advis",
-    "aide",
-    "envoy",
-    "represent",
-    "assistant",
-    "counsel",
-    "spokes",
-    "chief",
-    "head",
-    "director",
-    "secretary",
-    "emissary",
-    "messenger",
+_AIDE_WORDS = tuple(
+    """advis aide envoy represent assistant counsel spokes chief head director secretary
+    emissary messenger greetings regards wishes message letter invitation condolences behalf
+    """.split()
 )
 _ENVOY_OF = re.compile(
     r"\bas\s+(?:a|an|the|his|her)\s+(?:[a-z]+\s+){0,2}(?:envoy|representative|emissary|"
     r"messenger)\s+(?:of|from)\s+"
+    # "conveyed the greetings of King Salman", "a letter from President X", "on behalf of"
+    r"|\b(?:greetings|regards|wishes|message|letter|invitation|condolences)\s+(?:of|from)\s+"
+    r"|\bon\s+behalf\s+of\s+"
 )
 _CLAUSE_END = re.compile(r",|;|\s[—–]\s")
 _ROLE_REACH = 600  # characters from an office named alone to its holder's name
@@ -240,6 +233,7 @@ class PersonFinder:
                 )
                 for match in runs:
                     self.result.mentions += linker.link(match)
+            self._keep_introductions()
         self.result.sort()
         return self.result
 
@@ -524,9 +518,14 @@ class PersonFinder:
         """ "Emmanuel Bonne, diplomatic adviser to French President Emmanuel Macron, ...": the
         name before the comma is the person, the lower-case role is their title, and the
         country is the principal's; the principal is named only inside the apposition."""
-        if ", " not in sentence.text or not any(w in sentence.text for w in _AIDE_WORDS):
+        if not any(w in sentence.text for w in _AIDE_WORDS):
             return
-        for match in _AIDE_APPOSITION.finditer(self.text, sentence.start, sentence.end):
+        appositions = (
+            _AIDE_APPOSITION.finditer(self.text, sentence.start, sentence.end)
+            if ", " in sentence.text
+            else ()
+        )
+        for match in appositions:
             name_span = self._name_left_of(sentence.start, match.start())
             if name_span is None or self._is_quoted(match.start()):
                 continue
@@ -546,7 +545,8 @@ class PersonFinder:
             )
             self.result.embedded.append((match.end(), end))
         for match in _ENVOY_OF.finditer(self.text, sentence.start, sentence.end):
-            # "who came to Moscow as a special envoy of President X": X sent the envoy
+            # "who came to Moscow as a special envoy of President X": X sent the envoy;
+            # "conveyed the greetings of King Salman": the king is not in the room
             clause_end = _CLAUSE_END.search(self.text, match.end(), sentence.end)
             self.result.embedded.append(
                 (match.end(), clause_end.start() if clause_end else sentence.end)
@@ -565,6 +565,15 @@ class PersonFinder:
             if place.kind in ("country", "demonym"):
                 return place.code
         return None
+
+    def _keep_introductions(self) -> None:
+        """A name is the person introduced at that very place, whoever else shares a form of
+        it ("Sultan Ibrahim" after "Prime Minister Anwar Ibrahim")."""
+        introduced = {(p.start, p.end): i for i, p in enumerate(self.result.people)}
+        self.result.mentions = [
+            replace(m, person=introduced.get((m.start, m.end), m.person))
+            for m in self.result.mentions
+        ]
 
     def _fill_roles(self) -> None:
         """ "is due to see both the French President and the German Chancellor. On Tuesday
@@ -629,7 +638,7 @@ class PersonFinder:
         if not name or name in self.lexicon.places or name in self.lexicon.organizations:
             return
         existing = self._find(name)
-        if existing is not None and not _same_person(self.result.people[existing].name, name):
+        if existing is not None and not _same_person(self.result.people[existing], name, title):
             existing = None  # "Wang Jiarui" is not "Wang Yi", though both are "Wang"
         if existing is not None:
             person = self.result.people[existing]
@@ -769,11 +778,17 @@ class _Linker:
         return None
 
 
-def _same_person(known: str, name: str) -> bool:
-    """Whether two forms of a name can be one person: the words of one are among the words
-    of the other ("Kamikawa", "Yoko Kamikawa"; "Wang" and "Wang Yi"; not "Wang Jiarui")."""
-    known_words, words = set(known.split()), set(name.split())
-    return known_words <= words or words <= known_words
+def _same_person(known: Person, name: str, title: str | None) -> bool:
+    """Whether a name can be a person already known: the words of one name are among the
+    words of the other ("Kamikawa", "Yoko Kamikawa"; "Wang" and "Wang Yi"; not "Wang
+    Jiarui"), and two offices, if given, share a word ("Minister Kamikawa" is "Foreign
+    Minister Yoko Kamikawa"; "Sultan Ibrahim" is not "Prime Minister Anwar Ibrahim")."""
+    known_words, words = set(known.name.split()), set(name.split())
+    if not (known_words <= words or words <= known_words):
+        return False
+    if title and known.title and len(words) == 1:
+        return bool(set(fold(title).split()) & set(fold(known.title).split()))
+    return True
 
 
 def _bare_name(word: str) -> str:
