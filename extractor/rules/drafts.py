@@ -188,13 +188,9 @@ class _EventReader:
     ) -> None:
         self.lexicon, self.text, self.people, self.quoted = lexicon, text, people, quoted
         self.headline = headline
-        speaking_for_others = {i for i, p in enumerate(people.people) if p.speaks_for_others}
-        embedded = Spans(people.embedded)
-        self.sources = {
-            m.start
-            for m in people.mentions
-            if m.person in speaking_for_others or _is_cited(text, m) or m.start in embedded
-        }
+        self.speaking_for_others = {i for i, p in enumerate(people.people) if p.speaks_for_others}
+        self.embedded = Spans(people.embedded)
+        self.sources: dict[int, bool] = {}  # mention start -> cited, not a party (read once)
         self.focus: list[int] = []  # the people the last sentence was about, subject first
         self.subject: list[int] = []  # the subject of the sentence being read
         self.channel: tuple[Format, int] | None = None  # last phone/video format, its sentence
@@ -314,8 +310,20 @@ class _EventReader:
         return _unique(
             m.person
             for m in self.people.in_span(start, end)
-            if m.start not in self.quoted and m.start not in self.sources
+            if m.start not in self.quoted and not self._is_source(m)
         )
+
+    def _is_source(self, mention: Mention) -> bool:
+        """A spokesperson, someone cited ("..., Hebestreit said") or named inside another's
+        apposition: no party to what the clause reports."""
+        known = self.sources.get(mention.start)
+        if known is None:
+            known = self.sources[mention.start] = (
+                mention.person in self.speaking_for_others
+                or mention.start in self.embedded
+                or _is_cited(self.text, mention)
+            )
+        return known
 
     def _with_channel(self, trigger: Trigger, index: int) -> Trigger:
         if trigger.format in ("phone", "virtual"):

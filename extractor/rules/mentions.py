@@ -56,6 +56,7 @@ _TITLE_ADJECTIVES = re.compile(
     re.IGNORECASE,
 )
 _ADJECTIVE_REACH = 24  # characters: "newly appointed" and its space
+_FORMER_REACH = 16  # characters: "erstwhile " or "the late " and the spaces after
 _GENERATIONAL_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
 _LEFT_NAME_REACH = 90  # characters: seven name words and their joiners
 _COUNTERPART = re.compile(
@@ -334,7 +335,9 @@ class PersonFinder:
                 self.roles.append(_Role(title, title_span, country, sentence.end))
             return None
         former = bool(
-            self.lexicon.former_pattern.search(self.text, sentence.start, qualifier_start)
+            self.lexicon.former_pattern.search(
+                self.text, max(sentence.start, qualifier_start - _FORMER_REACH), qualifier_start
+            )
         )
         self._add(name_span, title, title_span, country, organization, former)
         if _VISITING.search(self.text, max(sentence.start, qualifier_start - 12), qualifier_start):
