@@ -8,6 +8,7 @@ off", "postponed") and its format (phone, video, in person). A trigger under a n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -159,19 +160,7 @@ _DENIED_CLAIM = folded_pattern(
     r"|\b(?:claim(?:s|ed|ing)?|alleg(?:e|es|ed|ing))\s+that\b[^.;]{0,120}$"
     r"|\basked\s+(?:whether|if|about)\b[^.;]{0,120}$"
 )
-_DENIAL_WORDS = (
-    "den",
-    "dismiss",
-    "reject",
-    "refut",
-    "dampen",
-    "down",
-    "cold",
-    "no ",
-    "claim",
-    "alleg",
-    "asked",
-)
+_DENIAL_CUE = re.compile("den|dismiss|reject|refut|dampen|down|cold|no |claim|alleg|asked")
 # "a meeting between X and Y was not on the schedule", "talks are not planned"
 _NEGATED_AFTER = folded_pattern(
     r"^(?:\s+[\w'’.-]+){0,14}?\s+(?:was|were|is|are|has\s+been|have\s+been)\s+(?:not|never)\s+"
@@ -179,19 +168,11 @@ _NEGATED_AFTER = folded_pattern(
     r"arranged|foreseen)\b"
 )
 # Word stems that the cancellation and stall patterns cannot match without.
-_CANCEL_STEMS = (
-    "call",
-    "cancel",
-    "postpon",
-    "scrap",
-    "put off",
-    "shelve",
-    "delay",
-    "suspend",
-    "pulled out",
-    "abandon",
+_CANCEL_CUE = re.compile(
+    "call|cancel|postpon|scrap|put off|shelve|delay|suspend|pulled out|abandon"
 )
-_STALL_STEMS = ("stall", "collaps", "broke", "falter", "deadlock", "impasse")
+_STALL_CUE = re.compile("stall|collaps|broke|falter|deadlock|impasse")
+_NOT_CUE = re.compile(" not | never ")
 _NEGATION_REACH = 48  # characters before a trigger where its negation or plan is read
 _DENIAL_REACH = 220
 _JOURNEY_REACH = 120
@@ -283,16 +264,15 @@ def _channel_named(trigger: str) -> Format | None:
     return None
 
 
-def _says_any(text: str, start: int, end: int, reach: int, stems: tuple[str, ...]) -> bool:
-    """Whether ``text[start:end]`` (at most ``reach`` characters) holds one of ``stems``: a
-    substring test, many times cheaper than the pattern it guards."""
-    window = text[start : min(end, start + reach)]
-    return any(stem in window for stem in stems)
+def _says_any(text: str, start: int, end: int, reach: int, cue: re.Pattern[str]) -> bool:
+    """Whether ``text[start:end]`` (at most ``reach`` characters) holds one of the words of
+    ``cue``: a search for plain words, many times cheaper than the pattern it guards."""
+    return cue.search(text, start, min(end, start + reach)) is not None
 
 
 def _denied_claim(text: str, start: int, position: int) -> bool:
     window_start = max(start, position - _DENIAL_REACH)
-    if not any(word in text[window_start:position] for word in _DENIAL_WORDS):
+    if _DENIAL_CUE.search(text, window_start, position) is None:
         return False
     return _DENIED_CLAIM.search(text, window_start, position) is not None
 
@@ -310,7 +290,7 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
             or (word == "host" and _HOSTS_A_THING.match(text, match.start(), end))
             or (word == "call" and _APPEAL.match(text, match.start(), end))
             or (
-                _says_any(text, match.end(), end, 70, _STALL_STEMS)
+                _says_any(text, match.end(), end, 70, _STALL_CUE)
                 and _STALLED.match(text, match.end(), end)
             )
         ):
@@ -320,7 +300,7 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
             _NEGATION_BEFORE.search(before)
             or _denied_claim(text, start, match.start())
             or (
-                _says_any(text, match.end(), end, _NEGATED_REACH, (" not ", " never "))
+                _says_any(text, match.end(), end, _NEGATED_REACH, _NOT_CUE)
                 and _NEGATED_AFTER.match(text[match.end() : min(end, match.end() + _NEGATED_REACH)])
             )
         ):
@@ -341,11 +321,11 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
         cancelled = (
             _CANCEL_WORD.search(match.group(0))  # "has called off a meeting"
             or (
-                _says_any(text, max(start, match.start() - 120), match.start(), 120, _CANCEL_STEMS)
+                _says_any(text, max(start, match.start() - 120), match.start(), 120, _CANCEL_CUE)
                 and _CANCELLED_BEFORE.search(text, max(start, match.start() - 120), match.start())
             )
             or (
-                _says_any(text, match.end(), min(end, match.end() + 80), 80, _CANCEL_STEMS)
+                _says_any(text, match.end(), min(end, match.end() + 80), 80, _CANCEL_CUE)
                 and _CANCELLED_AFTER.match(text[match.end() : min(end, match.end() + 80)])
             )
         )

@@ -89,10 +89,9 @@ _AIDE_APPOSITION = re.compile(
     r"head|chief|director|secretary))\s+(?:to|of|for)\s+"
 )
 # The words an aide's apposition or an envoy's mission cannot be written without.
-_AIDE_WORDS = tuple(
-    """advis aide envoy represent assistant counsel spokes chief head director secretary
-    emissary messenger greetings regards wishes message letter invitation condolences behalf
-    """.split()
+_AIDE_CUE = re.compile(
+    "advis|aide|envoy|represent|assistant|counsel|spokes|chief|head|director|secretary|"
+    "emissary|messenger|greetings|regards|wishes|message|letter|invitation|condolences|behalf"
 )
 _ENVOY_OF = re.compile(
     r"\bas\s+(?:a|an|the|his|her)\s+(?:[a-z]+\s+){0,2}(?:envoy|representative|emissary|"
@@ -521,7 +520,7 @@ class PersonFinder:
         """ "Emmanuel Bonne, diplomatic adviser to French President Emmanuel Macron, ...": the
         name before the comma is the person, the lower-case role is their title, and the
         country is the principal's; the principal is named only inside the apposition."""
-        if not any(w in sentence.text for w in _AIDE_WORDS):
+        if not _AIDE_CUE.search(sentence.text):
             return
         appositions = (
             _AIDE_APPOSITION.finditer(self.text, sentence.start, sentence.end)
