@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from extractor.folding import fold
 from extractor.rules.events import Trigger
@@ -452,7 +452,7 @@ class PersonFinder:
         if match is None:
             return None
         end = start
-        for token in re.finditer(r"\S+", match.group(0)):
+        for token in _TOKEN.finditer(match.group(0)):
             word = _bare_name(token.group(0).rstrip(",;:"))
             homograph = token.start() == 0 and word in self.lexicon.surname_homographs
             if (word.rstrip(".") in self.lexicon.non_name_words and not homograph) or (
@@ -573,7 +573,9 @@ class PersonFinder:
         it ("Sultan Ibrahim" after "Prime Minister Anwar Ibrahim")."""
         introduced = {(p.start, p.end): i for i, p in enumerate(self.result.people)}
         self.result.mentions = [
-            replace(m, person=introduced.get((m.start, m.end), m.person))
+            m
+            if introduced.get((m.start, m.end), m.person) == m.person
+            else Mention(introduced[m.start, m.end], m.start, m.end)
             for m in self.result.mentions
         ]
 
