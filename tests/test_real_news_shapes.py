@@ -309,3 +309,22 @@ def test_page_noise_teaser_lines_name_no_meeting() -> None:
         "Also read: Sitharaman holds talks with British Chancellor Rachel Reeves in London"
     )
     assert result.meetings == []
+
+
+def test_meetings_merged_a_meeting_told_in_the_first_person_inside_a_quote() -> None:
+    result = _extract(
+        "President Gustavo Petro hosted Ecuadorian President Daniel Noboa in Bogota on Monday."
+        '\n\n"Last week I met President Dina Boluarte in Lima and we agreed to reopen the '
+        'border crossings," Petro said.'
+    )
+    pairs = sorted(tuple(sorted(p.name for p in m.participants)) for m in result.meetings)
+    assert ("Dina Boluarte", "Gustavo Petro") in pairs
+
+
+def test_non_participants_a_leader_praised_in_a_quote_is_no_participant() -> None:
+    result = _extract(
+        "Prime Minister Kristen Michal met Finnish President Alexander Stubb in Tallinn on "
+        'Monday. "President Volodymyr Zelensky has shown great courage," Michal said.'
+    )
+    [meeting] = result.meetings
+    assert "Volodymyr Zelensky" not in {p.name for p in meeting.participants}

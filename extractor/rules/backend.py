@@ -130,6 +130,7 @@ class RulesBackend:
             article.quoted,
             article.headline,
             article.triggers,
+            [(q.start, q.end, q.person) for q in article.quotes],
         )
         events = [event for event in events if not _background(article, event)]
         phrases = [_event_date(article, event) for event in events]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -94,6 +94,8 @@ _AT_THE_MEETING = re.compile(
     r"audience|dinner|lunch|call|dialogue)\b",
     re.IGNORECASE,
 )
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e)\b(?:\s+[\w'’]+){0,3}\s*$")
+_CLAUSE_STOP = re.compile(r"[;.!?]|,\s+(?:and|but|where|which|who)\b")
 _TOPIC_VERB = re.compile(r"discussed|reviewed|exchanged", re.IGNORECASE)
 _OFFICIALS_OF = re.compile(
     r"\b(?:leaders|ministers|counterparts|delegations|officials|presidents|prime\s+ministers|"
@@ -172,10 +174,13 @@ def find_events(
     quoted: Spans,
     headline: int | None,
     triggers: list[list[Trigger]],
+    speakers: Sequence[tuple[int, int, int]] = (),
 ) -> list[Event]:
     """Every meeting event in the body, with the people and countries of its clause;
-    ``triggers`` are each sentence's meeting triggers."""
-    return _EventReader(lexicon, text, people, quoted, headline).read(sentences, triggers)
+    ``triggers`` are each sentence's meeting triggers, ``speakers`` the (start, end, person)
+    of each attributed quote, for meetings a participant tells in the first person."""
+    reader = _EventReader(lexicon, text, people, quoted, headline, speakers)
+    return reader.read(sentences, triggers)
 
 
 class _EventReader:
@@ -184,10 +189,17 @@ class _EventReader:
     of phone calls ... also spoke with X")."""
 
     def __init__(
-        self, lexicon: Lexicon, text: str, people: People, quoted: Spans, headline: int | None
+        self,
+        lexicon: Lexicon,
+        text: str,
+        people: People,
+        quoted: Spans,
+        headline: int | None,
+        speakers: Sequence[tuple[int, int, int]],
     ) -> None:
         self.lexicon, self.text, self.people, self.quoted = lexicon, text, people, quoted
         self.headline = headline
+        self.speakers = sorted(speakers)
         self.speaking_for_others = {i for i, p in enumerate(people.people) if p.speaks_for_others}
         self.embedded = Spans(people.embedded)
         self.sources: dict[int, bool] = {}  # mention start -> cited, not a party (read once)
@@ -200,6 +212,8 @@ class _EventReader:
         for index, sentence in enumerate(sentences):
             self.subject = []
             events += self._sentence_events(index, sentence, triggers[index])
+            if self.speakers:
+                events += self._told_in_quotes(index, triggers[index])
             mentioned = self._parties_in(sentence.start, sentence.end)
             if mentioned or self.subject:
                 # "On Tuesday he flies to Paris for talks with X. On Thursday he will receive
@@ -278,6 +292,44 @@ class _EventReader:
             )
             events += self._each_separately(event, subject, objects, sentence)
         return events
+
+    def _told_in_quotes(self, index: int, found: list[Trigger]) -> list[Event]:
+        """' "On Saturday I sat down with President Samia Suluhu Hassan in Arusha," Ruto
+        said': a meeting the speaker tells in the first person, the speaker a party to it."""
+        events = []
+        for trigger in found:
+            quote = self._quote_at(trigger.start)
+            if quote is None or trigger.strength not in ("strong", "weak"):
+                continue
+            start, end, speaker = quote
+            if not _FIRST_PERSON.search(self.text, start, trigger.start):
+                continue
+            stop = _CLAUSE_STOP.search(self.text, trigger.end, end)
+            clause_end = stop.start() if stop else end
+            others = [
+                m.person
+                for m in self.people.in_span(trigger.end, clause_end)
+                if not self._is_source(m) and m.person != speaker
+            ]
+            if others:
+                events.append(
+                    Event(
+                        index,
+                        trigger,
+                        _unique([speaker, *others]),
+                        [],
+                        [(start, clause_end)],
+                        False,
+                        trigger_text=self.text[trigger.start : trigger.end].lower(),
+                    )
+                )
+        return events
+
+    def _quote_at(self, position: int) -> tuple[int, int, int] | None:
+        for start, end, speaker in self.speakers:
+            if start <= position < end:
+                return start, end, speaker
+        return None
 
     def _joined_noun(self, trigger: Trigger) -> str | None:
         named = _AT_THE_MEETING.match(self.text, trigger.end)
@@ -405,7 +457,7 @@ def merge_events(
             target.absorb(event)
     for i, event in headline:
         target = _compatible(drafts, event, dates.get(i), person_countries)
-        if target is not None and set(event.people) <= set(target.people):
+        if target is not None and _confirms(target, event, person_countries):
             # a headline sums up the body ("Modi holds talks with Meloni, Prabowo and
             # Støre"): it confirms a meeting's people, it does not add to them
             target.absorb(event)
@@ -415,6 +467,12 @@ def merge_events(
             drafts.append(draft)
     drafts.sort(key=lambda d: d.events[0].sentence)
     return [d for d in drafts if d.group or len(d.people) + len(d.countries) >= 2]
+
+
+def _confirms(draft: Draft, event: Event, person_countries: dict[int, str | None]) -> bool:
+    """Whether a headline event names only people and states of this meeting."""
+    states = set(draft.countries) | {person_countries.get(p) for p in draft.people}
+    return set(event.people) <= set(draft.people) and set(event.countries) <= states
 
 
 def _joined_meeting(drafts: list[Draft], event: Event) -> Draft | None:

@@ -55,6 +55,12 @@ _TITLE_ADJECTIVES = re.compile(
     r"current|top|visiting)$",
     re.IGNORECASE,
 )
+# "I sat down with President X", "we met Japanese Prime Minister X" inside a quote
+_MET_IN_FIRST_PERSON = re.compile(
+    r"\b(?:I|[Ww]e)\s+(?:[\w'’]+\s+){0,3}?(?:met(?:\s+with)?|sat\s+down\s+with|spoke\s+(?:with|to)|"
+    r"talked\s+(?:with|to)|(?:held|had)\s+talks\s+with|received|hosted|welcomed|called\s+on)\s+"
+    r"(?:the\s+|his\s+|her\s+)?(?:[A-Z][\w'’.-]*\s+){0,2}$"
+)
 _ADJECTIVE_REACH = 24  # characters: "newly appointed" and its space
 _FORMER_REACH = 16  # characters: "erstwhile " or "the late " and the spaces after
 _GENERATIONAL_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
@@ -263,8 +269,12 @@ class PersonFinder:
                 previous_end : title_span[0]
             ].strip(" ")
             previous_end = title_span[1]
-            if self._is_quoted(title_span[0]) or given_name:
+            if given_name:
                 continue  # "Foreign Minister Amir Khan Muttaqi": a given name, not an emir
+            if self._is_quoted(title_span[0]) and not _MET_IN_FIRST_PERSON.search(
+                self.text, max(sentence.start, title_span[0] - 80), title_span[0]
+            ):
+                continue  # a leader praised in a quote, not one the speaker says they met
             inherited = None
             if shared and _GROUP_JOINER.fullmatch(self.text, shared[0], title_span[0]):
                 # "Japanese Prime Minister X and Foreign Minister Y" is one delegation; but
