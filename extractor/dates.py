@@ -262,3 +262,45 @@ def _weekday(match: re.Match[str], published: dt.date, future: bool) -> dt.date:
     if future:
         return published + dt.timedelta(days=forward)
     return published - dt.timedelta(days=back)
+
+
+# Days told relative to another meeting of the article, not to the publication day: "Later in
+# the day", "the following day", "two days earlier". (Sources: the labelled fixtures' own
+# phrases; a day count is read as a word up to five or a digit.)
+_ANCHORED = folded_pattern(
+    r"\b(?:(?P<same>(?:later|earlier)\s+(?:in\s+the|that)\s+day|(?:on\s+)?the\s+same\s+day|"
+    r"that\s+(?:morning|afternoon|evening|night))"
+    r"|(?P<next>the\s+(?:following|next)\s+day|a\s+day\s+later|the\s+day\s+after)"
+    r"|(?P<before>the\s+(?:day\s+before|previous\s+day)|a\s+day\s+earlier)"
+    r"|(?P<count>two|three|four|five|\d)\s+days\s+(?P<way>later|after|earlier|before))\b"
+)
+_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+@dataclass(frozen=True)
+class AnchoredPhrase:
+    """A day told relative to another meeting: ``days`` after the anchor's day (negative:
+    before it)."""
+
+    days: int
+    start: int
+    end: int
+    text: str
+
+
+def find_anchored_phrase(text: str, start: int, end: int) -> AnchoredPhrase | None:
+    """The first day in ``text[start:end]`` told relative to another meeting of the article."""
+    match = _ANCHORED.search(fold(text), start, end)
+    if match is None:
+        return None
+    if match.group("same"):
+        days = 0
+    elif match.group("next"):
+        days = 1
+    elif match.group("before"):
+        days = -1
+    else:
+        count = match.group("count")
+        days = _COUNTS.get(count) or int(count)
+        days = -days if match.group("way") in ("earlier", "before") else days
+    return AnchoredPhrase(days, match.start(), match.end(), text[match.start() : match.end()])

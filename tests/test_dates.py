@@ -90,3 +90,19 @@ def test_day_of_month_without_a_publication_day_fixes_no_day() -> None:
     text = "they met on the 4th."
     [phrase] = find_date_phrases(text, 0, len(text), published=None, future=False)
     assert (phrase.text, phrase.date) == ("on the 4th", None)
+
+
+def test_days_told_relative_to_another_meeting() -> None:
+    from extractor.dates import find_anchored_phrase
+
+    cases = {
+        "Later in the day she met the king.": 0,
+        "They met again the following day.": 1,
+        "A day earlier he had called the premier.": -1,
+        "Two days later the ministers spoke by phone.": 2,
+        "They had met three days before in Rome.": -3,
+    }
+    for text, days in cases.items():
+        found = find_anchored_phrase(text, 0, len(text))
+        assert found is not None and found.days == days, text
+    assert find_anchored_phrase("They met on Tuesday.", 0, 20) is None

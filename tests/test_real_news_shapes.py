@@ -328,3 +328,25 @@ def test_non_participants_a_leader_praised_in_a_quote_is_no_participant() -> Non
     )
     [meeting] = result.meetings
     assert "Volodymyr Zelensky" not in {p.name for p in meeting.participants}
+
+
+def test_dates_a_day_told_relative_to_the_meeting_before() -> None:
+    result = _extract(
+        "Foreign Minister Radoslaw Sikorski met Ukrainian Foreign Minister Andrii Sybiha in "
+        "Kyiv on Tuesday.\n\nThe following day Sikorski held talks with Moldovan President "
+        "Maia Sandu in Chisinau.",
+        dateline="10:00 CEST, June 12, 2025",
+    )
+    first, second = result.meetings
+    assert first.date is not None and first.date.isoformat() == "2025-06-10"
+    assert second.date is not None and second.date.isoformat() == "2025-06-11"
+    assert second.date_text == "The following day"
+
+
+def test_dates_a_year_alone_does_not_date_a_meeting() -> None:
+    result = _extract(
+        "Prime Minister Mark Carney met British Prime Minister Keir Starmer in Ottawa on "
+        "Sunday. The two leaders agreed to mark the 100th anniversary of a treaty next year."
+    )
+    [meeting] = result.meetings
+    assert meeting.date is not None and meeting.date.isoformat() == "2025-06-08"

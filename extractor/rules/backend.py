@@ -16,7 +16,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from extractor.backends import BackendOutput
-from extractor.dates import DatePhrase, find_date_phrases
+from extractor.dates import AnchoredPhrase, DatePhrase, find_anchored_phrase, find_date_phrases
 from extractor.document import Document
 from extractor.guards import has_two_parties
 from extractor.ingest import wire_opener
@@ -91,6 +91,7 @@ _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:who|which|whose|when)\b[^,;]*$|\bsince\s+\w+\s+[^,;]*$", re.IGNORECASE
 )  # "who took office last month", "their first since Wong took office in May"
+_YEAR_ALONE = re.compile(r"(?:last|next|this|later\s+this|earlier\s+this)\s+year", re.I)
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told\s+(?:\w+\s+){0,2}|announced|reported|added|statement|confirmed)\s*$",
     re.IGNORECASE,
@@ -137,10 +138,12 @@ class RulesBackend:
         dates = {i: phrase.date if phrase else None for i, phrase in enumerate(phrases)}
         person_countries = {i: p.country for i, p in enumerate(article.people.people)}
         drafts = merge_events(events, dates, person_countries)
-        meetings = [_meeting(article, draft, drafts) for draft in drafts]
-        meetings = [m for m in meetings if has_two_parties(m)]  # before they share context
-        _carry_context(meetings)
-        return BackendOutput(meetings, [], backend=self.name)
+        told = [
+            (_meeting(article, draft, drafts), _anchored_day(article, draft)) for draft in drafts
+        ]
+        told = [(m, anchored) for m, anchored in told if has_two_parties(m)]  # before sharing
+        _carry_context(told)
+        return BackendOutput([m for m, _ in told], [], backend=self.name)
 
 
 def _background(article: _Article, event: Event) -> bool:
@@ -155,11 +158,26 @@ def _background(article: _Article, event: Event) -> bool:
     return bool(article.published and years and max(years) < article.published.year)
 
 
-def _carry_context(meetings: list[Meeting]) -> None:
+def _anchored_day(article: _Article, draft: Draft) -> AnchoredPhrase | None:
+    """ "Later in the day", "the following day": a day told relative to the meeting before,
+    read in the sentences that tell this one."""
+    for index in sorted({event.sentence for event in draft.events}):
+        sentence = article.sentences[index]
+        found = find_anchored_phrase(article.text, sentence.start, sentence.end)
+        if found is not None:
+            return found
+    return None
+
+
+def _carry_context(told: list[tuple[Meeting, AnchoredPhrase | None]]) -> None:
     """ "On the sidelines of the G20 in Rio on Monday, Modi met Meloni. He also met Prabowo":
     a meeting that states no day or place of its own shares those of the one reported just
-    before it, when both are of the same kind (held, in person)."""
-    for previous, meeting in pairwise(meetings):
+    before it, when both are of the same kind (held, in person); a day told relative to it
+    ("the following day") is counted from its day."""
+    for (previous, _), (meeting, anchored) in pairwise(told):
+        if meeting.date is None and anchored is not None and previous.date is not None:
+            meeting.date = previous.date + dt.timedelta(days=anchored.days)
+            meeting.date_text = anchored.text
         if meeting.status != previous.status:
             continue
         if meeting.date is None and meeting.date_text is None and previous.date is not None:
@@ -486,12 +504,14 @@ def _meeting_date(article: _Article, draft: Draft, sentences: list[int]) -> Date
 
 
 def _dates_the_event(article: _Article, phrase: DatePhrase) -> bool:
-    """Not the day of the reporting ("said on Friday") nor of a relative clause ("who took
-    office last month")."""
+    """Not the day of the reporting ("said on Friday"), of a relative clause ("who took
+    office last month"), nor a year alone ("mark 50 years of ties next year"), which dates
+    the facts around a meeting rather than the meeting."""
     text, start = article.text, phrase.start
     return not (
         _REPORTING_BEFORE.search(text, max(0, start - 30), start)
         or _RELATIVE_CLAUSE.search(text, max(0, start - 40), start)
+        or (phrase.date is None and _YEAR_ALONE.fullmatch(phrase.text))
     )
 
 
