@@ -45,6 +45,11 @@ _CORPORATE_TITLES = frozenset(
 )
 _APPOSITIVE_LEADS = ("the", "a", "an", "his", "her", "their", "its")
 _OF_PLACE = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?")
+_POSTED_TO = re.compile(r"\s+to\s+(?:the\s+)?")
+_RANK = re.compile(
+    r"(?:Senator|Sen\.|Dr\.?|General|Gen\.|Admiral|Professor|Prof\.|Ambassador|Colonel|Col\.)\s+"
+    r"(?=[A-Z])"
+)
 _NAME_GAP = re.compile(r"\s+|,\s+")
 _LEFT_NAME = re.compile(
     rf"({NAME_TOKEN}(?:(?:\s+|\s+\w{{1,4}}[\s-]|-){NAME_TOKEN}){{0,6}})\s*,\s*(?:the\s+|a\s+|an\s+)?$"
@@ -324,6 +329,13 @@ class PersonFinder:
                 country = country or (place.code if place else None)
                 organization = organization or organization_after
                 position = after
+        posted_to = _POSTED_TO.match(self.text, position)
+        if posted_to:
+            # "Ambassador of Japan to Pakistan Akamatsu Shuichi", "ambassador to the UN, X":
+            # where an envoy is posted says nothing of whom they represent
+            place, body, after = self._place_or_body_at(posted_to.end())
+            if place or body:
+                position = after
         if organization is None and title.lower() in _CORPORATE_TITLES:
             organization = self._company(sentence, qualifier_start)
         if country is None and organization is None:
@@ -416,7 +428,11 @@ class PersonFinder:
         gap = _NAME_GAP.match(self.text, position, limit)
         if gap is None or ("," in gap.group(0) and not appositive):
             return None
-        return self._clean_name(self._after_styles(gap.end(), limit), limit)
+        position = self._after_styles(gap.end(), limit)
+        rank = _RANK.match(self.text, position, limit)
+        if rank:  # "Foreign Minister Senator Mohammad Ishaq Dar": a rank worn as a style
+            position = rank.end()
+        return self._clean_name(position, limit)
 
     def _after_styles(self, position: int, limit: int) -> int:
         """Past the styles before a name ("His Highness Sheikh", "H.E. Mr.", "Dr"): courtesy
