@@ -285,7 +285,7 @@ class _EventReader:
                 countries,
                 regions,
                 self.headline == index,
-                group=group and k == 0,
+                group=group and inherits_subject,
                 counterparts=counterparts,
                 trigger_text=self.text[trigger.start : trigger.end].lower(),
                 joined_noun=self._joined_noun(trigger) if trigger.strength == "join" else None,
@@ -441,7 +441,9 @@ def merge_events(
             draft.absorb(event)
             drafts.append(draft)
             anchors = []
-        elif event.parties == 0 and event.trigger.strength == "strong":
+        elif event.trigger.strength == "strong" and (event.parties == 0 or event.group):
+            # "The GCC Ministerial Council held a session under the chairmanship of X": a
+            # body's meeting, its people read from what follows
             anchors.append((i, event))
         elif event.trigger.status == "cancelled" and event.people:
             cancellations.append(event)
