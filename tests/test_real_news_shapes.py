@@ -350,3 +350,14 @@ def test_dates_a_year_alone_does_not_date_a_meeting() -> None:
     )
     [meeting] = result.meetings
     assert meeting.date is not None and meeting.date.isoformat() == "2025-06-08"
+
+
+def test_place_here_is_the_city_the_story_was_filed_from() -> None:
+    result = extract(
+        "Menu\nWorld\nTurkish, Egyptian ministers hold talks\nBy Staff Reporter\n"
+        "ANKARA, March 4 (AA) - Foreign Minister Hakan Fidan held talks here on Monday with "
+        "Egyptian Foreign Minister Badr Abdelatty, who had earlier stopped in Istanbul.\n",
+        published_at="2025-03-04T18:00:00+03:00",
+    )
+    [meeting] = result.meetings
+    assert meeting.location is not None and meeting.location.city == "Ankara"

@@ -91,6 +91,7 @@ _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:who|which|whose|when)\b[^,;]*$|\bsince\s+\w+\s+[^,;]*$", re.IGNORECASE
 )  # "who took office last month", "their first since Wong took office in May"
+_HERE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were)\b)")
 _YEAR_ALONE = re.compile(r"(?:last|next|this|later\s+this|earlier\s+this)\s+year", re.I)
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told\s+(?:\w+\s+){0,2}|announced|reported|added|statement|confirmed)\s*$",
@@ -530,9 +531,10 @@ def _location(
     sentences: list[int],
     filed_from: FoundPlace | None,
 ) -> FoundPlace | None:
-    """Where the meeting was: a city in the events' own sentences; else the city the story
-    was filed from (for an article's only held meeting); else a country the events name;
-    else a city, then a country, anywhere in the meeting's sentences."""
+    """Where the meeting was: the city the story was filed from when the events say "here";
+    a city in the events' own sentences; else the filing city (for an article's only held
+    meeting); else a country the events name; else a city, then a country, anywhere in the
+    meeting's sentences."""
 
     def places(spans: list[tuple[int, int]]) -> Iterator[FoundPlace]:
         for start, end in spans:
@@ -540,6 +542,10 @@ def _location(
             if place is not None:
                 yield place
 
+    if article.filed_from is not None and any(
+        _HERE.search(article.text, *region) for event in draft.events for region in event.regions
+    ):
+        return article.filed_from  # "held talks here": the city the story was filed from
     own = [region for event in draft.events for region in event.regions]
     own += [
         (article.sentences[e.sentence].start, article.sentences[e.sentence].end)
