@@ -441,9 +441,11 @@ def merge_events(
             draft.absorb(event)
             drafts.append(draft)
             anchors = []
-        elif event.trigger.strength == "strong" and (event.parties == 0 or event.group):
+        elif event.trigger.strength == "strong" and (
+            event.parties == 0 or (event.group and not anchors and not _body_meeting(drafts))
+        ):
             # "The GCC Ministerial Council held a session under the chairmanship of X": a
-            # body's meeting, its people read from what follows
+            # body's meeting, its people read from what follows (one per body meeting told)
             anchors.append((i, event))
         elif event.trigger.status == "cancelled" and event.people:
             cancellations.append(event)
@@ -469,6 +471,11 @@ def merge_events(
             drafts.append(draft)
     drafts.sort(key=lambda d: d.events[0].sentence)
     return [d for d in drafts if d.group or len(d.people) + len(d.countries) >= 2]
+
+
+def _body_meeting(drafts: list[Draft]) -> bool:
+    """Whether the meeting told last is a body's, whose people are still being read."""
+    return bool(drafts) and drafts[-1].group
 
 
 def _confirms(draft: Draft, event: Event, person_countries: dict[int, str | None]) -> bool:

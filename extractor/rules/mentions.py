@@ -45,6 +45,11 @@ _CORPORATE_TITLES = frozenset(
 )
 _APPOSITIVE_LEADS = ("the", "a", "an", "his", "her", "their", "its")
 _OF_PLACE = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?")
+# What may follow an office that follows its holder's name ("X, Pakistan's foreign minister,
+# said"; "X, the Governor of the Bank of England"), unlike a verb ("Amir, Tánaiste discuss")
+_APPOSITION_END = re.compile(
+    r"\s*(?:[,;.:)\"”]|$|\s*(?:and|who|whose|said|says|told|of|for|at|to)\b)"
+)
 _POSTED_TO = re.compile(r"\s+to\s+(?:the\s+)?")
 _RANK = re.compile(
     r"(?:Senator|Sen\.|Dr\.?|General|Gen\.|Admiral|Professor|Prof\.|Ambassador|Colonel|Col\.)\s+"
@@ -346,7 +351,8 @@ class PersonFinder:
         name_span = self._name_right(position, sentence.end, appositive=appositive)
         if name_span is not None and _OF_PROPER_NOUN.match(self.text, name_span[1]):
             name_span = None  # "the General Security of Military Information Agreement"
-        if name_span is None:
+        if name_span is None and _APPOSITION_END.match(self.text, position, sentence.end):
+            # "Ishaq Dar, Pakistan's foreign minister." but not "Amir, Tánaiste discuss Gaza"
             name_span = self._name_left(sentence, qualifier_start)
         if name_span is None:
             possessive = "'s" in self.text[qualifier_start:title_start].replace("’", "'")
