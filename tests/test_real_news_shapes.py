@@ -361,3 +361,24 @@ def test_place_here_is_the_city_the_story_was_filed_from() -> None:
     )
     [meeting] = result.meetings
     assert meeting.location is not None and meeting.location.city == "Ankara"
+
+
+def test_missed_meetings_officials_who_will_join_others_for_talks() -> None:
+    result = _extract(
+        "Defence Minister Richard Marles hosted Japanese Defence Minister Gen Nakatani in "
+        "Darwin on Monday.\n\nForeign Minister Penny Wong and Japanese Foreign Minister Takeshi "
+        "Iwaya will join them for the next round of 2+2 consultations in Tokyo in December.",
+        dateline="10:00 AEST, June 9, 2025",
+    )
+    planned = [m for m in result.meetings if m.status == "planned"]
+    assert planned and {"Penny Wong", "Takeshi Iwaya"} <= {p.name for p in planned[0].participants}
+
+
+def test_styles_a_body_and_chief_is_an_office() -> None:
+    result = _extract(
+        "European Council chief Antonio Costa spoke by telephone with Turkish President Recep "
+        "Tayyip Erdogan on Monday."
+    )
+    [meeting] = result.meetings
+    costa = next(p for p in meeting.participants if p.name == "Antonio Costa")
+    assert costa.organization == "European Council" and costa.title == "chief"

@@ -84,6 +84,13 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
     (r"\bin-person\s+(?:talks?|meetings?)\b", "in_person", "strong"),
     # "a summit that was to bring together A, B and C"
     (r"\b(?:bring|brings|bringing|brought)\s+together\b", "in_person", "strong"),
+    # "Wong and Kamikawa will join Marles and Kihara for the next round of consultations"
+    (
+        r"\b(?:join|joins|joined|joining)\b(?=[^.;]{0,80}?\bfor\s+(?:the\s+|a\s+)?"
+        r"(?:[\w\"“”'+-]+\s+){0,5}?(?:talks|consultations|meeting|summit|dialogue)\b)",
+        "in_person",
+        "strong",
+    ),
     (
         r"\b(?:spoke|speaks|talked|talks|conferred|chatted)\s+(?:again\s+)?with\b",
         "contact",
@@ -129,7 +136,7 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
 _TRIGGER_START = (
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
     r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
-    r"was\b|were\b|joined|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|sit|"
+    r"was\b|were\b|join|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|sit|"
     r"courtesy|visit|discussed|reviewed|exchanged|bring|brought|present|accompanied|"
     r"call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
     r"conversation|retreat|conference|in-person)"
