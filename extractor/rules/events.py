@@ -66,7 +66,10 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "strong",
     ),
     (
-        r"\b(?:talks|meeting|summit|discussions)\s+(?:with|between)\b|\bmeeting\s+of\b",
+        r"\b(?:talks|meeting|summit|discussions|dinner|lunch|luncheon|breakfast)\s+(?:with|between)\b"
+        r"|\bmeeting\s+of\b"
+        # "Scholz and Tusk agreed at talks in Berlin", "during their talks"
+        r"|\b(?:at|during)\s+(?:their\s+|the\s+)?talks\b",
         "unknown",
         "strong",
     ),
@@ -137,7 +140,8 @@ _TRIGGER_START = (
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
     r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
     r"was\b|were\b|join|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|sit|"
-    r"courtesy|visit|discussed|reviewed|exchanged|bring|brought|present|accompanied|"
+    r"courtesy|visit|discussed|reviewed|exchanged|bring|brought|present|accompanied|dinner|"
+    r"lunch|breakfast|at\s+(?:their\s+|the\s+)?talks|during\s+(?:their\s+|the\s+)?talks|"
     r"call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
     r"conversation|retreat|conference|in-person)"
 )
@@ -200,6 +204,10 @@ _PLANNED_BEFORE = folded_pattern(
 # Visits counted by a determiner refer to visits the text told: "Both visits will focus on
 # trade" is no visit of its own.
 _VISITS_TOLD = folded_pattern(r"\b(?:both|these|those|the\s+two|each\s+of\s+the)\s+$")
+_PLANNED_AFTER = folded_pattern(
+    r"^(?:\s+[\w'’.-]+){0,12}?\s+(?:is|are)\s+(?:set|scheduled|planned|due|expected|slated)\s+"
+    r"(?:for|to)\b"
+)
 _PASSIVE_FUTURE = folded_pattern(r"\b(?:will|to)\s+be\b")
 _PAST_JOURNEY = folded_pattern(
     r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met)\b"
@@ -336,7 +344,12 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
                 and _CANCELLED_AFTER.match(text[match.end() : min(end, match.end() + 80)])
             )
         )
-        planned = planned or _PASSIVE_FUTURE.search(match.group(0))  # "will be held"
+        planned = (
+            planned
+            or _PASSIVE_FUTURE.search(match.group(0))  # "will be held"
+            # "A working dinner with Macron is set for Wednesday evening"
+            or _PLANNED_AFTER.match(text[match.end() : min(end, match.end() + _NEGATED_REACH)])
+        )
         status: Status = "cancelled" if cancelled else ("planned" if planned else "held")
         triggers.append(Trigger(match.start(), match.end(), format_, strength, status))
     return triggers
