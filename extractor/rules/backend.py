@@ -473,7 +473,7 @@ def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
         for phrase in find_date_phrases(
             article.text, start, end, published=article.published, future=future
         )
-        if _dates_the_event(article, phrase)
+        if _dates_the_event(article, phrase, event.trigger.start)
     ]
     after = [p for p in phrases if p.start >= event.trigger.start]
     before = [p for p in phrases if p.start < event.trigger.start]
@@ -504,14 +504,18 @@ def _meeting_date(article: _Article, draft: Draft, sentences: list[int]) -> Date
     return None
 
 
-def _dates_the_event(article: _Article, phrase: DatePhrase) -> bool:
+def _dates_the_event(article: _Article, phrase: DatePhrase, trigger: int | None = None) -> bool:
     """Not the day of the reporting ("said on Friday"), of a relative clause ("who took
     office last month"), nor a year alone ("mark 50 years of ties next year"), which dates
-    the facts around a meeting rather than the meeting."""
+    the facts around a meeting rather than the meeting; unless the meeting word ``trigger``
+    (a position) is inside that clause ("since they met in person on Feb. 16")."""
     text, start = article.text, phrase.start
+    clause = _RELATIVE_CLAUSE.search(text, max(0, start - 40), start)
+    if clause and trigger is not None and clause.start() < trigger < start:
+        clause = None
     return not (
         _REPORTING_BEFORE.search(text, max(0, start - 30), start)
-        or _RELATIVE_CLAUSE.search(text, max(0, start - 40), start)
+        or clause
         or (phrase.date is None and _YEAR_ALONE.fullmatch(phrase.text))
     )
 

@@ -71,6 +71,12 @@ _LAST_CLAUSE = re.compile(
     r"(?:^|[,;]\s+(?:and\s+|but\s+)?|\band\s+)"
     r"(?:(?:after|before|when|as|while|once|until|since|because|where)\s+)?(?P<clause>[^,;]*)$"
 )
+# "It was their first conversation since they met in person": a group subject after a
+# subordinator inside the clause
+_GROUP_AFTER_SUBORDINATOR = re.compile(
+    r"\b(?:after|before|when|while|since|because|where)\s+(?:they|both|the\s+two)\b[^,;]*$",
+    re.IGNORECASE,
+)
 # "Clinton told a press conference on Tuesday that Washington's envoy had talked with ...":
 # the one who reports a meeting is not a party to it; the parties are in the reported clause.
 _REPORTED_THAT = re.compile(
@@ -96,6 +102,8 @@ _AT_THE_MEETING = re.compile(
 )
 _FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e)\b(?:\s+[\w'’]+){0,3}\s*$")
 _CLAUSE_STOP = re.compile(r"[;.!?]|,\s+(?:and|but|where|which|who)\b")
+# Trigger words that name a channel themselves ("met in person" is only implied by "met")
+_NAMES_CHANNEL = re.compile(r"phone|call|video|virtual|online|in-person|in\s+person", re.IGNORECASE)
 _TOPIC_VERB = re.compile(r"discussed|reviewed|exchanged", re.IGNORECASE)
 _OFFICIALS_OF = re.compile(
     r"\b(?:leaders|ministers|counterparts|delegations|officials|presidents|prime\s+ministers|"
@@ -229,7 +237,9 @@ class _EventReader:
         subject_start = _reported_clause_start(self.text, sentence.start, subject_end)
         subject = self._parties_in(subject_start, subject_end)
         clause = _LAST_CLAUSE.search(self.text, subject_start, subject_end)
-        if clause and _GROUP_SUBJECT.match(clause.group("clause")):
+        if (clause and _GROUP_SUBJECT.match(clause.group("clause"))) or (
+            not subject and _GROUP_AFTER_SUBORDINATOR.search(self.text, subject_start, subject_end)
+        ):
             # "X greeted him at the airport, and the two leaders held talks": the group is
             # the people of the sentence so far and those the text was about.
             subject = _unique([*subject, *self.focus])
@@ -507,12 +517,26 @@ def _compatible(
             continue
         if not _status_compatible(draft.status, event.trigger.status):
             continue
+        if not _channel_compatible(draft, event):
+            continue
         if event.people:
             if _people_compatible(draft, event, person_countries):
                 return draft
         elif event.countries and _countries_compatible(draft, event, person_countries):
             return draft
     return None
+
+
+def _channel_compatible(draft: Draft, event: Event) -> bool:
+    """A phone call and a meeting in person of the same people are two meetings ("they spoke
+    by phone two weeks after they met in Munich"); words that name no channel fit either."""
+    channels = {"in_person", "phone", "virtual"}
+    mine = {e.trigger.format for e in draft.events} & channels
+    theirs = event.trigger.format
+    explicit = event.trigger.strength in ("strong", "weak") and theirs in channels
+    return not (
+        explicit and mine and theirs not in mine and _NAMES_CHANNEL.search(event.trigger_text)
+    )
 
 
 def _people_compatible(draft: Draft, event: Event, person_countries: dict[int, str | None]) -> bool:

@@ -42,7 +42,7 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "phone",
         "strong",
     ),
-    (r"\bphoned\b|\bcalls?\s+with\b|\bin\s+a\s+call\b", "phone", "strong"),
+    (r"\b(?:tele)?phoned\b|\bcalls?\s+with\b|\bin\s+a\s+call\b", "phone", "strong"),
     (
         r"\b(?:video\s*(?:conference|call|link|talks|meeting|summit|conferencing)|videoconference|"
         r"virtual(?:ly)?\s+(?:meeting|summit|talks|call|conference)|online\s+(?:meeting|summit|talks)|"
