@@ -382,3 +382,26 @@ def test_styles_a_body_and_chief_is_an_office() -> None:
     [meeting] = result.meetings
     costa = next(p for p in meeting.participants if p.name == "Antonio Costa")
     assert costa.organization == "European Council" and costa.title == "chief"
+
+
+def test_styles_a_name_before_a_particle_is_how_the_text_calls_him() -> None:
+    result = _extract(
+        "Brazilian President Luiz Inacio Lula da Silva met Kenyan President William Ruto at "
+        'the Planalto Palace on Tuesday. "Africa is a priority for us," Lula told reporters.'
+    )
+    [meeting] = result.meetings
+    assert [q.speaker for q in meeting.quotes] == ["Luiz Inacio Lula da Silva"]
+
+
+def test_place_a_venue_then_its_city_and_a_ministry_that_speaks() -> None:
+    result = _extract(
+        "South Korean Ambassador Lee Seong-ho paid a courtesy call on External Affairs Minister "
+        "S. Jaishankar at Jawaharlal Nehru Bhawan, New Delhi, on Tuesday, the State Department "
+        "said."
+    )
+    [meeting] = result.meetings
+    assert meeting.location is not None
+    assert (meeting.location.city, meeting.location.venue) == (
+        "New Delhi",
+        "Jawaharlal Nehru Bhawan",
+    )

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extractor.folding import fold
 from extractor.rules.events import Trigger
@@ -731,6 +732,13 @@ class PersonFinder:
                 keys.add(tokens[0])
             if len(tokens) > 2:
                 keys.add(f"{tokens[0]} {tokens[-1]}")
+            for before, particle in pairwise(tokens[1:]):
+                # "Luiz Inacio Lula da Silva" is "Lula", "Andrés Manuel López Obrador" is
+                # "López Obrador": the name before a particle, the last two of four words
+                if particle in self.lexicon.name_particles:
+                    keys.add(before)
+            if len(tokens) >= 4 and tokens[-2] not in self.lexicon.name_particles:
+                keys.add(f"{tokens[-2]} {tokens[-1]}")
         return keys
 
     # -- later mentions ------------------------------------------------------------------

@@ -11,8 +11,10 @@ from extractor.rules.lexicon import UPPER, Lexicon
 _VENUE_HEADS = (
     r"House|Palace|Hall|Hotel|Centre|Center|Building|Residence|Office|Castle|Villa|Guesthouse|"
     r"Guest\s+House|Headquarters|Complex|Pavilion|Embassy|Secretariat|Chancellery|Kantei|Room|"
-    r"Museum|Mandapam|Bhavan|Forum|Resort|Estate|Manor|Lodge|Ministry|Base|Airport|Airbase"
+    r"Museum|Mandapam|Bhavan|Bhawan|Diwan|Forum|Resort|Estate|Manor|Lodge|Ministry|Base|Airport|Airbase"
 )
+_VENUE_CITY_JOINER = re.compile(r" |, ")
+_AT_BEFORE = re.compile(r"\b(?:at|in|inside|to|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _EVENT_AFTER = re.compile(
     r"(?:\s+[A-Z][\w-]+){0,2}\s+(?:Forum|Summit|Conference|Dialogue|Meeting|Talks|Process)\b"
 )
@@ -66,17 +68,27 @@ def _venue(lexicon: Lexicon, text: str, start: int, end: int) -> FoundPlace | No
             continue
         city, country = lexicon.venues.get(name, (None, None))
         venue_end = match.end("venue")
-        named_city = lexicon.place_pattern.match(text, venue_end + 1, end)
-        if city is None and text[venue_end : venue_end + 1] == " " and named_city:
-            place = lexicon.places[named_city.group(0)]  # "RAAF Base Darwin"
-            if place.kind in ("capital", "city"):
-                city, country, venue_end = place.name, place.code, named_city.end()
         name = text[match.start("venue") : venue_end]
+        # "RAAF Base Darwin", "Jawaharlal Nehru Bhawan, New Delhi": the city right after it
+        joiner = _VENUE_CITY_JOINER.match(text, venue_end, end)
+        named_city = lexicon.place_pattern.match(text, joiner.end(), end) if joiner else None
+        if city is None and named_city:
+            place = lexicon.places[named_city.group(0)]
+            if place.kind in ("capital", "city"):
+                city, country = place.name, place.code
+                if joiner and joiner.group(0) == " ":
+                    venue_end, name = (
+                        named_city.end(),
+                        text[match.start("venue") : named_city.end()],
+                    )
         return FoundPlace(city, country, name, match.start("venue"), venue_end, name)
-    known = lexicon.venue_pattern.search(text, start, end)
-    if known is not None:
-        city, country = lexicon.venues[known.group(0)]
-        return FoundPlace(city, country, known.group(0), known.start(), known.end(), known.group(0))
+    for known in lexicon.venue_pattern.finditer(text, start, end):
+        # a known venue where a meeting is ("at the White House"), not an institution that
+        # speaks ("the State Department said")
+        if _AT_BEFORE.search(text, max(start, known.start() - 12), known.start()):
+            city, country = lexicon.venues[known.group(0)]
+            name = known.group(0)
+            return FoundPlace(city, country, name, known.start(), known.end(), name)
     return None
 
 
