@@ -246,7 +246,7 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
         format_ = "in_person"
     spans = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
     agreements = _agreements(article, spans, evidence)
-    quotes = _quotes(article, people, spans, evidence)
+    quotes = _quotes(article, people, _quote_spans(article, draft, drafts, sentences), evidence)
     if date_phrase:
         evidence.append(_evidence(article, "date_text", date_phrase.start, date_phrase.end))
     if place:
@@ -294,6 +294,30 @@ def _sentences_of(article: _Article, draft: Draft, drafts: list[Draft]) -> list[
     if len(drafts) == 1 and article.headline is not None and article.headline not in chosen:
         chosen.insert(0, article.headline)
     return chosen
+
+
+def _quote_spans(
+    article: _Article, draft: Draft, drafts: list[Draft], sentences: list[int]
+) -> list[tuple[int, int]]:
+    """Where a meeting's quotes are read: its sentences; but the sentences that merely follow
+    a meeting told on the side (planned, called off, or one held before the article's lead
+    meeting: "since they met in Munich on Feb. 16") still quote the lead meeting's people."""
+    lead = drafts[0]
+
+    def aside(other: Draft) -> bool:
+        return other is not lead and (
+            other.status != "held"
+            or (other.date is not None and lead.date is not None and other.date < lead.date)
+        )
+
+    told = {event.sentence for event in draft.events}
+    chosen = [i for i in sentences if not aside(draft) or i in told]
+    if draft is lead:
+        for other in drafts[1:]:
+            if aside(other):
+                others_told = {event.sentence for event in other.events}
+                chosen += [i for i in _sentences_of(article, other, drafts) if i not in others_told]
+    return [(article.sentences[i].start, article.sentences[i].end) for i in sorted(set(chosen))]
 
 
 def _content_spans(article: _Article, draft: Draft, sentences: list[int]) -> list[tuple[int, int]]:
