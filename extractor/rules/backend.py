@@ -303,21 +303,22 @@ def _quote_spans(
     a meeting told on the side (planned, called off, or one held before the article's lead
     meeting: "since they met in Munich on Feb. 16") still quote the lead meeting's people."""
     lead = drafts[0]
-
-    def aside(other: Draft) -> bool:
-        return other is not lead and (
-            other.status != "held"
-            or (other.date is not None and lead.date is not None and other.date < lead.date)
-        )
-
     told = {event.sentence for event in draft.events}
-    chosen = [i for i in sentences if not aside(draft) or i in told]
+    chosen = [i for i in sentences if not _told_aside(draft, lead) or i in told]
     if draft is lead:
         for other in drafts[1:]:
-            if aside(other):
+            if _told_aside(other, lead):
                 others_told = {event.sentence for event in other.events}
                 chosen += [i for i in _sentences_of(article, other, drafts) if i not in others_told]
     return [(article.sentences[i].start, article.sentences[i].end) for i in sorted(set(chosen))]
+
+
+def _told_aside(draft: Draft, lead: Draft) -> bool:
+    """A meeting told beside the article's lead one: planned, called off, or held before it."""
+    return draft is not lead and (
+        draft.status != "held"
+        or (draft.date is not None and lead.date is not None and draft.date < lead.date)
+    )
 
 
 def _content_spans(article: _Article, draft: Draft, sentences: list[int]) -> list[tuple[int, int]]:
