@@ -405,3 +405,14 @@ def test_place_a_venue_then_its_city_and_a_ministry_that_speaks() -> None:
         "New Delhi",
         "Jawaharlal Nehru Bhawan",
     )
+
+
+def test_agreements_of_other_parties_are_not_the_meetings() -> None:
+    result = _extract(
+        "Prime Minister Kristersson met Finnish President Alexander Stubb in Stockholm on "
+        "Monday, and the two leaders agreed to deepen defence cooperation in the Baltic.\n\n"
+        "A day earlier, the EU and Norway agreed that herring quotas would be cut by a fifth.\n\n"
+        "Stubb reached Stockholm on Sunday evening."
+    )
+    [meeting] = result.meetings
+    assert meeting.agreements == ["deepen defence cooperation in the Baltic"]

@@ -92,6 +92,12 @@ _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:who|which|whose|when)\b[^,;]*$|\bsince\s+\w+\s+[^,;]*$", re.IGNORECASE
 )  # "who took office last month", "their first since Wong took office in May"
 _HERE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were)\b)")
+_SUBJECT_REACH = 80  # characters before a verb of agreeing where its subject is read
+_CLAUSE_BOUNDARY = re.compile(r"[,;:]\s+(?:and\s+|but\s+)?|\s(?:and|but)\s+(?=[a-z])")
+_GROUP_SUBJECT_WORDS = re.compile(
+    r"\b(?:they|both|the\s+two|the\s+(?:ministers|leaders|sides|delegations|officials))\b",
+    re.IGNORECASE,
+)
 _YEAR_ALONE = re.compile(r"(?:last|next|this|later\s+this|earlier\s+this)\s+year", re.I)
 _REPORTING_BEFORE = re.compile(
     r"\b(?:said|says|told\s+(?:\w+\s+){0,2}|announced|reported|added|statement|confirmed)\s*$",
@@ -245,7 +251,7 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
     if format_ == "unknown" and place is not None:
         format_ = "in_person"
     spans = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
-    agreements = _agreements(article, spans, evidence)
+    agreements = _agreements(article, spans, evidence, countries)
     quotes = _quotes(article, people, _quote_spans(article, draft, drafts, sentences), evidence)
     if date_phrase:
         evidence.append(_evidence(article, "date_text", date_phrase.start, date_phrase.end))
@@ -603,12 +609,17 @@ def _first_city(places: Iterator[FoundPlace]) -> FoundPlace | None:
 
 
 def _agreements(
-    article: _Article, spans: list[tuple[int, int]], evidence: list[Evidence]
+    article: _Article,
+    spans: list[tuple[int, int]],
+    evidence: list[Evidence],
+    countries: list[str],
 ) -> list[str]:
     agreements: list[str] = []
     for start, end in spans:
         for agreement in find_agreements(article.text, start, end):
-            if agreement.start in article.quoted:
+            if agreement.start in article.quoted or _others_agreed(
+                article, start, agreement.verb, countries
+            ):
                 continue
             if agreement.text not in agreements:
                 evidence.append(
@@ -636,6 +647,25 @@ def _quotes(
             )
         )
     return quotes
+
+
+def _others_agreed(article: _Article, start: int, verb: int, countries: list[str]) -> bool:
+    """ "A day earlier, the EU and Norway agreed that ...": an agreement whose subject names
+    states or bodies, none of them the meeting's, and none of its people, is another one."""
+    window = max(start, verb - _SUBJECT_REACH)
+    # the verb's own clause starts after the last boundary ("..., and agreed")
+    ends = [b.end() for b in _CLAUSE_BOUNDARY.finditer(article.text, window, verb)]
+    subject = (ends[-1] if ends else window, verb)
+    if article.people.in_span(*subject) or _GROUP_SUBJECT_WORDS.search(article.text, *subject):
+        return False
+    lexicon = article.lexicon
+    named = {
+        lexicon.places[m.group(0)].code
+        for m in lexicon.place_pattern.finditer(article.text, *subject)
+        if lexicon.places[m.group(0)].kind in ("country", "demonym")
+    }
+    bodies = lexicon.organization_pattern.search(article.text, *subject)
+    return bool(named or bodies) and not named & set(countries)
 
 
 def _evidence(article: _Article, field_name: str, start: int, end: int) -> Evidence:

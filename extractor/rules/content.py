@@ -10,7 +10,10 @@ from extractor.rules.lexicon import Lexicon
 
 _AGREEMENT = folded_pattern(
     r"\b(?:agreed|agree|agrees|confirmed|reaffirmed|signed|pledged|vowed|committed|decided|"
-    r"resolved|concluded|reached|endorsed|adopted|launched|affirmed|promised)\b"
+    r"resolved|concluded|endorsed|adopted|launched|affirmed|promised|"
+    # "reached an agreement", not "reached Doha on Wednesday"
+    r"reached(?=\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:agreement|deal|consensus|"
+    r"understanding|accord)))\b"
     r"(?:\s+(?:to|on|that|upon|an?|the|their|its|his|her|a\s+deal\s+to))*\s+"
 )
 _PASSIVE_AGREEMENT = folded_pattern(
@@ -44,6 +47,7 @@ class Agreement:
     start: int
     end: int
     text: str
+    verb: int  # where the verb of agreeing starts ("agreed", "signed"): its subject is before
 
 
 def find_topics(lexicon: Lexicon, text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -80,7 +84,7 @@ def find_agreements(text: str, start: int, end: int) -> list[Agreement]:
     passive = _PASSIVE_AGREEMENT.match(folded[start:end])
     if passive:  # "Establishing a new forum ... was also agreed": the subject is the agreement
         found.append(
-            _agreement(text, start + passive.start("object"), start + passive.end("object"))
+            _agreement(text, start + passive.start("object"), start + passive.end("object"), start)
         )
         start += passive.end()
     for match in _AGREEMENT.finditer(folded, start, end):
@@ -89,7 +93,7 @@ def find_agreements(text: str, start: int, end: int) -> list[Agreement]:
         clause_start = match.end()
         clause_end = _clause_end(text, clause_start, end)
         if clause_end - clause_start > 3:
-            found.append(_agreement(text, clause_start, clause_end))
+            found.append(_agreement(text, clause_start, clause_end, match.start()))
     return found
 
 
@@ -99,8 +103,8 @@ def _clause_end(text: str, start: int, end: int) -> int:
     return min(stop, start + _MAX_AGREEMENT_CHARS)
 
 
-def _agreement(text: str, start: int, end: int) -> Agreement:
+def _agreement(text: str, start: int, end: int, verb: int) -> Agreement:
     trailing = _TRAILING.search(text, start, end)
     if trailing:
         end = trailing.start()
-    return Agreement(start, end, text[start:end])
+    return Agreement(start, end, text[start:end], verb)
