@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from extractor.folding import fold, folded_pattern
 from extractor.rules.events import Format, Trigger
 from extractor.rules.lexicon import Lexicon, find_titles
 from extractor.rules.mentions import Mention, People
@@ -61,40 +62,34 @@ _SAID_BEFORE = re.compile(
     r"\b(?:according\s+to|said)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE
 )
 _CLAUSE_END_AFTER = re.compile(r"\s*(?:[.;:,!?\"”)]|$|\s+(?:on|in|at|late|earlier)\b)")
-_GROUP_NOUN = re.compile(
+_GROUP_NOUN = folded_pattern(
     r"\b(?:ministers|leaders|heads\s+of\s+(?:state|government)|delegates|envoys|council|"
-    r"bloc|alliance|grouping)\b",
-    re.IGNORECASE,
+    r"bloc|alliance|grouping)\b"
 )
-# The last clause before a trigger: "..., and the two leaders held talks".
-_LAST_CLAUSE = re.compile(
-    r"(?:^|[,;]\s+(?:and\s+|but\s+)?|\band\s+)"
-    r"(?:(?:after|before|when|as|while|once|until|since|because|where)\s+)?(?P<clause>[^,;]*)$"
+_LEADING_SUBORDINATOR = re.compile(
+    r"^(?:and\s+|but\s+)?(?:(?:after|before|when|as|while|once|until|since|because|where)\s+)?"
 )
 # "It was their first conversation since they met in person": a group subject after a
 # subordinator inside the clause
-_GROUP_AFTER_SUBORDINATOR = re.compile(
-    r"\b(?:after|before|when|while|since|because|where)\s+(?:they|both|the\s+two)\b[^,;]*$",
-    re.IGNORECASE,
+_GROUP_AFTER_SUBORDINATOR = folded_pattern(
+    r"\b(?:after|before|when|while|since|because|where)\s+(?:they|both|the\s+two)\b[^,;]*$"
 )
 # "Clinton told a press conference on Tuesday that Washington's envoy had talked with ...":
 # the one who reports a meeting is not a party to it; the parties are in the reported clause.
-_REPORTED_THAT = re.compile(
+_REPORTED_THAT = folded_pattern(
     r"\b(?:said|says|told|tells|announced|announces|confirmed|confirms|revealed|reveals|"
     r"disclosed|discloses|stated|states|added|adds|noted|notes|reported|reports|claimed|"
-    r"claims|insisted|insists)\b[^.;:]*?\bthat\s+|\b(?:said|says)\s+(?!that\b)",
-    re.IGNORECASE,
+    r"claims|insisted|insists)\b[^.;:]*?\bthat\s+|\b(?:said|says)\s+(?!that\b)"
 )
 _PRONOUN = re.compile(
     r"(?:(?:on|late|early|in|at|last)\s+[\w ]{0,25}?\s)?(?:he|she|they|we|i|there|it)\b",
     re.IGNORECASE,
 )
 # "held separate meetings with", "met separately with", "back-to-back talks with"
-_SEPARATELY = re.compile(
-    r"\b(?:separate(?:ly)?|respectively|back-to-back|a\s+series\s+of|bilateral\s+(?:meetings|talks))\b",
-    re.IGNORECASE,
+_SEPARATELY = folded_pattern(
+    r"\b(?:separate(?:ly)?|respectively|back-to-back|a\s+series\s+of|bilateral\s+(?:meetings|talks))\b"
 )
-_SEPARATE_REACH = 25
+_SEPARATE_REACH = 25  # characters after a trigger where "separately" still qualifies it
 _AT_THE_MEETING = re.compile(
     r"\s+(?:at|in)\s+the\s+(?:[\w'’-]+\s+){0,3}?(retreat|summit|talks|meeting|session|"
     r"audience|dinner|lunch|call|dialogue)\b",
@@ -105,11 +100,10 @@ _CLAUSE_STOP = re.compile(r"[;.!?]|,\s+(?:and|but|where|which|who)\b")
 # Trigger words that name a channel themselves ("met in person" is only implied by "met")
 _NAMES_CHANNEL = re.compile(r"phone|call|video|virtual|online|in-person|in\s+person", re.IGNORECASE)
 _TOPIC_VERB = re.compile(r"discussed|reviewed|exchanged", re.IGNORECASE)
-_OFFICIALS_OF = re.compile(
+_OFFICIALS_OF = folded_pattern(
     r"\b(?:leaders|ministers|counterparts|delegations|officials|presidents|prime\s+ministers|"
-    r"heads\s+of\s+(?:state|government)|representatives|envoys)\s+(?:of|from)\s+(?:the\s+)?",
-    re.IGNORECASE,
-)  # characters after a trigger where "separately" still qualifies it
+    r"heads\s+of\s+(?:state|government)|representatives|envoys)\s+(?:of|from)\s+(?:the\s+)?"
+)
 _NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
 # "Foreign ministers from Japan, South Korea and China will meet": "from" names parties here.
@@ -206,6 +200,7 @@ class _EventReader:
         speakers: Sequence[tuple[int, int, int]],
     ) -> None:
         self.lexicon, self.text, self.people, self.quoted = lexicon, text, people, quoted
+        self.folded = fold(text)  # for the patterns that ignore case
         self.headline = headline
         self.speakers = sorted(speakers)
         self.speaking_for_others = {i for i, p in enumerate(people.people) if p.speaks_for_others}
@@ -234,11 +229,11 @@ class _EventReader:
         if not triggers:
             return []
         subject_end = triggers[0].start
-        subject_start = _reported_clause_start(self.text, sentence.start, subject_end)
+        subject_start = _reported_clause_start(self.folded, sentence.start, subject_end)
         subject = self._parties_in(subject_start, subject_end)
-        clause = _LAST_CLAUSE.search(self.text, subject_start, subject_end)
-        if (clause and _GROUP_SUBJECT.match(clause.group("clause"))) or (
-            not subject and _GROUP_AFTER_SUBORDINATOR.search(self.text, subject_start, subject_end)
+        if _GROUP_SUBJECT.match(self._last_clause(subject_start, subject_end)) or (
+            not subject
+            and _GROUP_AFTER_SUBORDINATOR.search(self.folded, subject_start, subject_end)
         ):
             # "X greeted him at the airport, and the two leaders held talks": the group is
             # the people of the sentence so far and those the text was about.
@@ -303,6 +298,16 @@ class _EventReader:
             events += self._each_separately(event, subject, objects, sentence)
         return events
 
+    def _last_clause(self, start: int, end: int) -> str:
+        """The last clause of ``text[start:end]`` after a comma: "..., and the two leaders
+        held talks" -> "the two leaders", without a leading "and", "after", "when" or
+        "since"; empty when there is no comma."""
+        text = self.text
+        cut = max(text.rfind(",", start, end), text.rfind(";", start, end))
+        if cut < 0:
+            return ""  # one clause: its subject is read as a whole (see _resolve_subject)
+        return _LEADING_SUBORDINATOR.sub("", text[cut + 1 : end].lstrip())
+
     def _told_in_quotes(self, index: int, found: list[Trigger]) -> list[Event]:
         """' "On Saturday I sat down with President Samia Suluhu Hassan in Arusha," Ruto
         said': a meeting the speaker tells in the first person, the speaker a party to it."""
@@ -356,7 +361,7 @@ class _EventReader:
             return [event]
         sentence_start = sentence.start
         cue_end = min(event.trigger.end + _SEPARATE_REACH, sentence.end)
-        if not _SEPARATELY.search(self.text, sentence_start, cue_end):
+        if not _SEPARATELY.search(self.folded, sentence_start, cue_end):
             return [event]
         if others:
             return [replace(event, people=[*subject, other]) for other in others]
@@ -401,7 +406,7 @@ class _EventReader:
         ministers", "G7 foreign ministers"."""
         return bool(
             self.lexicon.organization_pattern.search(self.text, start, end)
-            or _GROUP_NOUN.search(self.text, start, end)
+            or _GROUP_NOUN.search(self.folded, start, end)
         )
 
 
@@ -646,7 +651,7 @@ def _party_countries(
 def _countries_listed(lexicon: Lexicon, text: str, start: int, end: int) -> list[str]:
     """ "meeting the leaders of Italy, Indonesia, Portugal and Norway", "counterparts from
     India and five other nations": the states of a list of unnamed officials."""
-    listed = _OFFICIALS_OF.search(text, start, end)
+    listed = _OFFICIALS_OF.search(fold(text), start, end)
     if listed is None:
         return []
     countries: list[str] = []
