@@ -619,7 +619,7 @@ def _party_countries(
         if c.country
         and any(s <= c.start < e for s, e in ([subject] if subject else []) + [objects])
     ]
-    qualifier_starts = {p.title_span[0] for p in people.people if p.title_span}
+    qualifier_starts = people.title_starts()
     if subject is not None:
         for match in lexicon.place_pattern.finditer(text, *subject):
             if _is_subject_party(lexicon, text, match, qualifier_starts):

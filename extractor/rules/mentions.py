@@ -105,10 +105,21 @@ _AIDE_APPOSITION = re.compile(
     r"representative|assistant|counsell?or|spokes(?:man|woman|person)|chief\s+of\s+staff|"
     r"head|chief|director|secretary))\s+(?:to|of|for)\s+"
 )
-# The words an aide's apposition or an envoy's mission cannot be written without.
-_AIDE_CUE = re.compile(
-    "advis|aide|envoy|represent|assistant|counsel|spokes|chief|head|director|secretary|"
-    "emissary|messenger|greetings|regards|wishes|message|letter|invitation|condolences|behalf"
+# The words a sender's message or envoy cannot be written without (tested once per document:
+# most name none).
+_SENDER_WORDS = (
+    "envoy",
+    "represent",
+    "emissary",
+    "messenger",
+    "greetings",
+    "regards",
+    "wishes",
+    "message",
+    "letter",
+    "invitation",
+    "condolences",
+    "behalf",
 )
 _ENVOY_OF = re.compile(
     r"\bas\s+(?:a|an|the|his|her)\s+(?:[a-z]+\s+){0,2}(?:envoy|representative|emissary|"
@@ -180,6 +191,7 @@ class People:
     embedded: list[tuple[int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _key_index: dict[str, int] = field(default_factory=dict)
+    _title_starts: set[int] | None = None
 
     def in_span(self, start: int, end: int) -> list[Mention]:
         """Mentions inside [start, end), in text order (``mentions`` is sorted by start)."""
@@ -197,6 +209,12 @@ class People:
     def sort(self) -> None:
         self.mentions.sort(key=lambda m: m.start)
         self._starts = [m.start for m in self.mentions]
+
+    def title_starts(self) -> set[int]:
+        """Where the titles of the people begin (read once, when first asked)."""
+        if self._title_starts is None:
+            self._title_starts = {p.title_span[0] for p in self.people if p.title_span}
+        return self._title_starts
 
     def key_index(self) -> dict[str, int]:
         """Each form of a name, and the first person known by it (kept up to date by ``add``
@@ -223,6 +241,7 @@ class PersonFinder:
         self.quoted = quoted
         self.result = People()
         self.roles: list[_Role] = []  # "the French President": offices named before a name
+        self._names_senders = any(word in text for word in _SENDER_WORDS)
 
     def run(
         self,
@@ -553,13 +572,7 @@ class PersonFinder:
         """ "Emmanuel Bonne, diplomatic adviser to French President Emmanuel Macron, ...": the
         name before the comma is the person, the lower-case role is their title, and the
         country is the principal's; the principal is named only inside the apposition."""
-        if not _AIDE_CUE.search(sentence.text):
-            return
-        appositions = (
-            _AIDE_APPOSITION.finditer(self.text, sentence.start, sentence.end)
-            if ", " in sentence.text
-            else ()
-        )
+        appositions = _AIDE_APPOSITION.finditer(self.text, sentence.start, sentence.end)
         for match in appositions:
             name_span = self._name_left_of(sentence.start, match.start())
             if name_span is None or self._is_quoted(match.start()):
@@ -579,7 +592,12 @@ class PersonFinder:
                 False,
             )
             self.result.embedded.append((match.end(), end))
-        for match in _ENVOY_OF.finditer(self.text, sentence.start, sentence.end):
+        senders = (
+            _ENVOY_OF.finditer(self.text, sentence.start, sentence.end)
+            if self._names_senders
+            else ()
+        )
+        for match in senders:
             # "who came to Moscow as a special envoy of President X": X sent the envoy;
             # "conveyed the greetings of King Salman": the king is not in the room
             clause_end = _CLAUSE_END.search(self.text, match.end(), sentence.end)
