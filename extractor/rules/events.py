@@ -138,12 +138,15 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
 # below only there, which is several times faster than at every position of every sentence.
 _TRIGGER_START = (
     r"\b(?=met\b|meet|talk|held\b|hold|had\b|have\b|has\b|spoke|speak|confer|chatted|phone|"
-    r"telephone|calls?\b|in\s+a\b|video|virtual|online|by\b|via\b|over\b|host|receiv|welcom|"
-    r"was\b|were\b|join|attended|took\b|participated|co-chaired|chaired|also\b|sat\b|sit|"
-    r"courtesy|visit|discussed|reviewed|exchanged|bring|brought|present|accompanied|dinner|"
-    r"lunch|breakfast|at\s+(?:their\s+|the\s+)?talks|during\s+(?:their\s+|the\s+)?talks|"
-    r"call(?:s|ed|ing)?\b|summit|session|discussions|meeting|consultations|dialogue|"
-    r"conversation|retreat|conference|in-person)"
+    r"telephone|calls?\b|in\s+a\s+call|video|virtual|online|(?:by|via|over)\s+video|"
+    r"host(?:s|ed|ing)?\b|receiv|welcom|(?:was|were)\s+joined|join(?:s|ed|ing)?\b|attended|"
+    r"took\b|participated|co-chaired|chaired|"
+    r"also\s+(?:took|present|in\s+attendance|attended|participated|joined)|"
+    r"(?:sat|sit|sits|sitting)\s+down|courtesy|visit|discussed|reviewed|exchanged|bring|"
+    r"brought|present\b|accompanied|dinner|lunch|breakfast|"
+    r"(?:at|during)\s+(?:their\s+|the\s+)?talks|call(?:s|ed|ing)?\b|summit|session|"
+    r"discussions|meeting|consultations|dialogue|conversation|retreat|"
+    r"conference\s+(?:opened|convened|began|kicked|got|took)|in-person)"
 )
 TRIGGER = folded_pattern(
     _TRIGGER_START
