@@ -290,7 +290,11 @@ class AnchoredPhrase:
 
 def find_anchored_phrase(text: str, start: int, end: int) -> AnchoredPhrase | None:
     """The first day in ``text[start:end]`` told relative to another meeting of the article."""
-    match = _ANCHORED.search(fold(text), start, end)
+    folded = fold(text)
+    window = folded[start:end]
+    if "day" not in window and "that " not in window:  # each phrase has one of them
+        return None
+    match = _ANCHORED.search(folded, start, end)
     if match is None:
         return None
     if match.group("same"):

@@ -242,6 +242,7 @@ class PersonFinder:
         self.result = People()
         self.roles: list[_Role] = []  # "the French President": offices named before a name
         self._names_senders = any(word in text for word in _SENDER_WORDS)
+        self._name_forms: dict[str, set[str]] = {}
 
     def run(
         self,
@@ -734,7 +735,14 @@ class PersonFinder:
         return None
 
     def _keys(self, name: str) -> set[str]:
-        """The forms a later mention may take: full name, surname, family-name-first."""
+        """The forms a later mention may take: full name, surname, family-name-first (each
+        name's forms worked out once)."""
+        keys = self._name_forms.get(name)
+        if keys is None:
+            keys = self._name_forms[name] = self._forms(name)
+        return set(keys)
+
+    def _forms(self, name: str) -> set[str]:
         keys = {name}
         tokens = name.split()
         while len(tokens) > 2 and tokens[-1].rstrip(".") in _GENERATIONAL_SUFFIXES:
