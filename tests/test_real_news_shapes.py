@@ -416,3 +416,22 @@ def test_agreements_of_other_parties_are_not_the_meetings() -> None:
     )
     [meeting] = result.meetings
     assert meeting.agreements == ["deepen defence cooperation in the Baltic"]
+
+
+def test_missed_meetings_a_meeting_noun_in_an_adverbial_does_not_end_the_subject() -> None:
+    result = _extract(
+        "On Sunday, after the first plenary session, President Gustavo Petro hosted Chinese "
+        "Premier Li Qiang for a working dinner in Bogota."
+    )
+    [meeting] = result.meetings
+    assert {p.name for p in meeting.participants} == {"Gustavo Petro", "Li Qiang"}
+
+
+def test_missed_meetings_a_person_naming_a_summit_is_no_bloc_meeting() -> None:
+    result = _extract(
+        "President Gustavo Petro used the last day of the CELAC summit in Bogota to meet "
+        "Mexican President Claudia Sheinbaum on Monday."
+    )
+    [meeting] = result.meetings
+    assert sorted(meeting.countries) == ["CO", "MX"]  # not CELAC's 33 member states
+    assert len(meeting.participants) == 2

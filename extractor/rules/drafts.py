@@ -228,7 +228,9 @@ class _EventReader:
         triggers = [self._with_channel(t, index) for t in found if t.start not in self.quoted]
         if not triggers:
             return []
-        subject_end = triggers[0].start
+        # The subject ends at the first word that tells a meeting, not at a meeting noun in an
+        # adverbial ("On Sunday, after the first plenary session, Lula hosted Li Qiang")
+        subject_end = next((t for t in triggers if t.strength != "reference"), triggers[0]).start
         subject_start = _reported_clause_start(self.folded, sentence.start, subject_end)
         subject = self._parties_in(subject_start, subject_end)
         if _GROUP_SUBJECT.match(self._last_clause(subject_start, subject_end)) or (
@@ -403,10 +405,14 @@ class _EventReader:
 
     def _is_group(self, start: int, end: int) -> bool:
         """A subject that is a body or a group: "The UN Security Council", "NATO defense
-        ministers", "G7 foreign ministers"."""
+        ministers", "G7 foreign ministers". Not a person's sentence that names a body on the
+        way ("President Lula used the last day of the BRICS summit to ..."): a body or group
+        word must come before anyone named."""
+        first_person = next(iter(self.people.in_span(start, end)), None)
+        stop = first_person.start if first_person else end
         return bool(
-            self.lexicon.organization_pattern.search(self.text, start, end)
-            or _GROUP_NOUN.search(self.folded, start, end)
+            self.lexicon.organization_pattern.search(self.text, start, stop)
+            or _GROUP_NOUN.search(self.folded, start, stop)
         )
 
 
