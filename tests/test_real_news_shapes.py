@@ -429,9 +429,9 @@ def test_missed_meetings_a_meeting_noun_in_an_adverbial_does_not_end_the_subject
 
 def test_missed_meetings_a_person_naming_a_summit_is_no_bloc_meeting() -> None:
     result = _extract(
-        "President Gustavo Petro used the last day of the CELAC summit in Bogota to meet "
-        "Mexican President Claudia Sheinbaum on Monday."
+        "President Luiz Inacio Lula da Silva used the last day of the BRICS summit in Rio de "
+        "Janeiro to meet South African President Cyril Ramaphosa on Monday."
     )
     [meeting] = result.meetings
-    assert sorted(meeting.countries) == ["CO", "MX"]  # not CELAC's 33 member states
+    assert sorted(meeting.countries) == ["BR", "ZA"]  # not the bloc's ten member states
     assert len(meeting.participants) == 2
