@@ -213,7 +213,7 @@ _PLANNED_AFTER = folded_pattern(
 )
 _PASSIVE_FUTURE = folded_pattern(r"\b(?:will|to)\s+be\b")
 _PAST_JOURNEY = folded_pattern(
-    r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met)\b"
+    r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met|used|took|spent)\b"
 )
 _CANCEL_VERB = (
     r"(?:called\s+off|call\s+off|calls\s+off|cancel(?:l)?ed|cancels|cancel(?:l)?ing|"
