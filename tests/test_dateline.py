@@ -146,3 +146,12 @@ def test_wire_opener_of_each_agency(
 def test_wire_opener_is_not_a_sentence_in_title_case() -> None:
     text = "Geneva (Switzerland) is where the two ministers met on Monday."
     assert find_wire_opener(text, 0, len(text)) is None
+
+
+def test_page_stamp_led_by_a_byline() -> None:
+    from extractor.ingest.dateline import read_stamp
+
+    stamp = read_stamp("Jane Doe · CBC News · Posted: Sep 18, 2025 4:51 PM EDT | Last Updated: 2h")
+    assert stamp is not None
+    assert stamp.published_at.isoformat() == "2025-09-18T16:51:00-04:00"
+    assert read_stamp("They met on March 7, 2024 in Paris. Posted: March 8, 2024") is None

@@ -435,3 +435,16 @@ def test_status_a_day_used_to_meet_someone_is_a_meeting_held() -> None:
     [meeting] = result.meetings
     assert meeting.status == "held"
     assert sorted(meeting.countries) == ["BR", "ZA"]
+
+
+def test_country_binding_a_credited_national_agency_is_the_newsroom() -> None:
+    for page in (
+        "Ukrinform\nPolitics\nMinisters meet\n12.09.2025 20:15\n",
+        "Ministers meet\n12.09.2025 20:15\nKYIV (UKRINFORM) - ",
+    ):
+        result = extract(
+            page + "Foreign Minister Andrii Sybiha met Dutch Foreign Minister Caspar Veldkamp "
+            "in Kyiv on Friday.\n"
+        )
+        [meeting] = result.meetings
+        assert {p.name: p.country for p in meeting.participants}["Andrii Sybiha"] == "UA", page

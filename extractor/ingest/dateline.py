@@ -220,7 +220,8 @@ def read_stamp(line: str) -> Stamp | None:
     best: Stamp | None = None
     for label, segment in _segments(line):
         if label is None:
-            if not _only_moment(segment, names_allowed=len(line) <= _MAX_NAMED):
+            # names may lead a stamp, as a byline does: "Jane Doe · CBC News · Posted: ..."
+            if not _only_moment(segment, names_allowed=len(segment) <= _MAX_NAMED):
                 return None  # prose before any label: "They met on March 7, 2024."
         elif not _only_moment(segment):
             continue  # "Updated 2 hours ago"

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections import Counter
 
 from extractor.document import Document
+from extractor.folding import fold
 from extractor.ingest.dateline import WireOpener
 from extractor.rules.lexicon import Lexicon
 from extractor.rules.places import FoundPlace
 from extractor.rules.text import Sentence
+
+_CREDIT_REACH = 600  # characters at each end of a page where its agency credit is looked for
 
 
 def home_country(
@@ -28,8 +31,11 @@ def home_country(
     ("+05:00" is Pakistan's). None when the evidence is missing or tied.
     ``opener`` and ``filed`` are the article's wire opener and filing city (``filed_from``).
     """
-    if opener and opener.agency and opener.agency in lexicon.news_agencies:
-        return lexicon.news_agencies[opener.agency]
+    if opener and opener.agency and fold(opener.agency) in lexicon.news_agencies:
+        return lexicon.news_agencies[fold(opener.agency)]
+    credited = _credited_agency(lexicon, document.text)
+    if credited:
+        return credited
     offset = document.published_at.utcoffset() if document.published_at else None
     if offset is None:  # no zone to weigh it against: the filing city's country
         return filed.country if filed else None
@@ -48,6 +54,18 @@ def home_country(
     if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
+
+
+def _credited_agency(lexicon: Lexicon, text: str) -> str | None:
+    """The country of a national agency the page credits near its top or its end ("(Lusa)",
+    "Source: Xinhua", "-- BERNAMA"): the newsroom, when no wire opener says so."""
+    folded = fold(text)
+    for start, end in ((0, _CREDIT_REACH), (max(0, len(text) - _CREDIT_REACH), len(text))):
+        match = lexicon.agency_credit.search(folded, start, end)
+        if match:
+            name = match.group("agency") or match.group("credited") or match.group("masthead")
+            return lexicon.news_agencies[name]
+    return None
 
 
 def filed_from(lexicon: Lexicon, opener: WireOpener | None) -> FoundPlace | None:

@@ -76,7 +76,8 @@ class Lexicon:
     venue_pattern: re.Pattern[str]
     newsroom_countries: dict[float, tuple[str, ...]]  # UTC offset in hours -> countries
     dominant_newsroom: dict[float, str]  # UTC offset -> the country most of its press is from
-    news_agencies: dict[str, str]  # national agency -> country code
+    news_agencies: dict[str, str]  # national agency, folded -> country code
+    agency_credit: re.Pattern[str]  # "(Lusa)", "(ANTARA)", "-- BERNAMA", on folded text
     us_states: frozenset[str]  # as wire datelines write them: "WOODSIDE, Calif."
 
 
@@ -139,9 +140,21 @@ def lexicon() -> Lexicon:
         },
         dominant_newsroom=_dominant_newsrooms(_data("utc_offsets.json")),
         news_agencies={
-            name: code for name, code in _data("news_agencies.json").items() if name[0] != "_"
+            fold(name): code for name, code in _data("news_agencies.json").items() if name[0] != "_"
         },
+        agency_credit=_agency_credit(_data("news_agencies.json")),
         us_states=frozenset(_data("us_states.json")),
+    )
+
+
+def _agency_credit(agencies: dict[str, str]) -> re.Pattern[str]:
+    """A national agency credited in a page's opening or closing lines: "(Lusa)", "(ANTARA)",
+    "Source: Xinhua", "-- BERNAMA", or its masthead alone on a line (on folded text)."""
+    names = trie_pattern(fold(name) for name in agencies if name[0] != "_")
+    return re.compile(
+        rf"\((?P<agency>{names})\)|(?:source:|--|—|–)\s*(?P<credited>{names})\b"
+        rf"|^(?P<masthead>{names})$",
+        re.MULTILINE,
     )
 
 
