@@ -448,3 +448,13 @@ def test_country_binding_a_credited_national_agency_is_the_newsroom() -> None:
         )
         [meeting] = result.meetings
         assert {p.name: p.country for p in meeting.participants}["Andrii Sybiha"] == "UA", page
+
+
+def test_place_the_lede_sets_the_gathering_for_meetings_that_name_no_city() -> None:
+    result = _extract(
+        "Prime Minister Narendra Modi held talks with world leaders on the sidelines of the "
+        "G7 summit in Kananaskis on Tuesday.\n\nModi met Canadian Prime Minister Mark Carney "
+        "and discussed trade.\n\nHe then held talks with Italian Prime Minister Giorgia Meloni."
+    )
+    cities = {m.location.city if m.location else None for m in result.meetings}
+    assert cities == {"Kananaskis"}

@@ -18,6 +18,7 @@ from itertools import pairwise
 from extractor.backends import BackendOutput
 from extractor.dates import AnchoredPhrase, DatePhrase, find_anchored_phrase, find_date_phrases
 from extractor.document import Document
+from extractor.folding import fold, folded_pattern
 from extractor.guards import has_two_parties
 from extractor.ingest import wire_opener
 from extractor.ingest.dateline import WireOpener
@@ -63,6 +64,26 @@ class _Article:
         )
 
     @cached_property
+    def setting(self) -> FoundPlace | None:
+        """The city of the gathering the article's lede sets its meetings at ("on the margins
+        of the G20 summit in Rio de Janeiro", or "here" under a filing city): the place of the
+        meetings that name none."""
+        folded = fold(self.text)
+        for sentence in self.sentences[:_SETTING_SENTENCES]:
+            if self.filed_from is not None and _HERE.search(
+                self.text, sentence.start, sentence.end
+            ):
+                return self.filed_from  # "who arrived here on Wednesday to attend the summit"
+            gathering = _GATHERING_IN.search(folded, sentence.start, sentence.end)
+            if gathering is None:
+                continue
+            city = self.lexicon.place_pattern.match(self.text, gathering.end())
+            place = self.lexicon.places[city.group(0)] if city else None
+            if city is not None and place is not None and place.kind in ("capital", "city"):
+                return FoundPlace(place.name, place.code, None, *city.span(), city.group(0))
+        return None
+
+    @cached_property
     def embedded(self) -> Spans:
         """Where people are named only as someone else's principal or sender."""
         return Spans(self.people.embedded)
@@ -92,6 +113,11 @@ _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:who|which|whose|when)\b[^,;]*$|\bsince\s+\w+\s+[^,;]*$", re.IGNORECASE
 )  # "who took office last month", "their first since Wong took office in May"
 _HERE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were)\b)")
+_SETTING_SENTENCES = 3  # the lede: where an article sets its gathering
+_GATHERING_IN = folded_pattern(
+    r"\b(?:summit|conference|forum|sidelines|margins|gathering|ministerial|assembly|meeting)"
+    r"\b[^.;]{0,60}?\bin\s+(?:the\s+)?(?=[A-Z])"
+)
 _SUBJECT_REACH = 80  # characters before a verb of agreeing where its subject is read
 _CLAUSE_BOUNDARY = re.compile(r"[,;:]\s+(?:and\s+|but\s+)?|\s(?:and|but)\s+(?=[a-z])")
 _GROUP_SUBJECT_WORDS = re.compile(
@@ -589,6 +615,8 @@ def _location(
     near = _first_city(places(own))
     if near is not None and near.city:
         return near
+    if article.setting is not None and draft.status == "held":
+        return article.setting  # "on the sidelines of the D-8 summit in Cairo"
     if filed_from is not None:
         return filed_from
     if near is not None:
