@@ -458,3 +458,17 @@ def test_place_the_lede_sets_the_gathering_for_meetings_that_name_no_city() -> N
     )
     cities = {m.location.city if m.location else None for m in result.meetings}
     assert cities == {"Kananaskis"}
+
+
+def test_styles_two_people_and_their_states_respectively() -> None:
+    result = _extract(
+        "Paulo Rangel and Tete Antonio, the foreign ministers of Portugal and Angola "
+        "respectively, held talks in Luanda on Friday with H.E. Sayyid Badr Albusaidi, Oman's "
+        "Foreign Minister."
+    )
+    [meeting] = result.meetings
+    assert _people(meeting)[:2] == [
+        ("Paulo Rangel", "foreign minister", "PT"),
+        ("Tete Antonio", "foreign minister", "AO"),
+    ]
+    assert "Badr Albusaidi" in {p.name for p in meeting.participants}

@@ -94,6 +94,13 @@ _NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+|of\s+)?{_NAME_LIST}\b(?!\s
 # Macron in the morning", "where Donald Tusk received him").
 _BARE_NAME = re.compile(rf"{_UNTITLED_NAME}(?=\s*[,;.]|\s+[a-z(])")
 _LEAD_WORD = re.compile(r"\b(?:by|with|and|between|where|when|whom|as)\s+$")
+_RESPECTIVELY = re.compile(
+    rf"(?P<a>{_UNTITLED_NAME})\s+and\s+(?P<b>{_UNTITLED_NAME}),\s+(?:the\s+)?"
+    rf"(?P<title>[a-z][a-z -]{{2,40}}?)\s+(?:of|for)\s+(?:the\s+)?"
+    rf"(?P<first>[{UPPER}][\w'’ -]*?)\s+and\s+(?:the\s+)?(?P<second>[{UPPER}][\w'’ -]*?),?"
+    rf"\s+respectively\b"
+)
+_SINGULAR = re.compile(r"s$")  # "foreign ministers" of two states: each a "foreign minister"
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 # "Japanese Prime Minister X and Foreign Minister Y": one nationality for a list of offices.
@@ -260,6 +267,8 @@ class PersonFinder:
         for index in order:
             self._introduce_untitled(sentences[index], triggers[index])
             self._introduce_aides(sentences[index])
+            if "respectively" in sentences[index].text:
+                self._introduce_respectively(sentences[index])
         self._fill_roles()
         keys = self.result.key_index()
         if keys:
@@ -605,6 +614,20 @@ class PersonFinder:
             self.result.embedded.append(
                 (match.end(), clause_end.start() if clause_end else sentence.end)
             )
+
+    def _introduce_respectively(self, sentence: Sentence) -> None:
+        """ "Paulo Rangel and Téte António, the foreign ministers of Portugal and Angola
+        respectively": two people, one office, two states, in the same order."""
+        for match in _RESPECTIVELY.finditer(self.text, sentence.start, sentence.end):
+            states = [self.lexicon.places.get(match.group(group)) for group in ("first", "second")]
+            codes = [s.code for s in states if s and s.kind in ("country", "demonym")]
+            if len(codes) != 2:
+                continue
+            title = _SINGULAR.sub("", match.group("title"))
+            title_span = (match.start("title"), match.start("title") + len(title))
+            for group, code in zip(("a", "b"), codes, strict=True):
+                span = (match.start(group), match.end(group))
+                self._add(span, title, title_span, code, None, False)
 
     def _name_left_of(self, start: int, comma: int) -> tuple[int, int] | None:
         """The name that ends at ``comma`` (a ", role" apposition follows it)."""
