@@ -368,3 +368,31 @@ def test_headline_of_a_blog_page_is_its_post_heading_not_the_site_name(tmp_path:
 def test_headline_of_a_page_titled_story_then_site_stays_the_story(tmp_path: Path) -> None:
     title = "Samoa and New Zealand talk climate finance in Apia"
     assert _html_title(tmp_path, f"{title} | Island Notes", title) == title
+
+
+def test_page_stamp_after_a_byline_name_and_story_highlights() -> None:
+    from extractor.ingest import document_from_text
+
+    for page in (
+        "THE DAILY\nMinisters agree on trade\nAmina Yusuf\nPublished March 4, 2024 9:10am\n"
+        "The ministers agreed on Monday to cut tariffs.\n",
+        "You are in:\nHome > News\nMinisters agree on trade\nMonday 4 March 2024\n"
+        "The ministers agreed on Monday to cut tariffs.\n",
+        "Ministers agree on trade\nStory Highlights\n• The ministers agreed to cut tariffs.\n"
+        "March 4, 2024\nThe ministers agreed on Monday to cut tariffs.\n",
+    ):
+        document = document_from_text(page)
+        assert document.title == "Ministers agree on trade", page
+        assert document.published_at is not None, page
+        assert document.published_at.date().isoformat() == "2024-03-04", page
+
+
+def test_page_stamp_read_in_the_order_of_the_wire_opener() -> None:
+    from extractor.ingest import document_from_text
+
+    document = document_from_text(
+        "Ministers agree on trade\n08/03/2022 01:27 PM\n"
+        "Taipei, Aug. 3 (CNA) The ministers agreed on Wednesday to cut tariffs.\n"
+    )
+    assert document.published_at is not None
+    assert document.published_at.date().isoformat() == "2022-08-03"

@@ -46,9 +46,9 @@ def _page_moment(page: Page, url: str | None) -> dt.datetime | None:
     itself prints the year ("ABU DHABI, 12th March, 2024 (WAM) --") or the page's address
     is dated with the same month ("/2019/04/..."). The day has no time and no zone.
     """
-    if page.dateline is not None:
-        return page.dateline.published_at
     opener = page.opener
+    if page.dateline is not None:
+        return _agreeing_with(page.dateline.published_at, opener)
     if opener is None or opener.month is None or opener.day is None:
         return None
     year = opener.year
@@ -62,6 +62,20 @@ def _page_moment(page: Page, url: str | None) -> dt.datetime | None:
         return dt.datetime(year, opener.month, opener.day)
     except ValueError:
         return None
+
+
+def _agreeing_with(moment: dt.datetime, opener: WireOpener | None) -> dt.datetime:
+    """A stamp whose day and month the page's wire opener prints the other way round
+    ("08/03/2022 01:27 PM" over "Taipei, Aug. 3 (CNA)"): month and day as the opener has
+    them. A numeric stamp does not say which comes first; the opener's month name does."""
+    if opener is None or opener.month is None or opener.day is None:
+        return moment
+    if (moment.month, moment.day) == (opener.day, opener.month) and opener.month <= 12:
+        try:
+            return moment.replace(month=opener.month, day=opener.day)
+        except ValueError:
+            return moment
+    return moment
 
 
 def document_from_text(

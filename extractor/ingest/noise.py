@@ -85,6 +85,7 @@ _FURNITURE = re.compile(
     r"""^\W*(?:
         (?:main\s+)?menu(?:\s+content)? | go\s+(?:to\s+)?top | back\s+to\s+top | top
       | go\s+to\s+(?:contents?|main\s+content|navigation|kbs|home).* | \(attn:.*
+      | you\s+are\s+(?:in|here)\s*:?.* | story\s+highlights
       | (?:[\w'’-]+\s+){0,3}news(?:\s+agency)?
       | [\w'’-]+(?:\s+[\w'’-]+)?\s+&\s+[\w'’-]+(?:\s+[\w'’-]+)? | skip\s+to\s+.* | skip\s+navigation
       | toggle\s+navigation | navigation | search(?:\s+(?:box|form|here|news))? | close | open
@@ -120,7 +121,8 @@ _BYLINE = re.compile(r"^\s*(?i:(?:written|posted|edited)\s+)?(?i:by)\s+[A-Z][^!?
 
 # Tools of the page rather than its navigation: they may stand between a headline and its dek.
 _TOOL = re.compile(
-    r"^\W*(?:share|print|e-?mail|listen.*|font\s+size|text\s+size|a\s*[+-].*|advertisement)\W*$",
+    r"^\W*(?:share|print|e-?mail|listen.*|font\s+size|text\s+size|a\s*[+-].*|advertisement|"
+    r"story\s+highlights)\W*$",
     re.IGNORECASE,
 )
 

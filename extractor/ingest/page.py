@@ -42,6 +42,7 @@ _BARE_PLACE = re.compile(r"[A-Z][A-Z.'’-]*(?:\s[A-Z][A-Z.'’-]*){0,3}")
 _SECTION_LIST = re.compile(
     r"[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?(?:,\s*[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?){2,}$"
 )
+_BULLET_LINE = re.compile(r"[•▪►]\s")
 # Furniture lines do not count towards the stamp search, but a page is not read forever.
 _MAX_TOP_LINES = 40
 
@@ -103,6 +104,7 @@ def read_page(text: str, title: str | None = None, search_lines: int = STAMP_SEA
             or is_caption(stripped)
             or is_byline(stripped)
             or _SECTION_LIST.match(stripped)
+            or (headline is not None and _BULLET_LINE.match(stripped))  # story highlights
         ):
             noise.append((line_start, end))
             chrome = chrome or is_navigation(stripped)
@@ -120,6 +122,11 @@ def read_page(text: str, title: str | None = None, search_lines: int = STAMP_SEA
                 continue
         elif opener is None and _BARE_PLACE.fullmatch(stripped) and text[end:].strip():
             opener = WireOpener(stripped, None, None, line_start, end)
+            noise.append((line_start, end))
+            continue
+        elif _label_like(stripped):
+            # under the headline, a name alone ("Naveed Siddiqui") is a byline: the stamp may
+            # still follow
             noise.append((line_start, end))
             continue
         elif (
