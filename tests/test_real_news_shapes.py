@@ -472,3 +472,22 @@ def test_styles_two_people_and_their_states_respectively() -> None:
         ("Tete Antonio", "foreign minister", "AO"),
     ]
     assert "Badr Albusaidi" in {p.name for p in meeting.participants}
+
+
+def test_non_participants_a_ceremony_attended_together_is_no_meeting() -> None:
+    result = _extract(
+        "President Miguel Diaz-Canel gave a speech in Santiago on Saturday. Army General Raul "
+        "Castro attended the ceremony together with Prime Minister Manuel Marrero."
+    )
+    assert result.meetings == []
+
+
+def test_status_an_alleged_meeting_is_no_record() -> None:
+    result = extract(
+        "Archive photo: Prime Minister Nikol Pashinyan and President Ilham Aliyev at their "
+        "meeting in Moscow.\nYerevan denies secret talks\n10:00 AMT, June 12, 2025\n"
+        "Telegram channels had reported the alleged meeting of Armenian Prime Minister Nikol "
+        "Pashinyan and Azerbaijani President Ilham Aliyev over the weekend.\n"
+    )
+    assert result.meetings == []
+    assert result.source.title == "Yerevan denies secret talks"

@@ -112,7 +112,8 @@ _BREADCRUMB = re.compile(
 )
 # "FILE PHOTO: ...", "Photo : YONHAP News", "(Photo by ...)": captions whatever their length.
 _CAPTION_START = re.compile(
-    r"^\W*(?:file\s+photo|photo|image|picture|caption|graphic|illustration|video)s?\s*(?:[:|(—–-]|by\b)",
+    r"^\W*(?:(?:file|archive)\s+(?:photo|picture|image)|photo|image|picture|caption|graphic|"
+    r"illustration|video)s?\s*(?:[:|(—–-]|by\b)",
     re.IGNORECASE,
 )
 # "By Jane Doe", "By JANE DOE, Associated Press", "By Reporter Anna Kim": a short byline.

@@ -106,8 +106,11 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "weak",
     ),
     (
-        r"\b(?:was|were)\s+joined\s+by|\b(?:joined|attended|took\s+part\s+in|participated\s+in|"
-        r"co-chaired|chaired)\b",
+        r"\b(?:was|were)\s+joined\s+by|\b(?:joined|co-chaired|chaired)\b"
+        # "attended the talks", not "attended the ceremony together with"
+        r"|\b(?:attended|took\s+part\s+in|participated\s+in)\b(?=\s+(?:the\s+|a\s+|an\s+|their\s+)?"
+        r"(?:[\w'’-]+\s+){0,3}?(?:talks|meetings?|summit|session|consultations|dialogue|dinner|"
+        r"lunch|conference|retreat|call|discussions?|negotiations)\b)",
         "in_person",
         "weak",
     ),
@@ -211,6 +214,7 @@ _PLANNED_AFTER = folded_pattern(
     r"^(?:\s+[\w'’.-]+){0,12}?\s+(?:is|are)\s+(?:set|scheduled|planned|due|expected|slated)\s+"
     r"(?:for|to)\b"
 )
+_NOT_ASSERTED = folded_pattern(r"\b(?:alleged|purported|rumou?red|reported|supposed)\b")
 _PASSIVE_FUTURE = folded_pattern(r"\b(?:will|to)\s+be\b")
 _PAST_JOURNEY = folded_pattern(
     r"\b(?:travell?ed|flew|went|came|arrived|headed|returned|visited|met|used|took|spent)\b"
@@ -302,6 +306,8 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     for match in TRIGGER.finditer(text, start, end):
         if match.lastgroup is None:
             continue
+        if _NOT_ASSERTED.search(match.group(0)):
+            continue  # "had reported the alleged meeting": a meeting nobody confirms
         word = match.group(0)[:4]  # each exclusion below starts with one kind of trigger
         if (
             (word.startswith("me") and _PERSON_OBJECTS_WITHOUT_NAME.match(text, match.start(), end))
