@@ -491,3 +491,24 @@ def test_status_an_alleged_meeting_is_no_record() -> None:
     )
     assert result.meetings == []
     assert result.source.title == "Yerevan denies secret talks"
+
+
+def test_country_binding_a_masthead_is_the_newsroom() -> None:
+    result = extract(
+        "The Kathmandu Post\nDahal and Modi hold talks\nMarch 4, 2024\n"
+        "Prime Minister Pushpa Kamal Dahal held talks with Indian Prime Minister Narendra Modi "
+        "at Hyderabad House in New Delhi on Monday.\n"
+    )
+    [meeting] = result.meetings
+    assert {p.name: p.country for p in meeting.participants}["Pushpa Kamal Dahal"] == "NP"
+
+
+def test_country_binding_an_office_named_first_then_with_its_holder() -> None:
+    result = _extract(
+        "The visiting Iranian president and Prime Minister Shehbaz Sharif agreed on Monday to "
+        "raise trade. President Ebrahim Raisi met Prime Minister Shehbaz Sharif in Islamabad on "
+        "Monday.",
+        dateline="10:00 PKT, April 23, 2024",
+    )
+    countries = {p.name: p.country for m in result.meetings for p in m.participants}
+    assert countries["Ebrahim Raisi"] == "IR"

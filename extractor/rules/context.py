@@ -3,6 +3,7 @@ the story was filed from. Both are fallbacks, used only where the sentences are 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from extractor.document import Document
@@ -13,6 +14,8 @@ from extractor.rules.places import FoundPlace
 from extractor.rules.text import Sentence
 
 _CREDIT_REACH = 600  # characters at each end of a page where its agency credit is looked for
+_MASTHEAD_LINES = 4  # the lines at the top of a page where a masthead stands
+_SEPARATOR = re.compile(r"\s+[|·–—-]\s+")
 
 
 def home_country(
@@ -33,7 +36,7 @@ def home_country(
     """
     if opener and opener.agency and fold(opener.agency) in lexicon.news_agencies:
         return lexicon.news_agencies[fold(opener.agency)]
-    credited = _credited_agency(lexicon, document.text)
+    credited = _credited_agency(lexicon, document.text) or _masthead(lexicon, document.text)
     if credited:
         return credited
     offset = document.published_at.utcoffset() if document.published_at else None
@@ -65,6 +68,17 @@ def _credited_agency(lexicon: Lexicon, text: str) -> str | None:
         if match:
             name = match.group("agency") or match.group("credited") or match.group("masthead")
             return lexicon.news_agencies[name]
+    return None
+
+
+def _masthead(lexicon: Lexicon, text: str) -> str | None:
+    """The state of the news site or newsroom whose name heads the page ("DAWN.COM", "The
+    Kathmandu Post", "Focus Taiwan | CNA English News"): one of its first lines is that name,
+    alone or before a separator."""
+    for line in text.split("\n", _MASTHEAD_LINES)[:_MASTHEAD_LINES]:
+        name = _SEPARATOR.split(fold(line).strip(), maxsplit=1)[0].strip(" .:")
+        if name in lexicon.mastheads:
+            return lexicon.mastheads[name]
     return None
 
 

@@ -78,6 +78,7 @@ class Lexicon:
     dominant_newsroom: dict[float, str]  # UTC offset -> the country most of its press is from
     news_agencies: dict[str, str]  # national agency, folded -> country code
     agency_credit: re.Pattern[str]  # "(Lusa)", "(ANTARA)", "-- BERNAMA", on folded text
+    mastheads: dict[str, str]  # a news site's or newsroom's name, folded -> its state
     us_states: frozenset[str]  # as wire datelines write them: "WOODSIDE, Calif."
 
 
@@ -143,6 +144,9 @@ def lexicon() -> Lexicon:
             fold(name): code for name, code in _data("news_agencies.json").items() if name[0] != "_"
         },
         agency_credit=_agency_credit(_data("news_agencies.json")),
+        mastheads={
+            fold(name): code for name, code in _data("mastheads.json").items() if name[0] != "_"
+        },
         us_states=frozenset(_data("us_states.json")),
     )
 
@@ -253,8 +257,20 @@ def _name_pattern(particles: list[str], *, longest: int | None) -> re.Pattern[st
 
 
 def find_titles(lexicon: Lexicon, text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Where titles stand in ``text[start:end]``, left to right, not overlapping."""
-    return [m.span() for m in lexicon.title_pattern.finditer(fold(text), start, end)]
+    """Where titles stand in ``text[start:end]``, left to right, not overlapping.
+
+    "Deputy Prime Minister and Foreign Minister" is one title, but "the Iranian president and
+    Prime Minister Shehbaz Sharif" two: offices joined by "and" are one when written alike.
+    """
+    spans: list[tuple[int, int]] = []
+    for match in lexicon.title_pattern.finditer(fold(text), start, end):
+        joint = match.group(0).find(" and ")
+        second = match.start() + joint + len(" and ")
+        if joint > 0 and text[match.start()].isupper() != text[second].isupper():
+            spans += [(match.start(), match.start() + joint), (second, match.end())]
+        else:
+            spans.append(match.span())
+    return spans
 
 
 def title_starts_at(lexicon: Lexicon, text: str, position: int) -> bool:

@@ -105,7 +105,10 @@ _NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\band\b)\s*")
 _SPOKESPERSON = re.compile(r"spokes|press\s+secretary", re.IGNORECASE)
 # "Japanese Prime Minister X and Foreign Minister Y": one nationality for a list of offices.
 _GROUP_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
-_DEFINITE_ROLE = re.compile(r"\b(?:the|both\s+the|and\s+the)\s+$", re.IGNORECASE)
+_DEFINITE_ROLE = re.compile(
+    r"\b(?:the|both\s+the|and\s+the)\s+(?:(?:visiting|new|incoming|outgoing|acting)\s+)?$",
+    re.IGNORECASE,
+)
 _VISITING = re.compile(r"\bvisiting\s+$", re.IGNORECASE)
 _AIDE_APPOSITION = re.compile(
     r", (?P<role>(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?:adviser|advisor|aide|envoy|"
@@ -661,11 +664,30 @@ class PersonFinder:
         sentences (news names a role first and its holder soon after, in the same order)."""
         if not self.roles:
             return
+        open_roles = []
+        for office in self.roles:
+            # "The visiting Iranian president ... President Ebrahim Raisi": the same office
+            # given later with a name and no nationality is the role's holder
+            holder = next(
+                (
+                    p
+                    for p in self.result.people
+                    if p.country is None
+                    and p.title
+                    and fold(p.title) == fold(office.title)
+                    and 0 <= p.start - office.sentence_end <= _ROLE_REACH * 2
+                ),
+                None,
+            )
+            if holder is None:
+                open_roles.append(office)
+            else:
+                holder.country = office.country
         untitled = sorted(
             (p for p in self.result.people if p.title is None and p.country is None),
             key=lambda p: p.start,
         )
-        roles = iter(self.roles)
+        roles = iter(open_roles)
         role = next(roles, None)
         for person in untitled:
             while role is not None and person.start - role.sentence_end > _ROLE_REACH:
