@@ -512,3 +512,13 @@ def test_country_binding_an_office_named_first_then_with_its_holder() -> None:
     )
     countries = {p.name: p.country for m in result.meetings for p in m.participants}
     assert countries["Ebrahim Raisi"] == "IR"
+
+
+def test_styles_an_office_of_a_state_by_its_long_name_then_its_holder() -> None:
+    result = _extract(
+        "The Prime Minister of the Kingdom of Spain, Pedro Sanchez, today held a telephone "
+        "conversation with the President of the Arab Republic of Egypt, Abdel Fattah al-Sisi."
+    )
+    [meeting] = result.meetings
+    assert {p.name for p in meeting.participants} == {"Pedro Sanchez", "Abdel Fattah al-Sisi"}
+    assert meeting.format == "phone"

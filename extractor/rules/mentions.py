@@ -51,6 +51,9 @@ _OF_PLACE = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?")
 _APPOSITION_END = re.compile(
     r"\s*(?:[,;.:)\"”]|$|\s*(?:and|who|whose|said|says|told|of|for|at|to)\b)"
 )
+_STYLED_OF = re.compile(
+    rf"\s+of\s+(?:the\s+)?[{UPPER}][\w'’-]*(?:\s+(?:of\s+(?:the\s+)?|and\s+)?[{UPPER}][\w'’-]*){{0,6}}"
+)
 _POSTED_TO = re.compile(r"\s+to\s+(?:the\s+)?")
 _RANK = re.compile(
     r"(?:Senator|Sen\.|Dr\.?|General|Gen\.|Admiral|Professor|Prof\.|Ambassador|Colonel|Col\.)\s+"
@@ -367,6 +370,13 @@ class PersonFinder:
                 country = country or (place.code if place else None)
                 organization = organization or organization_after
                 position = after
+            else:
+                # "the President of the Arab Republic of Egypt, Abdel Fattah Al-Sisi": a
+                # state or body by a longer name, then its holder after a comma
+                styled = _STYLED_OF.match(self.text, position, sentence.end)
+                if styled and self.text.startswith(", ", styled.end()):
+                    country = country or self._country_in(styled.start(), styled.end())
+                    position = styled.end()
         posted_to = _POSTED_TO.match(self.text, position)
         if posted_to:
             # "Ambassador of Japan to Pakistan Akamatsu Shuichi", "ambassador to the UN, X":
