@@ -522,3 +522,16 @@ def test_styles_an_office_of_a_state_by_its_long_name_then_its_holder() -> None:
     [meeting] = result.meetings
     assert {p.name for p in meeting.participants} == {"Pedro Sanchez", "Abdel Fattah al-Sisi"}
     assert meeting.format == "phone"
+
+
+def test_country_binding_offices_that_name_their_state_and_counterparts_of_one_portfolio() -> None:
+    result = _extract(
+        "Secretary of State Marco Rubio and Foreign Minister Cho Tae-yul held talks in Seoul on "
+        "Wednesday.",
+        dateline="10:00 KST, June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert {p.name: p.country for p in meeting.participants} == {
+        "Marco Rubio": "US",
+        "Cho Tae-yul": "KR",
+    }

@@ -75,6 +75,10 @@ _MET_IN_FIRST_PERSON = re.compile(
     r"talked\s+(?:with|to)|(?:held|had)\s+talks\s+with|received|hosted|welcomed|called\s+on)\s+"
     r"(?:the\s+|his\s+|her\s+)?(?:[A-Z][\w'’.-]*\s+){0,2}$"
 )
+_PORTFOLIO = re.compile(
+    r"(?P<foreign>foreign|external|secretary\s+of\s+state)|(?P<defence>defen[cs]e)"
+    r"|(?P<finance>financ|treasury|exchequer)|(?P<trade>trade|commerce)"
+)
 _ADJECTIVE_REACH = 24  # characters: "newly appointed" and its space
 _FORMER_REACH = 16  # characters: "erstwhile " or "the late " and the spaces after
 _GENERATIONAL_SUFFIXES = frozenset({"Jr", "Sr", "II", "III", "IV"})
@@ -325,7 +329,7 @@ class PersonFinder:
             if shared and _GROUP_JOINER.fullmatch(self.text, shared[0], title_span[0]):
                 # "Japanese Prime Minister X and Foreign Minister Y" is one delegation; but
                 # "Brazilian Foreign Minister X and Foreign Minister Y" are counterparts
-                inherited = shared[1] if office != shared[2] else None
+                inherited = shared[1] if _portfolio(office) != _portfolio(shared[2]) else None
             introduced = self._introduce_at_title(
                 sentence, title_span, places, titled_counterparts, inherited
             )
@@ -685,7 +689,7 @@ class PersonFinder:
                     if p.country is None
                     and p.title
                     and fold(p.title) == fold(office.title)
-                    and 0 <= p.start - office.sentence_end <= _ROLE_REACH * 2
+                    and p.start >= office.sentence_end
                 ),
                 None,
             )
@@ -901,6 +905,13 @@ class _Linker:
             if abs(len(key) - len(word)) <= 1 and _within_one_edit(key, word):
                 return person
         return None
+
+
+def _portfolio(office: str) -> str:
+    """The portfolio an office belongs to, so that "U.S. Secretary of State X and Foreign
+    Minister Y" read as counterparts (both foreign affairs), not one delegation."""
+    match = _PORTFOLIO.search(office)
+    return match.lastgroup or office if match else office
 
 
 def _same_person(known: Person, name: str, title: str | None) -> bool:
