@@ -396,3 +396,15 @@ def test_page_stamp_read_in_the_order_of_the_wire_opener() -> None:
     )
     assert document.published_at is not None
     assert document.published_at.date().isoformat() == "2022-08-03"
+
+
+def test_page_menu_items_after_a_guessed_headline_give_way_to_the_story_headline() -> None:
+    from extractor.ingest import document_from_text
+
+    document = document_from_text(
+        "The Tribune\nNews feed\nPolitics\nElections\nMinisters agree on trade in Warsaw\n"
+        "04.03.2024 10:15\nThe ministers agreed on Monday to cut tariffs.\n"
+    )
+    assert document.title == "Ministers agree on trade in Warsaw"
+    assert document.published_at is not None
+    assert document.published_at.date().isoformat() == "2024-03-04"

@@ -535,3 +535,37 @@ def test_country_binding_offices_that_name_their_state_and_counterparts_of_one_p
         "Marco Rubio": "US",
         "Cho Tae-yul": "KR",
     }
+
+
+def test_participants_a_nationality_and_office_stand_for_the_person_named_before() -> None:
+    result = _extract(
+        "Swedish Foreign Minister Maria Malmer Stenergard met President Gabriel Boric in "
+        "Santiago on Tuesday. Earlier in the day, the Swedish minister held talks with "
+        "Foreign Minister Alberto van Klaveren.",
+        dateline="18:00 CLT, June 12, 2025",
+    )
+    talks = next(m for m in result.meetings if "Alberto van Klaveren" in str(_people(m)))
+    assert {p.name for p in talks.participants} == {
+        "Maria Malmer Stenergard",
+        "Alberto van Klaveren",
+    }
+
+
+def test_participants_a_name_after_an_introductory_clause_is_no_appositive() -> None:
+    result = _extract(
+        "Dutch Defence Minister Ruben Brekelmans held talks with President Alexander Stubb "
+        "in Helsinki on Tuesday. After his talks with the President, Brekelmans told "
+        "reporters that the two countries would deepen cooperation."
+    )
+    [meeting] = result.meetings
+    assert ("Ruben Brekelmans", "Defence Minister", "NL") in _people(meeting)
+    assert len(meeting.participants) == 2
+
+
+def test_missed_meetings_two_leaders_sat_down_for_a_conversation() -> None:
+    result = _extract(
+        "Prime Minister Shehbaz Sharif and President Recep Tayyip Erdogan sat down for a "
+        "brief conversation on the sidelines of the summit in Baku on Monday."
+    )
+    [meeting] = result.meetings
+    assert {p.name for p in meeting.participants} == {"Shehbaz Sharif", "Recep Tayyip Erdogan"}

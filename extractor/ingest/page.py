@@ -117,7 +117,7 @@ def read_page(text: str, title: str | None = None, search_lines: int = STAMP_SEA
                     noise.append(_line_of(text, headline, line_start))
                 headline, chrome = stripped, False
                 continue
-            if headline is None and _label_like(stripped):
+            if _label_like(stripped):  # another menu item
                 noise.append((line_start, end))
                 continue
         elif opener is None and _BARE_PLACE.fullmatch(stripped) and text[end:].strip():

@@ -500,10 +500,11 @@ def _assign_missing_countries(
         for participant in missing[1:]:
             participant.country = host
         return
-    if host and host not in represented and (home is None or home in represented):
+    if host and host not in represented and (home in (None, host) or home in represented):
         # "Wong met Foreign Secretary Enrique Manalo in Manila" in an Australian paper: the
         # newsroom's side is there already, so the officials without a country are the host's;
-        # so are they when the newsroom is unknown ("President Yoon ... in Seoul")
+        # so are they when the newsroom is unknown ("President Yoon ... in Seoul") or is the
+        # host's own ("Pistorius ... was welcomed in Kyiv by Zelensky" in a Kyiv paper)
         for participant in missing:
             participant.country = host
         return

@@ -30,6 +30,11 @@ _PRONOUN_SUBJECT = re.compile(
     r"leader|chancellor|premier|secretary|envoy|official)s?)\b",
     re.IGNORECASE,
 )
+# "the German minister", "the visiting Indian leader": one person, named before, by state
+_DESCRIBED_SUBJECT = re.compile(
+    r"(?:^|,\s*)[Tt]he\s+(?:visiting\s+|top\s+)?(?P<nationality>[A-Z][\w-]+)\s+(?:[a-z]+\s+)?"
+    r"(?:minister|president|leader|chancellor|premier|secretary|envoy|diplomat|official)\s*$"
+)
 _GROUP_SUBJECT = re.compile(
     r"^(?:[\w,' ]{0,40}?,\s*)?(?:they|both|the\s+two|the\s+(?:ministers|leaders|officials|sides|"
     r"delegations|presidents|counterparts))\b",
@@ -245,7 +250,9 @@ class _EventReader:
             # discussion": the reporter is the party
             subject = self._parties_in(sentence.start, subject_start)
         if not subject:
-            subject = _resolve_subject(self.text[subject_start:subject_end], self.focus)
+            subject = self._described_subject(subject_start, subject_end) or _resolve_subject(
+                self.text[subject_start:subject_end], self.focus
+            )
         self.subject = subject
         group = self._is_group(sentence.start, subject_end)
         events = []
@@ -299,6 +306,17 @@ class _EventReader:
             )
             events += self._each_separately(event, subject, objects, sentence)
         return events
+
+    def _described_subject(self, start: int, end: int) -> list[int]:
+        """ "Earlier in the day, the German minister held talks with X": a nationality and an
+        office in place of a name stand for the person of that state the text was about."""
+        described = _DESCRIBED_SUBJECT.search(self.text, start, end)
+        if described is None:
+            return []
+        place = self.lexicon.places.get(described.group("nationality"))
+        if place is None or place.kind != "demonym":
+            return []
+        return next(([p] for p in self.focus if self.people.people[p].country == place.code), [])
 
     def _last_clause(self, start: int, end: int) -> str:
         """The last clause of ``text[start:end]`` after a comma: "..., and the two leaders

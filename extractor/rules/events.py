@@ -60,7 +60,9 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
     ),
     (r"\bmeet\b", "in_person", "strong"),
     (
-        rf"\b(?:held|hold|holds|holding|had|have|has)\s+(?:a\s+|an\s+|the\s+|their\s+|his\s+|her\s+)?"
+        # "sat down for an unscheduled 11-minute conversation"
+        rf"\b(?:held|hold|holds|holding|had|have|has|(?:sat|sit|sits|sitting)\s+down\s+for)\s+"
+        rf"(?:a\s+|an\s+|the\s+|their\s+|his\s+|her\s+)?"
         rf"(?:[\w\"“”'’-]+\s+){{0,3}}?{_TALK_NOUNS}\b",
         "unknown",
         "strong",

@@ -60,6 +60,8 @@ _RANK = re.compile(
     r"(?=[A-Z])"
 )
 _NAME_GAP = re.compile(r"\s+|,\s+")
+# A speech verb straight after a name: the name is a subject ("..., Pistorius said").
+_SPEECH_AFTER_NAME = re.compile(r"\s+(?:said|says|told|tells|added|wrote|announced)\b")
 _LEFT_NAME = re.compile(
     rf"({NAME_TOKEN}(?:(?:\s+|\s+\w{{1,4}}[\s-]|-){NAME_TOKEN}){{0,6}})\s*,\s*(?:the\s+|a\s+|an\s+)?$"
 )
@@ -398,6 +400,15 @@ class PersonFinder:
         name_span = self._name_right(position, sentence.end, appositive=appositive)
         if name_span is not None and _OF_PROPER_NOUN.match(self.text, name_span[1]):
             name_span = None  # "the General Security of Military Information Agreement"
+        if (
+            name_span is not None
+            and qualifier_start == title_start
+            and "," in self.text[position : name_span[0]]
+            and _SPEECH_AFTER_NAME.match(self.text, name_span[1])
+        ):
+            # "after his talks with the President, Pistorius said": a clause ends at the
+            # comma and the name is the next one's subject, not the title's holder
+            name_span = None
         if name_span is None and _APPOSITION_END.match(self.text, position, sentence.end):
             # "Ishaq Dar, Pakistan's foreign minister." but not "Amir, Tánaiste discuss Gaza"
             name_span = self._name_left(sentence, qualifier_start)
