@@ -36,7 +36,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "day_only",
             r"\b(?:(?:on|by|until|till|from|since|before|after)\s+)?the\s+"
             r"(?P<nth>[0-3]?\d)(?:st|nd|rd|th)\b"
-            r"(?:\s+of\s+(?P<which>this|next|last)\s+month\b)?"
+            r"(?:\s+of\s+(?P<which>this|next|last)\s+month\b"
+            # the commercial and South Asian press's "the 12th instant" (this month), "ultimo"
+            # (last month), "proximo" (next month)
+            r"|\s+(?P<latin>instant|inst\.|ultimo|ult\.|proximo|prox\.)(?!\w))?"
             r"(?=\s*(?:[,.;:)!?]|$)|\s+(?:in|at|on|when|and|or|to|for|with|after|before|as|but|"
             r"where|while|during|from|until)\b)",
         ),
@@ -66,6 +69,7 @@ _CUE = folded_pattern(
     rf"\d(?:st|nd|rd|th)\b|\d|\b(?:{'|'.join(WEEKDAYS)}|today|tonight|yesterday|tomorrow|night|week|weekend|month|"
     rf"year|morning|afternoon|evening|early|mid|late|{MONTH_PATTERN})\b"
 )
+_LATIN_MONTHS = {"ins": "this", "ult": "last", "pro": "next"}
 _ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b")
 _CUE_KINDS = {
     **dict.fromkeys(WEEKDAYS, "weekday"),
@@ -173,7 +177,8 @@ def _resolve(
     if published is None or kind == "vague":
         return None
     if kind == "day_only":
-        return _day_of_month(int(match.group("nth")), match.group("which"), published, future)
+        which = match.group("which") or _LATIN_MONTHS.get((match.group("latin") or "")[:3].lower())
+        return _day_of_month(int(match.group("nth")), which, published, future)
     if kind == "relative_day":
         return published + dt.timedelta(days=_relative_offset(match.group("relative").lower()))
     return _weekday(match, published, future)
@@ -265,11 +270,11 @@ def _weekday(match: re.Match[str], published: dt.date, future: bool) -> dt.date:
 
 
 # Days told relative to another meeting of the article, not to the publication day: "Later in
-# the day", "the following day", "two days earlier". (Sources: the labelled fixtures' own
-# phrases; a day count is read as a word up to five or a digit.)
+# the day", "the following day", "two days earlier", "hours earlier". (Sources: the phrases of
+# labelled articles; a day count is read as a word up to five or a digit.)
 _ANCHORED = folded_pattern(
     r"\b(?:(?P<same>(?:later|earlier)\s+(?:in\s+the|that)\s+day|(?:on\s+)?the\s+same\s+day|"
-    r"that\s+(?:morning|afternoon|evening|night))"
+    r"that\s+(?:morning|afternoon|evening|night)|hours\s+(?:earlier|later)(?!\s+than))"
     r"|(?P<next>the\s+(?:following|next)\s+day|a\s+day\s+later|the\s+day\s+after)"
     r"|(?P<before>the\s+(?:day\s+before|previous\s+day)|a\s+day\s+earlier)"
     r"|(?P<count>two|three|four|five|\d)\s+days\s+(?P<way>later|after|earlier|before))\b"
@@ -292,7 +297,7 @@ def find_anchored_phrase(text: str, start: int, end: int) -> AnchoredPhrase | No
     """The first day in ``text[start:end]`` told relative to another meeting of the article."""
     folded = fold(text)
     window = folded[start:end]
-    if "day" not in window and "that " not in window:  # each phrase has one of them
+    if "day" not in window and "that " not in window and "hours" not in window:  # cues
         return None
     match = _ANCHORED.search(folded, start, end)
     if match is None:

@@ -569,3 +569,79 @@ def test_missed_meetings_two_leaders_sat_down_for_a_conversation() -> None:
     )
     [meeting] = result.meetings
     assert {p.name for p in meeting.participants} == {"Shehbaz Sharif", "Recep Tayyip Erdogan"}
+
+
+def test_styles_a_legislature_chair_is_an_office_of_a_state_not_a_company() -> None:
+    result = _extract(
+        "Lao National Assembly Chairman Saysomphone Phomvihane met Prime Minister Hun Manet "
+        "in Phnom Penh on Tuesday.",
+        dateline="10:00 ICT, June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert ("Saysomphone Phomvihane", "National Assembly Chairman", "LA") in _people(meeting)
+
+
+def test_place_in_this_capital_is_the_city_the_story_is_filed_from() -> None:
+    result = _extract(
+        "Santo Domingo, Jun 12 (Prensa Latina) Guatemalan President Bernardo Arevalo met "
+        "Dominican President Luis Abinader on Wednesday. Arevalo also held talks in this capital "
+        "with Foreign Minister Roberto Alvarez, after a stop in Havana.",
+        dateline="12 Jun 2025, 14:20",
+    )
+    talks = next(m for m in result.meetings if "Roberto Alvarez" in str(_people(m)))
+    assert talks.location is not None and talks.location.city == "Santo Domingo"
+
+
+def test_dates_the_nth_instant_is_a_day_of_the_publication_month() -> None:
+    result = _extract(
+        "DHAKA, June 3, 2025 (BSS) - Foreign Adviser Touhid Hossain will hold talks with "
+        "Japanese Foreign Minister Takeshi Iwaya in Tokyo on the 19th instant.",
+        dateline="June 3, 2025",
+    )
+    [meeting] = result.meetings
+    assert (meeting.status, meeting.date) == ("planned", dt.date(2025, 6, 19))
+
+
+def test_status_a_meeting_that_will_not_go_ahead_keeps_its_scheduled_day() -> None:
+    result = _extract(
+        "VILNIUS, June 3 (BNS) - The meeting between Prime Minister Gintautas Paluckas and his "
+        "Latvian counterpart Evika Silina, which was planned for the 17th in Riga, will not go "
+        "ahead, the government said on Tuesday.",
+        dateline="June 3, 2025",
+    )
+    [meeting] = result.meetings
+    assert (meeting.status, meeting.date) == ("cancelled", dt.date(2025, 6, 17))
+
+
+def test_dates_hours_earlier_and_earlier_that_day_count_from_the_meeting_before() -> None:
+    result = _extract(
+        "ROME, June 12 (ANSA) - Foreign Minister Antonio Tajani received his Maltese counterpart "
+        "Ian Borg in Rome on Tuesday. Hours earlier, a phone call between Tajani and Tunisian "
+        "Foreign Minister Mohamed Ali Nafti covered migration. The Maltese minister will travel "
+        "on Friday to Naples.",
+        dateline="June 12, 2025",
+    )
+    call = next(m for m in result.meetings if m.format == "phone")
+    assert call.date == dt.date(2025, 6, 10)
+
+
+def test_participants_the_visitor_by_nationality_is_the_last_one_named_from_that_state() -> None:
+    result = _extract(
+        "ATHENS, June 12 (ANA) - Foreign Minister Giorgos Gerapetritis received his Serbian "
+        "counterpart Marko Djuric in Athens on Thursday. Gerapetritis also spoke by phone with "
+        "Cypriot Foreign Minister Constantinos Kombos. The Serbian minister will be received by "
+        "Prime Minister Kyriakos Mitsotakis on Friday.",
+        dateline="June 12, 2025",
+    )
+    planned = next(m for m in result.meetings if m.status == "planned")
+    assert {p.name for p in planned.participants} == {"Marko Djuric", "Kyriakos Mitsotakis"}
+
+
+def test_styles_a_city_name_worn_as_a_given_name_after_a_title() -> None:
+    result = _extract(
+        "ASUNCION, June 12 (EFE) - Argentine President Javier Milei met Paraguayan President "
+        "Santiago Pena in Asuncion on Wednesday.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert ("Santiago Pena", "President", "PY") in _people(meeting)

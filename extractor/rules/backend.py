@@ -112,7 +112,13 @@ _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:who|which|whose|when)\b[^,;]*$|\bsince\s+\w+\s+[^,;]*$", re.IGNORECASE
 )  # "who took office last month", "their first since Wong took office in May"
-_HERE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were)\b)")
+# "held talks here", and as Spanish- and Portuguese-language agencies write it in English,
+# "in this capital" (Prensa Latina, EFE): the city the story is filed from
+_HERE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were)\b)|\b(?:in|to)\s+this\s+(?:capital|city)\b")
+_SCHEDULING_CLAUSE = re.compile(
+    r",\s+(?:which|that)\s+(?:was|were|had\s+been|has\s+been|is|are)\s+"
+    r"(?:originally\s+|initially\s+|first\s+)?(?:scheduled|planned|set|slated|due|expected)\b"
+)
 _SETTING_SENTENCES = 3  # the lede: where an article sets its gathering
 _GATHERING_IN = folded_pattern(
     r"\b(?:summit|conference|forum|sidelines|margins|gathering|ministerial|assembly|meeting)"
@@ -264,7 +270,7 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
     ]
     status = draft.status
-    date_phrase = _meeting_date(article, draft, sentences)
+    date_phrase = _meeting_date(article, draft, sentences, first=draft is drafts[0])
     format_ = _format(draft)
     only_held = status == "held" and sum(d.status == "held" for d in drafts) == 1
     filed_from = article.filed_from if only_held else None
@@ -538,7 +544,9 @@ def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
     return after[0] if after else (before[-1] if before else None)
 
 
-def _meeting_date(article: _Article, draft: Draft, sentences: list[int]) -> DatePhrase | None:
+def _meeting_date(
+    article: _Article, draft: Draft, sentences: list[int], *, first: bool
+) -> DatePhrase | None:
     undated: DatePhrase | None = None
     for event in draft.events:
         phrase = _event_date(article, event)
@@ -547,6 +555,8 @@ def _meeting_date(article: _Article, draft: Draft, sentences: list[int]) -> Date
         undated = undated or phrase
     if undated:
         return undated
+    if not first and _anchored_day(article, draft) is not None:
+        return None  # "held earlier that day": counted from the meeting before (_carry_context)
     # Else a date in the sentences that tell the meeting or come right after them (not one
     # paragraphs later, which dates something else), and not the reporting's day
     future = draft.status != "held"
@@ -569,8 +579,11 @@ def _dates_the_event(article: _Article, phrase: DatePhrase, trigger: int | None 
     (a position) is inside that clause ("since they met in person on Feb. 16")."""
     text, start = article.text, phrase.start
     clause = _RELATIVE_CLAUSE.search(text, max(0, start - 40), start)
-    if clause and trigger is not None and clause.start() < trigger < start:
-        clause = None
+    if clause and (
+        (trigger is not None and clause.start() < trigger < start)
+        or _SCHEDULING_CLAUSE.match(text, clause.start())
+    ):
+        clause = None  # ", which was scheduled for the 27th": a clause that dates the meeting
     return not (
         _REPORTING_BEFORE.search(text, max(0, start - 30), start)
         or clause

@@ -33,7 +33,8 @@ _PRONOUN_SUBJECT = re.compile(
 # "the German minister", "the visiting Indian leader": one person, named before, by state
 _DESCRIBED_SUBJECT = re.compile(
     r"(?:^|,\s*)[Tt]he\s+(?:visiting\s+|top\s+)?(?P<nationality>[A-Z][\w-]+)\s+(?:[a-z]+\s+)?"
-    r"(?:minister|president|leader|chancellor|premier|secretary|envoy|diplomat|official)\s*$"
+    r"(?:minister|president|leader|chancellor|premier|secretary|envoy|diplomat|official)"
+    r"(?:\s+(?:will|would|is|was|has|had|also|then|later|be|been|being|to))*\s*$"
 )
 _GROUP_SUBJECT = re.compile(
     r"^(?:[\w,' ]{0,40}?,\s*)?(?:they|both|the\s+two|the\s+(?:ministers|leaders|officials|sides|"
@@ -310,13 +311,18 @@ class _EventReader:
     def _described_subject(self, start: int, end: int) -> list[int]:
         """ "Earlier in the day, the German minister held talks with X": a nationality and an
         office in place of a name stand for the person of that state the text was about."""
-        described = _DESCRIBED_SUBJECT.search(self.text, start, end)
+        described = _DESCRIBED_SUBJECT.search(self.text[start:end])  # "^": the clause start
         if described is None:
             return []
         place = self.lexicon.places.get(described.group("nationality"))
         if place is None or place.kind != "demonym":
             return []
-        return next(([p] for p in self.focus if self.people.people[p].country == place.code), [])
+        # the person the text was just about, else the last one named from that state
+        earlier = [m.person for m in reversed(self.people.mentions) if m.start < start]
+        return next(
+            ([p] for p in [*self.focus, *earlier] if self.people.people[p].country == place.code),
+            [],
+        )
 
     def _last_clause(self, start: int, end: int) -> str:
         """The last clause of ``text[start:end]`` after a comma: "..., and the two leaders

@@ -233,6 +233,13 @@ _CANCEL_VERB = (
 _CANCELLED_BEFORE = folded_pattern(
     rf"\b(?:{_CANCEL_VERB}|cancel(?:l)?ation\s+of|postponement\s+of)\s+(?:[\w'’,-]+\s+){{0,12}}$"
 )
+# "The meeting between X and Y, which was scheduled for the 27th, will not go ahead": the
+# meeting, subject of the clause, is called off (after its relative clause, within a sentence)
+_NOT_GOING_AHEAD = folded_pattern(
+    r"[^.;]{0,160}?\b(?:will|would|is\s+not\s+going\s+to|does|did)\s+not\s+"
+    r"(?:go\s+ahead|take\s+place|happen)\b"
+)
+_CALLED_OFF_REACH = 200
 _CANCEL_WORD = folded_pattern(rf"\b{_CANCEL_VERB}\b")
 _CANCELLED_AFTER = folded_pattern(
     rf"^(?:\s+[\w'’.-]+){{0,10}}?\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are|"
@@ -353,6 +360,10 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
             or (
                 _says_any(text, match.end(), min(end, match.end() + 80), 80, _CANCEL_CUE)
                 and _CANCELLED_AFTER.match(text[match.end() : min(end, match.end() + 80)])
+            )
+            or (
+                _says_any(text, match.end(), end, _CALLED_OFF_REACH, _NOT_CUE)
+                and _NOT_GOING_AHEAD.match(text, match.end(), min(end, match.end() + 200))
             )
         )
         planned = (

@@ -542,9 +542,13 @@ class PersonFinder:
         if match is None:
             return None
         end = start
-        for token in _TOKEN.finditer(match.group(0)):
+        tokens = list(_TOKEN.finditer(match.group(0)))
+        for number, token in enumerate(tokens):
             word = _bare_name(token.group(0).rstrip(",;:"))
-            homograph = token.start() == 0 and word in self.lexicon.surname_homographs
+            homograph = number == 0 and (
+                word in self.lexicon.surname_homographs
+                or self._city_as_given_name(word, tokens[1:2])
+            )
             if (word.rstrip(".") in self.lexicon.non_name_words and not homograph) or (
                 title_starts_at(self.lexicon, self.text, start + token.start())
                 and not (token.start() == 0 and word.lower() in self.lexicon.given_name_titles)
@@ -558,6 +562,15 @@ class PersonFinder:
         while end > start and self.text[end - 1] in ".’'" and not _is_initial(self.text, end):
             end -= 1
         return start, end
+
+    def _city_as_given_name(self, word: str, following: list[re.Match[str]]) -> bool:
+        """ "President Santiago Peña", "Mayor Florence ...": a city's name first, then a name
+        word, is a given name."""
+        place = self.lexicon.places.get(word)
+        if place is None or place.kind not in ("capital", "city") or not following:
+            return False
+        surname = _bare_name(following[0].group(0).rstrip(",;:"))
+        return surname not in self.lexicon.non_name_words and surname[:1].isupper()
 
     def _introduce_untitled(self, sentence: Sentence, triggers: list[Trigger]) -> None:
         """ "Elon Musk met Narendra Modi": full names right next to a meeting verb are people,
