@@ -645,3 +645,28 @@ def test_styles_a_city_name_worn_as_a_given_name_after_a_title() -> None:
     )
     [meeting] = result.meetings
     assert ("Santiago Pena", "President", "PY") in _people(meeting)
+
+
+def test_participants_a_readout_names_its_own_principal_by_office_alone() -> None:
+    result = extract(
+        "Readout of the Prime Minister's call with President Gabriel Boric of Chile\n"
+        "3 March 2025\n"
+        "The Prime Minister spoke today with President Gabriel Boric of Chile about the "
+        "critical minerals partnership, a Downing Street spokesperson said.\n"
+    )
+    [meeting] = result.meetings
+    assert _people(meeting) == [("Gabriel Boric", "President", "CL")]
+    assert set(meeting.countries) == {"GB", "CL"}
+    assert meeting.date == dt.date(2025, 3, 3)
+
+
+def test_participants_the_office_named_alone_is_not_a_holder_of_another_office() -> None:
+    result = _extract(
+        "Sultan Haitham bin Tarik of Oman arrived in Washington on Monday. The President "
+        "met Sultan Haitham at the White House on Tuesday.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    [sultan] = meeting.participants
+    assert sultan.name.startswith("Haitham") and sultan.country != "US"
+    assert "US" in meeting.countries  # the unnamed President, of the White House's state

@@ -279,7 +279,10 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
         if format_ in ("phone", "virtual")
         else _location(article, draft, drafts, sentences, filed_from)
     )
-    _assign_missing_countries(participants, countries, article, place.country if place else None)
+    issuers = {_issuing_state(article, e) for e in draft.events if e.issuer} - {None}
+    _assign_missing_countries(
+        participants, countries, article, place.country if place else None, issuers
+    )
     if format_ == "unknown" and place is not None:
         format_ = "in_person"
     spans = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
@@ -456,8 +459,22 @@ def _countries(article: _Article, draft: Draft, people: list[int]) -> list[str]:
             found.append((person.start, person.country))
     for event in draft.events:
         found += [(event.trigger.start, country) for country in event.countries]
+        issuer = _issuing_state(article, event) if event.issuer else None
+        if issuer is not None:
+            found.append((event.trigger.start - 1, issuer))  # the readout's principal
     # A stable sort: countries of one event keep the order the text gives them.
     return _ordered_union([c for _, c in sorted(found, key=lambda item: item[0])], [])
+
+
+def _issuing_state(article: _Article, event: Event) -> str | None:
+    """The state whose unnamed principal ("The Prime Minister") a readout tells of: the
+    newsroom's, else the state of a seat of government the sentence cites ("a Downing Street
+    spokesperson said", "the White House said")."""
+    if article.home is not None:
+        return article.home
+    sentence = article.sentences[event.sentence]
+    seat = article.lexicon.venue_pattern.search(article.text, sentence.start, sentence.end)
+    return article.lexicon.venues[seat.group(0)][1] if seat else None
 
 
 def _participant(
@@ -475,7 +492,11 @@ def _participant(
 
 
 def _assign_missing_countries(
-    participants: list[Participant], countries: list[str], article: _Article, host: str | None
+    participants: list[Participant],
+    countries: list[str],
+    article: _Article,
+    host: str | None,
+    issuers: set[str | None],
 ) -> None:
     """By elimination first: when exactly one of the meeting's countries is nobody's yet, it
     belongs to the one participant without a country ("Foreign Minister Kamikawa met India's
@@ -484,12 +505,13 @@ def _assign_missing_countries(
     to China for talks with President Xi and Premier Li"). Officials still without one are
     the newsroom's own, unless the meeting is held in a state not yet represented: then,
     beside the newsroom's side or when the newsroom is unknown, they are the host's; with
-    neither side represented, the first is the newsroom's and the others the host's."""
+    neither side represented, the first is the newsroom's and the others the host's.
+    ``issuers`` are states represented by a readout's unnamed principal."""
     missing = [p for p in participants if p.country is None and p.organization is None]
     if not missing:
         return
     home = article.home
-    represented = {p.country for p in participants}
+    represented = {p.country for p in participants} | issuers  # "The President met X"
     free = [c for c in countries if c not in represented]
     # (only beside someone whose state is known: a lone official and a state the text names
     # are two parties, "Albanese met the leader of Peru", not one)

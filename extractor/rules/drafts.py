@@ -26,9 +26,15 @@ _T = TypeVar("_T")
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:[\w,' ]{0,40}?,\s*|(?:on|late|early|earlier|later|last|next|this|in|at)\s+"
     r"[\w ]{0,25}?\s)?"
-    r"(?:he|she|they|both|the\s+(?:two|minister|president|prime\s+minister|"
-    r"leader|chancellor|premier|secretary|envoy|official)s?)\b",
+    r"(?:he|she|they|both|the\s+(?:two|(?P<office>minister|president|prime\s+minister|"
+    r"chancellor|premier|secretary)|leader|envoy|official)s?)\b",
     re.IGNORECASE,
+)
+# "The President spoke today with ...", "The Prime Minister met ...": a readout names its own
+# principal by office alone, capitalised, and no name follows
+_ISSUER_SUBJECT = re.compile(
+    r"The\s+(?:President|Vice\s+President|Prime\s+Minister|Chancellor|Taoiseach)"
+    r"(?:\s+(?:also|then|later|will|has|had|was|is))*\s*$"
 )
 # "the German minister", "the visiting Indian leader": one person, named before, by state
 _DESCRIBED_SUBJECT = re.compile(
@@ -142,10 +148,13 @@ class Event:
     counterparts: list[str] = field(default_factory=list)
     trigger_text: str = ""  # the trigger's words, folded
     joined_noun: str | None = None  # "also present at the retreat": the meeting it names
+    # "The President spoke today with ...": a readout's own principal, unnamed, is a party
+    # for the state that issues the page (its newsroom country)
+    issuer: bool = False
 
     @property
     def parties(self) -> int:
-        return len(self.people) + len(self.countries)
+        return len(self.people) + len(self.countries) + int(self.issuer)
 
 
 @dataclass
@@ -159,6 +168,11 @@ class Draft:
     counterparts: list[str] = field(default_factory=list)  # countries of unnamed counterparts
     group: bool = False  # a body's or group's meeting: its people come from what follows
     statuses: set[str] = field(default_factory=set)
+    issuer: bool = False  # the issuing state's unnamed principal takes part (see Event)
+
+    @property
+    def parties(self) -> int:
+        return len(self.people) + len(self.countries) + int(self.issuer)
 
     @property
     def status(self) -> str:
@@ -172,6 +186,7 @@ class Draft:
         self.people += [p for p in event.people if p not in self.people]
         self.countries += [c for c in event.countries if c not in self.countries]
         self.counterparts += [c for c in event.counterparts if c and c not in self.counterparts]
+        self.issuer = self.issuer or event.issuer
 
 
 def find_events(
@@ -252,9 +267,14 @@ class _EventReader:
             subject = self._parties_in(sentence.start, subject_start)
         if not subject:
             subject = self._described_subject(subject_start, subject_end) or _resolve_subject(
-                self.text[subject_start:subject_end], self.focus
+                self.text[subject_start:subject_end], self.focus, self.people
             )
         self.subject = subject
+        issuer = not subject and bool(
+            _ISSUER_SUBJECT.match(
+                _LEADING_SUBORDINATOR.sub("", self._subject_clause(subject_start, subject_end))
+            )
+        )
         group = self._is_group(sentence.start, subject_end)
         events = []
         for k, trigger in enumerate(triggers):
@@ -304,6 +324,7 @@ class _EventReader:
                 counterparts=counterparts,
                 trigger_text=self.text[trigger.start : trigger.end].lower(),
                 joined_noun=self._joined_noun(trigger) if trigger.strength == "join" else None,
+                issuer=issuer and inherits_subject,
             )
             events += self._each_separately(event, subject, objects, sentence)
         return events
@@ -323,6 +344,10 @@ class _EventReader:
             ([p] for p in [*self.focus, *earlier] if self.people.people[p].country == place.code),
             [],
         )
+
+    def _subject_clause(self, start: int, end: int) -> str:
+        """The subject's clause: the last clause after a comma, else the whole subject."""
+        return self._last_clause(start, end) or self.text[start:end].strip()
 
     def _last_clause(self, start: int, end: int) -> str:
         """The last clause of ``text[start:end]`` after a comma: "..., and the two leaders
@@ -515,7 +540,7 @@ def merge_events(
             draft.absorb(event)
             drafts.append(draft)
     drafts.sort(key=lambda d: d.events[0].sentence)
-    return [d for d in drafts if d.group or len(d.people) + len(d.countries) >= 2]
+    return [d for d in drafts if d.group or d.parties >= 2]
 
 
 def _body_meeting(drafts: list[Draft]) -> bool:
@@ -622,11 +647,23 @@ def _reported_clause_start(text: str, start: int, end: int) -> int:
     return position
 
 
-def _resolve_subject(subject_text: str, focus: list[int]) -> list[int]:
+def _resolve_subject(subject_text: str, focus: list[int], people: People) -> list[int]:
+    """ "he", "the two ministers", "the president": the people the text was just about. An
+    office names the one who holds it ("The President spoke with King Abdullah" is not the
+    King), and nobody when none of them does."""
     if _GROUP_SUBJECT.match(subject_text.strip()):
         return list(focus) if len(focus) >= 2 else []  # "the ministers" are not one person
-    if _PRONOUN_SUBJECT.match(subject_text.strip()) and focus:
+    pronoun = _PRONOUN_SUBJECT.match(subject_text.strip())
+    if pronoun is None or not focus:
+        return []
+    office = pronoun.group("office")
+    if office is None:
         return focus[:1]
+    office = " ".join(office.lower().split())
+    for person in focus:
+        title = fold(people.people[person].title or "")
+        if not title or office in title:
+            return [person]
     return []
 
 

@@ -97,7 +97,11 @@ _TRIGGERS: tuple[tuple[str, Format, Strength], ...] = (
         "strong",
     ),
     (
-        r"\b(?:spoke|speaks|talked|talks|conferred|chatted)\s+(?:again\s+)?with\b",
+        # "spoke today with", "talked again on Tuesday with": a time between verb and object
+        r"\b(?:spoke|speaks|talked|talks|conferred|chatted)\s+"
+        r"(?:(?:again|today|yesterday|tonight|separately|briefly|earlier\s+today|"
+        r"this\s+(?:morning|afternoon|evening)|on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+)?"
+        r"with\b",
         "contact",
         "strong",
     ),

@@ -398,8 +398,16 @@ class PersonFinder:
             title, sentence, qualifier_start
         )
         name_span = self._name_right(position, sentence.end, appositive=appositive)
-        if name_span is not None and _OF_PROPER_NOUN.match(self.text, name_span[1]):
-            name_span = None  # "the General Security of Military Information Agreement"
+        of_proper_noun = (
+            _OF_PROPER_NOUN.match(self.text, name_span[1]) if name_span is not None else None
+        )
+        if of_proper_noun is not None:
+            state = self.lexicon.place_pattern.match(self.text, of_proper_noun.end() - 1)
+            place = self.lexicon.places[state.group(0)] if state else None
+            if place is not None and place.kind == "country":
+                country = country or place.code  # "King Abdullah II of Jordan"
+            else:
+                name_span = None  # "the General Security of Military Information Agreement"
         if (
             name_span is not None
             and qualifier_start == title_start
