@@ -670,3 +670,32 @@ def test_participants_the_office_named_alone_is_not_a_holder_of_another_office()
     [sultan] = meeting.participants
     assert sultan.name.startswith("Haitham") and sultan.country != "US"
     assert "US" in meeting.countries  # the unnamed President, of the White House's state
+
+
+def test_styles_a_military_rank_spelt_out_is_a_style_not_part_of_the_name() -> None:
+    result = _extract(
+        "ACCRA, June 12 (GNA) - President John Mahama held talks with Captain Ibrahim "
+        "Traore, President of Burkina Faso, in Ouagadougou on Wednesday.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert ("Ibrahim Traore", "President", "BF") in _people(meeting)
+
+
+def test_participants_a_role_given_to_someone_is_not_their_apposition() -> None:
+    from extractor.ingest import document_from_text
+    from extractor.rules.events import find_triggers
+    from extractor.rules.lexicon import lexicon
+    from extractor.rules.mentions import PersonFinder
+    from extractor.rules.text import Spans, body_sentences
+
+    document = document_from_text(
+        "Ministers meet\nJune 12, 2025\nPresident John Mahama met President Bassirou Diomaye "
+        "Faye in Dakar on Wednesday. Mahama appointed a retired colonel, Larry Gbevlo-Lartey, "
+        "as his special envoy to the region.\n"
+    )
+    text = document.text
+    sentences = body_sentences(document)
+    triggers = [find_triggers(text, s.start, s.end) for s in sentences]
+    people = PersonFinder(lexicon(), text, Spans([])).run(sentences, triggers)
+    assert all("envoy" not in (p.title or "") for p in people.people)

@@ -120,7 +120,8 @@ _DEFINITE_ROLE = re.compile(
 )
 _VISITING = re.compile(r"\bvisiting\s+$", re.IGNORECASE)
 _AIDE_APPOSITION = re.compile(
-    r", (?P<role>(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?:adviser|advisor|aide|envoy|"
+    # (not ", as his special envoy to X": a role given to someone, not their apposition)
+    r", (?!as\s)(?P<role>(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?:adviser|advisor|aide|envoy|"
     r"representative|assistant|counsell?or|spokes(?:man|woman|person)|chief\s+of\s+staff|"
     r"head|chief|director|secretary))\s+(?:to|of|for)\s+"
 )
