@@ -408,3 +408,15 @@ def test_page_menu_items_after_a_guessed_headline_give_way_to_the_story_headline
     assert document.title == "Ministers agree on trade in Warsaw"
     assert document.published_at is not None
     assert document.published_at.date().isoformat() == "2024-03-04"
+
+
+def test_wire_opener_after_a_syndicators_credit_dates_a_numeric_stamp() -> None:
+    from extractor.ingest import document_from_text
+
+    document = document_from_text(
+        "Ministers agree on trade\n4/6/2025 9:30:00 AM\n"
+        "(MENAFN- Oman News Agency (ONA)) MUSCAT, April 6 (ONA) -- The ministers agreed on "
+        "Sunday to cut tariffs.\n"
+    )
+    assert document.published_at is not None
+    assert document.published_at.date().isoformat() == "2025-04-06"

@@ -415,9 +415,10 @@ def find_wire_opener(text: str, start: int, end: int) -> WireOpener | None:
     An opener in title case ("New Delhi (PTI) ...") could be the start of a sentence, so it
     needs an agency and either a date or the dash or colon that ends an opener.
     """
-    match = _WIRE_OPENER.match(text, start, end)
+    position = _after_syndication_credit(text, start, end)
+    match = _WIRE_OPENER.match(text, position, end)
     if match is None:
-        match = _BYLINE_OPENER.match(text, start, end)
+        match = _BYLINE_OPENER.match(text, position, end)
         if match is None or not (match.group("date") or match.group("end")):
             return None
     place = match.group("place").strip()
@@ -430,3 +431,25 @@ def find_wire_opener(text: str, start: int, end: int) -> WireOpener | None:
         day = int(words[0] if words[0].isdigit() else words[1])
     year = int(match.group("year")) if match.group("year") else None
     return WireOpener(place, region, agency, start, match.end(), month, day, year)
+
+
+_SYNDICATION_REACH = 80  # characters: "(MENAFN- Kuwait News Agency (KUNA))" and the like
+
+
+def _after_syndication_credit(text: str, start: int, end: int) -> int:
+    """Where the opener starts after a syndicator's credit that may precede it, in brackets
+    that may nest: "(MENAFN- Kuwait News Agency (KUNA)) KUWAIT, March 5 (KUNA) --"."""
+    if not text.startswith("(", start):
+        return start
+    depth = 0
+    for position in range(start, min(end, start + _SYNDICATION_REACH)):
+        if text[position] == "(":
+            depth += 1
+        elif text[position] == ")":
+            depth -= 1
+            if depth == 0:
+                following = position + 1
+                while following < end and text[following] == " ":
+                    following += 1
+                return following
+    return start
