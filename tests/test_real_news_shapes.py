@@ -699,3 +699,16 @@ def test_participants_a_role_given_to_someone_is_not_their_apposition() -> None:
     triggers = [find_triggers(text, s.start, s.end) for s in sentences]
     people = PersonFinder(lexicon(), text, Spans([])).run(sentences, triggers)
     assert all("envoy" not in (p.title or "") for p in people.people)
+
+
+def test_country_binding_a_description_in_apposition_gives_no_office_or_state() -> None:
+    result = _extract(
+        "The visiting Kenyan president and Prime Minister Narendra Modi agreed on Monday to "
+        "expand defence ties. William Ruto, the first African head of state to visit India "
+        "this year, arrived in New Delhi on Sunday. The two leaders held talks at Hyderabad "
+        "House. Later, President Droupadi Murmu hosted a banquet for the guest.",
+        dateline="18:00 IST, June 12, 2025",
+    )
+    talks = next(m for m in result.meetings if "Narendra Modi" in str(_people(m)))
+    assert ("William Ruto", "president", "KE") in _people(talks)
+    assert {p.name for p in talks.participants} == {"William Ruto", "Narendra Modi"}

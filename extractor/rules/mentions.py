@@ -120,10 +120,12 @@ _DEFINITE_ROLE = re.compile(
 )
 _VISITING = re.compile(r"\bvisiting\s+$", re.IGNORECASE)
 _AIDE_APPOSITION = re.compile(
-    # (not ", as his special envoy to X": a role given to someone, not their apposition)
-    r", (?!as\s)(?P<role>(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?:adviser|advisor|aide|envoy|"
+    # (not ", as his special envoy to X": a role given to someone, not their apposition; not
+    # ", the first foreign head of state to visit X": a description, and a principal's office)
+    r", (?!as\s|the\s+(?:first|second|third|last|latest|only)\s)"
+    r"(?P<role>(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}(?:adviser|advisor|aide|envoy|"
     r"representative|assistant|counsell?or|spokes(?:man|woman|person)|chief\s+of\s+staff|"
-    r"head|chief|director|secretary))\s+(?:to|of|for)\s+"
+    r"head(?!\s+of\s+(?:state|government))|chief|director|secretary))\s+(?:to|of|for)\s+"
 )
 # The words a sender's message or envoy cannot be written without (tested once per document:
 # most name none).
@@ -715,6 +717,8 @@ class PersonFinder:
         for office in self.roles:
             # "The visiting Iranian president ... President Ebrahim Raisi": the same office
             # given later with a name and no nationality is the role's holder
+            # (unless a name without any title comes first: "The visiting Iranian president
+            # ... Ebrahim Raisi, ..., arrived": that name is the nearer holder)
             holder = next(
                 (
                     p
@@ -726,10 +730,21 @@ class PersonFinder:
                 ),
                 None,
             )
-            if holder is None:
+            nearer = (
+                any(
+                    p.title is None
+                    and p.country is None
+                    and office.sentence_end <= p.start < holder.start
+                    for p in self.result.people
+                )
+                if holder is not None
+                else False
+            )
+            if holder is None or nearer:
                 open_roles.append(office)
             else:
                 holder.country = office.country
+                self.result.mentions.append(Mention(self._index_of(holder), *office.title_span))
         untitled = sorted(
             (p for p in self.result.people if p.title is None and p.country is None),
             key=lambda p: p.start,
@@ -747,7 +762,13 @@ class PersonFinder:
                     role.title_span,
                     role.country,
                 )
+                # the office where it is named is a mention of its holder: "The visiting
+                # Iranian president and Prime Minister X agreed" names two parties
+                self.result.mentions.append(Mention(self._index_of(person), *role.title_span))
                 role = next(roles, None)
+
+    def _index_of(self, person: Person) -> int:
+        return next(i for i, known in enumerate(self.result.people) if known is person)
 
     def _introduce_counterpart(
         self, match: re.Match[str], titled_counterparts: dict[int, str | None]
