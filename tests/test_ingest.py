@@ -420,3 +420,26 @@ def test_wire_opener_after_a_syndicators_credit_dates_a_numeric_stamp() -> None:
     )
     assert document.published_at is not None
     assert document.published_at.date().isoformat() == "2025-04-06"
+
+
+def test_page_stamp_closing_the_story_dates_a_page_with_none_at_the_top() -> None:
+    from extractor.ingest import document_from_text
+
+    document = document_from_text(
+        "Ministers agree on trade\nHome > News\nThe ministers agreed on Monday to cut tariffs.\n"
+        "\nSPA: 3 March 2025\n\nRead also\n- Ministers meet in Riyadh\n"
+    )
+    assert document.published_at is not None
+    assert document.published_at.date().isoformat() == "2025-03-03"
+
+
+def test_page_top_a_file_photo_caption_and_a_correspondents_line_are_no_headline() -> None:
+    from extractor.ingest import document_from_text
+
+    document = document_from_text(
+        "Ministers agree on trade\nThe Gazette\nPolitics | Economy | World\n"
+        "The two ministers at their last meeting in Vienna, 2023 (file)\n"
+        "Anna Berg, Gazette correspondent, Vienna\n12:40, 4 March 2024\n"
+        "The ministers agreed on Monday to cut tariffs.\n"
+    )
+    assert document.title == "Ministers agree on trade"

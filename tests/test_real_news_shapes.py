@@ -712,3 +712,44 @@ def test_country_binding_a_description_in_apposition_gives_no_office_or_state() 
     talks = next(m for m in result.meetings if "Narendra Modi" in str(_people(m)))
     assert ("William Ruto", "president", "KE") in _people(talks)
     assert {p.name for p in talks.participants} == {"William Ruto", "Narendra Modi"}
+
+
+def test_styles_an_office_of_several_portfolios_before_its_holder() -> None:
+    result = _extract(
+        "Dakar - The Minister of Foreign Affairs, African Integration and Senegalese Abroad, "
+        "Yassine Fall, held talks on Monday in Dakar with the Mauritanian Minister of Foreign "
+        "Affairs, Cooperation and Mauritanians Abroad, Mohamed Salem Ould Merzoug.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert {p.name for p in meeting.participants} == {"Yassine Fall", "Mohamed Salem Ould Merzoug"}
+
+
+def test_country_binding_an_office_of_a_body_is_held_for_the_body_not_the_host() -> None:
+    result = _extract(
+        "BRUSSELS, June 12 (BTA) - Foreign Minister Georg Georgiev was received at NATO "
+        "headquarters in Brussels on Thursday by Secretary General Mark Rutte.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    rutte = next(p for p in meeting.participants if p.name == "Mark Rutte")
+    assert (rutte.country, rutte.organization) == (None, "NATO")
+
+
+def test_styles_an_office_of_a_states_government_after_the_name() -> None:
+    result = _extract(
+        "President Masoud Pezeshkian held talks with Professor Muhammad Yunus, the Chief "
+        "Adviser of Bangladesh's interim government, in Cairo on Thursday.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert ("Muhammad Yunus", "Chief Adviser", "BD") in _people(meeting)
+
+
+def test_status_no_date_fixed_for_any_meeting_gives_no_record() -> None:
+    result = _extract(
+        "The minister said no date had been fixed for any meeting between President John "
+        "Mahama and President Bassirou Diomaye Faye.",
+        dateline="June 12, 2025",
+    )
+    assert result.meetings == []

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from extractor.document import Document
-from extractor.ingest.dateline import WireOpener
+from extractor.ingest.dateline import WireOpener, read_stamp
 from extractor.ingest.html import extract_article, looks_like_html
 from extractor.ingest.noise import find_noise
 from extractor.ingest.page import Page, read_page
@@ -27,12 +27,17 @@ def prepare(document: Document) -> Document:
         return document
     text = document.text
     page = read_page(text, document.title)
-    noise = sorted([*page.noise, *find_noise(text, body_start=page.body_start)])
+    noise = [*page.noise, *find_noise(text, body_start=page.body_start)]
+    moment = document.published_at or _page_moment(page, document.url)
+    closing = _closing_stamp(text)
+    if closing is not None:
+        noise.append(closing[1])  # metadata, like the stamps at the top
+        moment = moment or closing[0]
     return document.model_copy(
         update={
             "title": document.title or page.headline,
-            "published_at": document.published_at or _page_moment(page, document.url),
-            "noise": tuple(noise),
+            "published_at": moment,
+            "noise": tuple(sorted(noise)),
         }
     )
 
@@ -62,6 +67,29 @@ def _page_moment(page: Page, url: str | None) -> dt.datetime | None:
         return dt.datetime(year, opener.month, opener.day)
     except ValueError:
         return None
+
+
+_CLOSING_LINES = 12  # non-empty lines at the end of a page where a closing stamp may stand
+# A stamp that closes a story carries its publisher's credit or says what it dates:
+# "MAP: 14 April 2025", "Published: 14 April 2025".
+_CLOSING_CREDIT = re.compile(r"^(?:(?i:published|posted|updated|date)\b|[A-Z]{2,10}\s*[:/–-])")
+
+
+def _closing_stamp(text: str) -> tuple[dt.datetime, tuple[int, int]] | None:
+    """The moment and span of a stamp line at the end of the story, which national portals
+    print under the last paragraph ("MAP: 14 April 2025"); None when the page closes with
+    none."""
+    offsets, position = [], 0
+    for line in text.splitlines(keepends=True):
+        offsets.append((position, position + len(line.rstrip())))
+        position += len(line)
+    closing = [(a, b) for a, b in offsets if text[a:b].strip()][-_CLOSING_LINES:]
+    for start, end in reversed(closing):
+        line = text[start:end].strip()
+        stamp = read_stamp(line) if _CLOSING_CREDIT.match(line) else None
+        if stamp is not None:
+            return stamp.published_at, (start, end)
+    return None
 
 
 def _agreeing_with(moment: dt.datetime, opener: WireOpener | None) -> dt.datetime:

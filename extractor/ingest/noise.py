@@ -60,6 +60,7 @@ _CREDIT_END = re.compile(
       | \b(?:reuters|afp|epa(?:-efe)?|ap\s+photo|xinhua|yonhap|kyodo|getty\s+images|pool)
         (?-i:\s*/\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}){1,3}
       | \b(?:yonhap|xinhua|kyodo|afp|reuters|ap|file|pti|ani|wam|bernama)\s+(?:photo|picture)s?
+      | \((?:file|archive)(?:\s+(?:photo|picture|image))?\)   # "... in Prague, 2022 (file)"
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -118,6 +119,10 @@ _CAPTION_START = re.compile(
 )
 # "By Jane Doe", "By JANE DOE, Associated Press", "By Reporter Anna Kim": a short byline.
 _BYLINE = re.compile(r"^\s*(?i:(?:written|posted|edited)\s+)?(?i:by)\s+[A-Z][^!?]{0,68}[^.!?\s]$")
+_NAMED_WRITER = re.compile(
+    r"^\s*[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3},\s+(?:[\w' ]{0,30}\s)?"
+    r"(?i:correspondent|reporter|staff\s+writer|contributor|special\s+envoy)\b[^.!?]{0,40}$"
+)
 
 
 # Tools of the page rather than its navigation: they may stand between a headline and its dek.
@@ -144,8 +149,9 @@ def is_caption(line: str) -> bool:
 
 
 def is_byline(line: str) -> bool:
-    """True for a byline: "By" and a name, not a sentence ("By Friday they had agreed.")."""
-    return bool(_BYLINE.match(line))
+    """True for a byline: "By" and a name, not a sentence ("By Friday they had agreed."); or
+    a name and the writer's role ("Jane Doe, Ukrinform correspondent, Brussels")."""
+    return bool(_BYLINE.match(line) or _NAMED_WRITER.match(line))
 
 
 _BULLET = re.compile(r"^\s*(?:[-–—•·*▶►>]|\d{1,2}[.)])\s*")

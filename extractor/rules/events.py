@@ -176,7 +176,8 @@ _DENIED_CLAIM = folded_pattern(
     r"dampen(?:s|ed|ing)?|play(?:s|ed|ing)?\s+down|pour(?:s|ed|ing)?\s+cold\s+water\s+on)"
     r"\b[^.;]{0,60}?\b(?:claims?|reports?|suggestions?|speculation|rumou?rs?)\b[^.;]{0,140}$"
     # "has made no arrangements for Prime Minister X to hold talks with ..."
-    r"|\bno\s+(?:arrangements?|plans?|decision|date|agreement)\s+(?:has\s+been\s+\w+\s+)?"
+    r"|\bno\s+(?:arrangements?|plans?|decision|date|agreement)\s+"
+    r"(?:(?:has|had|have)\s+(?:yet\s+)?been\s+\w+\s+)?"
     r"(?:for|to|on|about)\b[^.;]{0,100}$"
     # A claim is not a fact, nor is a question: "had claimed that the two officials met",
     # "asked whether Li would meet Takaichi"

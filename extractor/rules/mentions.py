@@ -44,7 +44,32 @@ _CORPORATE_TITLES = frozenset(
         "president and ceo",
     }
 )
+# Offices of international bodies, written without the body's name ("Secretary General Mark
+# Rutte"): their holder speaks for the body the sentence names, never for a state.
+_BODY_OFFICES = frozenset(
+    {
+        "secretary general",
+        "secretary-general",
+        "director-general",
+        "director general",
+        "high representative",
+    }
+)
+# The portfolios an office of several lists after its first, up to the comma before the
+# holder's name: ", African Cooperation and Moroccan Expatriates" (ministries of North and
+# West Africa name them all). The last word is one a portfolio ends with.
+_PORTFOLIO_WORDS = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
+_PORTFOLIO_LIST = re.compile(
+    rf",\s+(?:{_PORTFOLIO_WORDS},\s+)*{_PORTFOLIO_WORDS}\s+and\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’-]*\s+){0,2}(?:Cooperation|Affairs|Abroad|Expatriates|Integration|"
+    r"Development|Trade|Diaspora|Communities|Relations|Commerce|Investment|Planning|Tourism|"
+    r"Culture|Worship|Industry|Economy|Finance|Security|Defence|Defense|Justice|Education|"
+    r"Health|Nationals)(?=,\s)"
+)
 _APPOSITIVE_LEADS = ("the", "a", "an", "his", "her", "their", "its")
+_STATE_GOVERNMENT = re.compile(
+    r"['’]s\s+(?:[a-z-]+\s+){0,2}(?:government|administration|cabinet|council)\b"
+)
 _OF_PLACE = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?")
 # What may follow an office that follows its holder's name ("X, Pakistan's foreign minister,
 # said"; "X, the Governor of the Bank of England"), unlike a verb ("Amir, Tánaiste discuss")
@@ -379,6 +404,9 @@ class PersonFinder:
                 country = country or (place.code if place else None)
                 organization = organization or organization_after
                 position = after
+                government = _STATE_GOVERNMENT.match(self.text, position)
+                if place and government:
+                    position = government.end()  # "of Bangladesh's interim government"
             else:
                 # "the President of the Arab Republic of Egypt, Abdel Fattah Al-Sisi": a
                 # state or body by a longer name, then its holder after a comma
@@ -386,6 +414,13 @@ class PersonFinder:
                 if styled and self.text.startswith(", ", styled.end()):
                     country = country or self._country_in(styled.start(), styled.end())
                     position = styled.end()
+        portfolios = _PORTFOLIO_LIST.match(self.text, position, sentence.end)
+        if portfolios and " of " in title:
+            # "Minister of Foreign Affairs, African Cooperation and Moroccan Expatriates, Nasser
+            # Bourita": the rest of the office's portfolios, then its holder
+            position = portfolios.end()
+            title_span = (title_start, position)
+            title = self.text[title_start:position]
         posted_to = _POSTED_TO.match(self.text, position)
         if posted_to:
             # "Ambassador of Japan to Pakistan Akamatsu Shuichi", "ambassador to the UN, X":
@@ -395,6 +430,10 @@ class PersonFinder:
                 position = after
         if organization is None and title.lower() in _CORPORATE_TITLES:
             organization = self._company(sentence, qualifier_start)
+        elif organization is None and country is None and fold(title) in _BODY_OFFICES:
+            # "received at NATO headquarters by Secretary General Mark Rutte": the office of
+            # a body, held for the body the sentence names
+            organization = self._body_in(sentence)
         if country is None and organization is None:
             country = self.lexicon.office_countries.get(fold(title)) or inherited  # "Taoiseach"
         appositive = qualifier_start < title_start or self._is_appositive(
@@ -482,6 +521,10 @@ class PersonFinder:
             body = self.lexicon.organizations[body_match.group(0)]
             return None, body.name, body_match.end()
         return None, None, position
+
+    def _body_in(self, sentence: Sentence) -> str | None:
+        found = self.lexicon.organization_pattern.search(self.text, sentence.start, sentence.end)
+        return self.lexicon.organizations[found.group(0)].name if found else None
 
     def _company(self, sentence: Sentence, qualifier_start: int) -> str | None:
         match = _COMPANY.search(self.text, sentence.start, qualifier_start)
