@@ -387,59 +387,54 @@ def test_page_stamp_after_a_byline_name_and_story_highlights() -> None:
         assert document.published_at.date().isoformat() == "2024-03-04", page
 
 
-def test_page_stamp_read_in_the_order_of_the_wire_opener() -> None:
+_BODY = "The ministers agreed on Monday to cut tariffs.\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "headline", "day"),
+    [
+        pytest.param(
+            "Ministers agree on trade\n08/03/2022 01:27 PM\n"
+            "Taipei, Aug. 3 (CNA) The ministers agreed on Wednesday to cut tariffs.\n",
+            "Ministers agree on trade",
+            "2022-08-03",
+            id="numeric stamp read in the order of the wire opener",
+        ),
+        pytest.param(
+            "The Tribune\nNews feed\nPolitics\nElections\nMinisters agree on trade in Warsaw\n"
+            "04.03.2024 10:15\n" + _BODY,
+            "Ministers agree on trade in Warsaw",
+            "2024-03-04",
+            id="menu items after a guessed headline give way to the story headline",
+        ),
+        pytest.param(
+            "Ministers agree on trade\n4/6/2025 9:30:00 AM\n(MENAFN- Oman News Agency (ONA)) "
+            "MUSCAT, April 6 (ONA) -- The ministers agreed on Sunday to cut tariffs.\n",
+            "Ministers agree on trade",
+            "2025-04-06",
+            id="wire opener after a syndicator's credit orders a numeric stamp",
+        ),
+        pytest.param(
+            "Ministers agree on trade\nHome > News\n" + _BODY + "\nSPA: 3 March 2025\n\n"
+            "Read also\n- Ministers meet in Riyadh\n",
+            "Ministers agree on trade",
+            "2025-03-03",
+            id="a stamp closing the story dates a page with none at the top",
+        ),
+        pytest.param(
+            "Ministers agree on trade\nThe Gazette\nPolitics | Economy | World\n"
+            "The two ministers at their last meeting in Vienna, 2023 (file)\n"
+            "Anna Berg, Gazette correspondent, Vienna\n12:40, 4 March 2024\n" + _BODY,
+            "Ministers agree on trade",
+            "2024-03-04",
+            id="a file photo caption and a correspondent's line are no headline",
+        ),
+    ],
+)
+def test_page_stamp_and_headline_of_real_page_tops(page: str, headline: str, day: str) -> None:
     from extractor.ingest import document_from_text
 
-    document = document_from_text(
-        "Ministers agree on trade\n08/03/2022 01:27 PM\n"
-        "Taipei, Aug. 3 (CNA) The ministers agreed on Wednesday to cut tariffs.\n"
-    )
+    document = document_from_text(page)
+    assert document.title == headline
     assert document.published_at is not None
-    assert document.published_at.date().isoformat() == "2022-08-03"
-
-
-def test_page_menu_items_after_a_guessed_headline_give_way_to_the_story_headline() -> None:
-    from extractor.ingest import document_from_text
-
-    document = document_from_text(
-        "The Tribune\nNews feed\nPolitics\nElections\nMinisters agree on trade in Warsaw\n"
-        "04.03.2024 10:15\nThe ministers agreed on Monday to cut tariffs.\n"
-    )
-    assert document.title == "Ministers agree on trade in Warsaw"
-    assert document.published_at is not None
-    assert document.published_at.date().isoformat() == "2024-03-04"
-
-
-def test_wire_opener_after_a_syndicators_credit_dates_a_numeric_stamp() -> None:
-    from extractor.ingest import document_from_text
-
-    document = document_from_text(
-        "Ministers agree on trade\n4/6/2025 9:30:00 AM\n"
-        "(MENAFN- Oman News Agency (ONA)) MUSCAT, April 6 (ONA) -- The ministers agreed on "
-        "Sunday to cut tariffs.\n"
-    )
-    assert document.published_at is not None
-    assert document.published_at.date().isoformat() == "2025-04-06"
-
-
-def test_page_stamp_closing_the_story_dates_a_page_with_none_at_the_top() -> None:
-    from extractor.ingest import document_from_text
-
-    document = document_from_text(
-        "Ministers agree on trade\nHome > News\nThe ministers agreed on Monday to cut tariffs.\n"
-        "\nSPA: 3 March 2025\n\nRead also\n- Ministers meet in Riyadh\n"
-    )
-    assert document.published_at is not None
-    assert document.published_at.date().isoformat() == "2025-03-03"
-
-
-def test_page_top_a_file_photo_caption_and_a_correspondents_line_are_no_headline() -> None:
-    from extractor.ingest import document_from_text
-
-    document = document_from_text(
-        "Ministers agree on trade\nThe Gazette\nPolitics | Economy | World\n"
-        "The two ministers at their last meeting in Vienna, 2023 (file)\n"
-        "Anna Berg, Gazette correspondent, Vienna\n12:40, 4 March 2024\n"
-        "The ministers agreed on Monday to cut tariffs.\n"
-    )
-    assert document.title == "Ministers agree on trade"
+    assert document.published_at.date().isoformat() == day
