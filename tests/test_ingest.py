@@ -429,6 +429,13 @@ _BODY = "The ministers agreed on Monday to cut tariffs.\n"
             "2024-03-04",
             id="a file photo caption and a correspondent's line are no headline",
         ),
+        pytest.param(
+            "Ministers agree on trade\nHome | Politics\nThe two ministers in Quito. Photo: "
+            "AGENCY/Press Office\n19:40 | Quito, Jun. 10.\n\n" + _BODY + "\nPublished: 6/10/2025\n",
+            "Ministers agree on trade",
+            "2025-06-10",
+            id="a credited photo caption; a closing numeric stamp read as the top's month name",
+        ),
     ],
 )
 def test_page_stamp_and_headline_of_real_page_tops(page: str, headline: str, day: str) -> None:

@@ -753,3 +753,35 @@ def test_status_no_date_fixed_for_any_meeting_gives_no_record() -> None:
         dateline="June 12, 2025",
     )
     assert result.meetings == []
+
+
+def test_styles_a_bare_office_and_its_portfolios_before_the_holder() -> None:
+    result = _extract(
+        "BEIJING, June 12 (Xinhua) -- Chinese Foreign Minister Wang Yi held talks with visiting "
+        "Togolese Minister of Foreign Affairs and Regional Integration Robert Dussey here on "
+        "Thursday.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert ("Robert Dussey", "TG") in {(p.name, p.country) for p in meeting.participants}
+
+
+def test_styles_the_chair_of_a_states_council_then_the_holder_after_a_comma() -> None:
+    result = _extract(
+        "President Isaias Afwerki received on Monday the Chairman of Sudan's Transitional "
+        "Sovereignty Council, Abdel-Fattah Al-Burhan, in Asmara.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert ("Abdel-Fattah Al-Burhan", "SD") in {(p.name, p.country) for p in meeting.participants}
+
+
+def test_participants_the_visiting_minister_is_the_guest_named_after_the_host() -> None:
+    result = _extract(
+        "LIMA, June 12 (Andina) - Peru's Foreign Minister Elmer Schialer held a working meeting "
+        "on Tuesday with his Chilean counterpart Alberto van Klaveren. Later that afternoon, the "
+        "visiting minister was received by President Dina Boluarte at Government Palace.",
+        dateline="June 12, 2025",
+    )
+    palace = next(m for m in result.meetings if "Dina Boluarte" in str(_people(m)))
+    assert {p.name for p in palace.participants} == {"Alberto van Klaveren", "Dina Boluarte"}

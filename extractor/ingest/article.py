@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from extractor.document import Document
-from extractor.ingest.dateline import WireOpener, read_stamp
+from extractor.ingest.dateline import MONTH_PATTERN, MONTHS, WireOpener, read_stamp
 from extractor.ingest.html import extract_article, looks_like_html
 from extractor.ingest.noise import find_noise
 from extractor.ingest.page import Page, read_page
@@ -32,7 +32,7 @@ def prepare(document: Document) -> Document:
     closing = _closing_stamp(text)
     if closing is not None:
         noise.append(closing[1])  # metadata, like the stamps at the top
-        moment = moment or closing[0]
+        moment = moment or _agreeing_with(closing[0], _printed_month_day(text[:_TOP_CHARS]))
     return document.model_copy(
         update={
             "title": document.title or page.headline,
@@ -53,7 +53,8 @@ def _page_moment(page: Page, url: str | None) -> dt.datetime | None:
     """
     opener = page.opener
     if page.dateline is not None:
-        return _agreeing_with(page.dateline.published_at, opener)
+        printed = (opener.month, opener.day) if opener and opener.month and opener.day else None
+        return _agreeing_with(page.dateline.published_at, printed)
     if opener is None or opener.month is None or opener.day is None:
         return None
     year = opener.year
@@ -69,6 +70,7 @@ def _page_moment(page: Page, url: str | None) -> dt.datetime | None:
         return None
 
 
+_TOP_CHARS = 600  # the top of a page, where a stamp without its year may print the day
 _CLOSING_LINES = 12  # non-empty lines at the end of a page where a closing stamp may stand
 # A stamp that closes a story carries its publisher's credit or says what it dates:
 # "MAP: 14 April 2025", "Published: 14 April 2025".
@@ -92,18 +94,36 @@ def _closing_stamp(text: str) -> tuple[dt.datetime, tuple[int, int]] | None:
     return None
 
 
-def _agreeing_with(moment: dt.datetime, opener: WireOpener | None) -> dt.datetime:
-    """A stamp whose day and month the page's wire opener prints the other way round
-    ("08/03/2022 01:27 PM" over "Taipei, Aug. 3 (CNA)"): month and day as the opener has
-    them. A numeric stamp does not say which comes first; the opener's month name does."""
-    if opener is None or opener.month is None or opener.day is None:
+def _agreeing_with(moment: dt.datetime, printed: tuple[int, int] | None) -> dt.datetime:
+    """A stamp whose day and month the page prints the other way round elsewhere, with the
+    month's name ("08/03/2022 01:27 PM" over "Taipei, Aug. 3 (CNA)"; "Published: 6/10/2025"
+    under "19:40 | Lima, Jun. 10."): month and day as the name has them. ``printed`` is that
+    (month, day). A numeric stamp does not say which comes first; a month's name does."""
+    if printed is None:
         return moment
-    if (moment.month, moment.day) == (opener.day, opener.month) and opener.month <= 12:
+    month, day = printed
+    if (moment.month, moment.day) == (day, month) and month <= 12:
         try:
-            return moment.replace(month=opener.month, day=opener.day)
+            return moment.replace(month=month, day=day)
         except ValueError:
             return moment
     return moment
+
+
+_MONTH_DAY = re.compile(
+    rf"\b(?P<month>{MONTH_PATTERN})\.?\s+(?P<day>\d{{1,2}})\b|"
+    rf"\b(?P<day_first>\d{{1,2}})\s+(?P<month_after>{MONTH_PATTERN})\b",
+    re.IGNORECASE,
+)
+
+
+def _printed_month_day(top: str) -> tuple[int, int] | None:
+    """The first (month, day) the top of a page prints with the month's name."""
+    found = _MONTH_DAY.search(top)
+    if found is None:
+        return None
+    month = MONTHS[(found.group("month") or found.group("month_after")).lower()]
+    return month, int(found.group("day") or found.group("day_first"))
 
 
 def document_from_text(

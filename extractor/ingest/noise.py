@@ -61,6 +61,7 @@ _CREDIT_END = re.compile(
         (?-i:\s*/\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}){1,3}
       | \b(?:yonhap|xinhua|kyodo|afp|reuters|ap|file|pti|ani|wam|bernama)\s+(?:photo|picture)s?
       | \((?:file|archive)(?:\s+(?:photo|picture|image))?\)   # "... in Prague, 2022 (file)"
+      | \b(?:photo|picture|image)s?(?:\s+credit)?\s*:\s*[\w/ .,'’&-]{1,60}   # "Photo: X/Y"
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )

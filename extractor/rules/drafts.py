@@ -26,7 +26,7 @@ _T = TypeVar("_T")
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:[\w,' ]{0,40}?,\s*|(?:on|late|early|earlier|later|last|next|this|in|at)\s+"
     r"[\w ]{0,25}?\s)?"
-    r"(?:he|she|they|both|the\s+(?:two|(?P<office>minister|president|prime\s+minister|"
+    r"(?:he|she|they|both|the\s+(?:visiting\s+)?(?:two|(?P<office>minister|president|prime\s+minister|"
     r"chancellor|premier|secretary)|leader|envoy|official)s?)\b",
     re.IGNORECASE,
 )
@@ -36,6 +36,7 @@ _ISSUER_SUBJECT = re.compile(
     r"The\s+(?:President|Vice\s+President|Prime\s+Minister|Chancellor|Taoiseach)"
     r"(?:\s+(?:also|then|later|will|has|had|was|is))*\s*$"
 )
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their|its)\s+$")
 # "the German minister", "the visiting Indian leader": one person, named before, by state
 _DESCRIBED_SUBJECT = re.compile(
     r"(?:^|,\s*)[Tt]he\s+(?:visiting\s+|top\s+)?(?P<nationality>[A-Z][\w-]+)\s+(?:[a-z]+\s+)?"
@@ -251,7 +252,12 @@ class _EventReader:
             return []
         # The subject ends at the first word that tells a meeting, not at a meeting noun in an
         # adverbial ("On Sunday, after the first plenary session, Lula hosted Li Qiang")
-        subject_end = next((t for t in triggers if t.strength != "reference"), triggers[0]).start
+        # nor at "the visiting minister" when a verb of meeting follows ("the visiting minister
+        # was received by X": the adjective names the subject)
+        telling = [t for t in triggers if t.strength != "reference"]
+        if len(telling) > 1 and self._adjective_visiting(telling[0]):
+            telling = telling[1:]
+        subject_end = (telling or triggers)[0].start
         subject_start = _reported_clause_start(self.folded, sentence.start, subject_end)
         subject = self._parties_in(subject_start, subject_end)
         if _GROUP_SUBJECT.match(self._last_clause(subject_start, subject_end)) or (
@@ -328,6 +334,11 @@ class _EventReader:
             )
             events += self._each_separately(event, subject, objects, sentence)
         return events
+
+    def _adjective_visiting(self, trigger: Trigger) -> bool:
+        return self.folded[trigger.start : trigger.end] == "visiting" and bool(
+            _DETERMINER_BEFORE.search(self.folded, max(0, trigger.start - 8), trigger.start)
+        )
 
     def _described_subject(self, start: int, end: int) -> list[int]:
         """ "Earlier in the day, the German minister held talks with X": a nationality and an
@@ -660,11 +671,19 @@ def _resolve_subject(subject_text: str, focus: list[int], people: People) -> lis
     if office is None:
         return focus[:1]
     office = " ".join(office.lower().split())
-    for person in focus:
-        title = fold(people.people[person].title or "")
-        if not title or office in title:
-            return [person]
-    return []
+    holders = [
+        p
+        for p in focus
+        if office in fold(people.people[p].title or office)  # untitled may
+    ]
+    if not holders:
+        return []
+    if "visiting" in pronoun.group(0).lower():
+        # "the visiting minister": the guest, marked so when introduced, else the one named
+        # after the host ("X held talks with his Ecuadorian counterpart Y")
+        guests = [p for p in holders if people.people[p].visiting]
+        return (guests or holders[-1:])[:1]
+    return holders[:1]
 
 
 def _party_countries(

@@ -59,16 +59,26 @@ _BODY_OFFICES = frozenset(
 # holder's name: ", African Cooperation and Moroccan Expatriates" (ministries of North and
 # West Africa name them all). The last word is one a portfolio ends with.
 _PORTFOLIO_WORDS = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
+_PORTFOLIO_END = (
+    r"(?:Cooperation|Affairs|Abroad|Expatriates|Integration|Development|Trade|Diaspora|"
+    r"Communities|Relations|Commerce|Investment|Planning|Tourism|Culture|Worship|Industry|"
+    r"Economy|Finance|Security|Defence|Defense|Justice|Education|Health|Nationals)"
+)
 _PORTFOLIO_LIST = re.compile(
     rf",\s+(?:{_PORTFOLIO_WORDS},\s+)*{_PORTFOLIO_WORDS}\s+and\s+(?:the\s+)?"
-    r"(?:[A-Z][\w'’-]*\s+){0,2}(?:Cooperation|Affairs|Abroad|Expatriates|Integration|"
-    r"Development|Trade|Diaspora|Communities|Relations|Commerce|Investment|Planning|Tourism|"
-    r"Culture|Worship|Industry|Economy|Finance|Security|Defence|Defense|Justice|Education|"
-    r"Health|Nationals)(?=,\s)"
+    rf"(?:[A-Z][\w'’-]*\s+){{0,2}}{_PORTFOLIO_END}(?=,\s)"
+)
+# A bare office and the portfolios it names, then the holder: "Minister of African
+# Integration and Foreign Affairs Yassine Fall".
+# "Minister of Foreign Affairs and Regional Integration Robert Dussey": one more portfolio
+_AND_PORTFOLIO = re.compile(rf"\s+and\s+(?:[A-Z][\w'’-]*\s+){{0,3}}?{_PORTFOLIO_END}(?=\s+[A-Z])")
+_OF_PORTFOLIOS = re.compile(
+    rf"\s+(?:of|for)\s+(?:[A-Z][\w'’-]*\s+){{0,3}}?(?:and\s+(?:[A-Z][\w'’-]*\s+){{0,3}}?)?"
+    rf"{_PORTFOLIO_END}(?=\s+[A-Z])"
 )
 _APPOSITIVE_LEADS = ("the", "a", "an", "his", "her", "their", "its")
 _STATE_GOVERNMENT = re.compile(
-    r"['’]s\s+(?:[a-z-]+\s+){0,2}(?:government|administration|cabinet|council)\b"
+    r"['’]s\s+(?:[\w-]+\s+){0,3}(?i:government|administration|cabinet|council)\b"
 )
 _OF_PLACE = re.compile(r"\s+(?:of|for|at)\s+(?:the\s+)?")
 # What may follow an office that follows its holder's name ("X, Pakistan's foreign minister,
@@ -414,8 +424,19 @@ class PersonFinder:
                 if styled and self.text.startswith(", ", styled.end()):
                     country = country or self._country_in(styled.start(), styled.end())
                     position = styled.end()
-        portfolios = _PORTFOLIO_LIST.match(self.text, position, sentence.end)
-        if portfolios and " of " in title:
+        portfolios = (
+            (
+                _PORTFOLIO_LIST.match(self.text, position, sentence.end)
+                or _AND_PORTFOLIO.match(self.text, position, sentence.end)
+            )
+            if " of " in title
+            else None
+        ) or (
+            _OF_PORTFOLIOS.match(self.text, position, sentence.end)
+            if title in ("Minister", "Secretary", "Cabinet Secretary")
+            else None
+        )
+        if portfolios:
             # "Minister of Foreign Affairs, African Cooperation and Moroccan Expatriates, Nasser
             # Bourita": the rest of the office's portfolios, then its holder
             position = portfolios.end()
