@@ -785,3 +785,25 @@ def test_participants_the_visiting_minister_is_the_guest_named_after_the_host() 
     )
     palace = next(m for m in result.meetings if "Dina Boluarte" in str(_people(m)))
     assert {p.name for p in palace.participants} == {"Alberto van Klaveren", "Dina Boluarte"}
+
+
+def test_styles_a_title_that_is_also_a_given_name_leads_a_sentence() -> None:
+    result = _extract(
+        "His Highness the Amir Sheikh Tamim bin Hamad Al Thani received Dutch Foreign Minister "
+        "Caspar Veldkamp in Doha on Monday.",
+        dateline="June 12, 2025",
+    )
+    [meeting] = result.meetings
+    assert "Tamim bin Hamad Al Thani" in {p.name for p in meeting.participants}
+
+
+def test_styles_the_honourable_after_an_office_and_the_office_of_the_republic() -> None:
+    result = _extract(
+        "Prime Minister the Most Honourable Philip Davis received the Prime Minister of "
+        "Grenada, the Honourable Dickon Mitchell, in Nassau on Monday. Earlier, Mitchell was "
+        "received by President of the Republic Irfaan Ali in Georgetown.",
+        dateline="June 12, 2025",
+    )
+    names = {p.name: p.title for m in result.meetings for p in m.participants}
+    assert names["Dickon Mitchell"] == "Prime Minister"
+    assert names["Irfaan Ali"] == "President of the Republic"

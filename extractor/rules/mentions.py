@@ -77,6 +77,7 @@ _OF_PORTFOLIOS = re.compile(
     rf"{_PORTFOLIO_END}(?=\s+[A-Z])"
 )
 _APPOSITIVE_LEADS = ("the", "a", "an", "his", "her", "their", "its")
+_OF_THE_REPUBLIC = re.compile(r"\s+of\s+the\s+Republic(?=\s+[A-Z])")
 _STATE_GOVERNMENT = re.compile(
     r"['’]s\s+(?:[\w-]+\s+){0,3}(?i:government|administration|cabinet|council)\b"
 )
@@ -352,12 +353,14 @@ class PersonFinder:
         places = self._places_by_end(sentence) if titles else {}
         # where the last qualified name ends, its country and its office
         shared: tuple[int, str | None, str] | None = None
-        previous_end = -1
+        previous_end: int | None = None  # where the title before ends
         for title_span in titles:
             office = fold(self.text[title_span[0] : title_span[1]])
-            given_name = office in self.lexicon.given_name_titles and not self.text[
-                previous_end : title_span[0]
-            ].strip(" ")
+            given_name = (
+                office in self.lexicon.given_name_titles
+                and previous_end is not None
+                and not self.text[previous_end : title_span[0]].strip(" ")
+            )
             previous_end = title_span[1]
             if given_name:
                 continue  # "Foreign Minister Amir Khan Muttaqi": a given name, not an emir
@@ -424,6 +427,12 @@ class PersonFinder:
                 if styled and self.text.startswith(", ", styled.end()):
                     country = country or self._country_in(styled.start(), styled.end())
                     position = styled.end()
+                elif republic := _OF_THE_REPUBLIC.match(self.text, position, sentence.end):
+                    # "President of the Republic Katerina Sakellaropoulou": the office's full
+                    # style, the state left to the newsroom or the host
+                    title_span = (title_start, republic.end())
+                    title = self.text[title_start : republic.end()]
+                    position = republic.end()
         portfolios = (
             (
                 _PORTFOLIO_LIST.match(self.text, position, sentence.end)
