@@ -807,3 +807,15 @@ def test_styles_the_honourable_after_an_office_and_the_office_of_the_republic() 
     names = {p.name: p.title for m in result.meetings for p in m.participants}
     assert names["Dickon Mitchell"] == "Prime Minister"
     assert names["Irfaan Ali"] == "President of the Republic"
+
+
+def test_participants_an_abbreviated_office_is_the_readouts_principal_named_before() -> None:
+    result = _extract(
+        "External Affairs Minister Dr. S. Jaishankar paid an official visit to Bahrain on "
+        "June 10-11. On June 10, EAM held talks with Foreign Minister Abdullatif bin Rashid "
+        "Al Zayani. Minister of State Pabitra Margherita also took part in the talks.\n\n"
+        "On June 11, EAM called on His Majesty King Hamad bin Isa Al Khalifa at Sakhir Palace.",
+        dateline="June 12, 2025",
+    )
+    king = next(m for m in result.meetings if "Hamad bin Isa Al Khalifa" in str(_people(m)))
+    assert "S. Jaishankar" in {p.name for p in king.participants}

@@ -26,10 +26,17 @@ _T = TypeVar("_T")
 _PRONOUN_SUBJECT = re.compile(
     r"^(?:[\w,' ]{0,40}?,\s*|(?:on|late|early|earlier|later|last|next|this|in|at)\s+"
     r"[\w ]{0,25}?\s)?"
-    r"(?:he|she|they|both|the\s+(?:visiting\s+)?(?:two|(?P<office>minister|president|prime\s+minister|"
-    r"chancellor|premier|secretary)|leader|envoy|official)s?)\b",
+    r"(?:he|she|they|both|(?-i:(?P<abbreviation>EAM|FM|PM))|the\s+(?:visiting\s+)?(?:two|"
+    r"(?P<office>minister|president|prime\s+minister|chancellor|premier|secretary)|leader|envoy|"
+    r"official)s?)\b",
     re.IGNORECASE,
 )
+# Offices as the press abbreviates them in a subject: "On February 17, EAM called on ..."
+_OFFICE_ABBREVIATIONS = {
+    "EAM": "external affairs minister",
+    "FM": "foreign minister",
+    "PM": "prime minister",
+}
 # "The President spoke today with ...", "The Prime Minister met ...": a readout names its own
 # principal by office alone, capitalised, and no name follows
 _ISSUER_SUBJECT = re.compile(
@@ -273,7 +280,10 @@ class _EventReader:
             subject = self._parties_in(sentence.start, subject_start)
         if not subject:
             subject = self._described_subject(subject_start, subject_end) or _resolve_subject(
-                self.text[subject_start:subject_end], self.focus, self.people
+                self.text[subject_start:subject_end],
+                self.focus,
+                self.people,
+                self._named_before(subject_start),
             )
         self.subject = subject
         issuer = not subject and bool(
@@ -350,11 +360,15 @@ class _EventReader:
         if place is None or place.kind != "demonym":
             return []
         # the person the text was just about, else the last one named from that state
-        earlier = [m.person for m in reversed(self.people.mentions) if m.start < start]
+        earlier = self._named_before(start)
         return next(
             ([p] for p in [*self.focus, *earlier] if self.people.people[p].country == place.code),
             [],
         )
+
+    def _named_before(self, position: int) -> list[int]:
+        """The people named before ``position``, the last named first."""
+        return _unique([m.person for m in reversed(self.people.mentions) if m.start < position])
 
     def _subject_clause(self, start: int, end: int) -> str:
         """The subject's clause: the last clause after a comma, else the whole subject."""
@@ -658,16 +672,20 @@ def _reported_clause_start(text: str, start: int, end: int) -> int:
     return position
 
 
-def _resolve_subject(subject_text: str, focus: list[int], people: People) -> list[int]:
+def _resolve_subject(
+    subject_text: str, focus: list[int], people: People, named_before: list[int]
+) -> list[int]:
     """ "he", "the two ministers", "the president": the people the text was just about. An
     office names the one who holds it ("The President spoke with King Abdullah" is not the
-    King), and nobody when none of them does."""
+    King), and nobody when none of them does. An abbreviated office ("EAM") is how a readout
+    calls its principal: its holder may have been named paragraphs before (``named_before``,
+    the last named first)."""
     if _GROUP_SUBJECT.match(subject_text.strip()):
         return list(focus) if len(focus) >= 2 else []  # "the ministers" are not one person
     pronoun = _PRONOUN_SUBJECT.match(subject_text.strip())
     if pronoun is None or not focus:
         return []
-    office = pronoun.group("office")
+    office = pronoun.group("office") or _OFFICE_ABBREVIATIONS.get(pronoun.group("abbreviation"))
     if office is None:
         return focus[:1]
     office = " ".join(office.lower().split())
@@ -676,6 +694,8 @@ def _resolve_subject(subject_text: str, focus: list[int], people: People) -> lis
         for p in focus
         if office in fold(people.people[p].title or office)  # untitled may
     ]
+    if not holders and pronoun.group("abbreviation"):
+        holders = [p for p in named_before if office in fold(people.people[p].title or "")][:1]
     if not holders:
         return []
     if "visiting" in pronoun.group(0).lower():
