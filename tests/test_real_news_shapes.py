@@ -819,3 +819,15 @@ def test_participants_an_abbreviated_office_is_the_readouts_principal_named_befo
     )
     king = next(m for m in result.meetings if "Hamad bin Isa Al Khalifa" in str(_people(m)))
     assert "S. Jaishankar" in {p.name for p in king.participants}
+
+
+def test_country_binding_an_office_named_again_is_its_holder_not_a_role_for_another() -> None:
+    result = _extract(
+        "French President Emmanuel Macron held talks with Indonesian President Prabowo "
+        'Subianto in Jakarta on Wednesday. "We share the same conviction," the French '
+        "president said. Later, Prabowo spoke by phone with President Donald Trump about "
+        "tariffs.",
+        dateline="June 12, 2025",
+    )
+    countries = {p.name: p.country for m in result.meetings for p in m.participants}
+    assert countries.get("Donald Trump") != "FR"

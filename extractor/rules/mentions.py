@@ -788,6 +788,14 @@ class PersonFinder:
             return
         open_roles = []
         for office in self.roles:
+            if any(
+                p.start < office.title_span[0]
+                and p.country == office.country
+                and p.title
+                and fold(p.title) == fold(office.title)
+                for p in self.result.people
+            ):
+                continue  # "the French president said": the one named before, not a new role
             # "The visiting Iranian president ... President Ebrahim Raisi": the same office
             # given later with a name and no nationality is the role's holder
             # (unless a name without any title comes first: "The visiting Iranian president
@@ -799,7 +807,7 @@ class PersonFinder:
                     if p.country is None
                     and p.title
                     and fold(p.title) == fold(office.title)
-                    and p.start >= office.sentence_end
+                    and office.sentence_end <= p.start <= office.sentence_end + _ROLE_REACH
                 ),
                 None,
             )
