@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -283,7 +283,7 @@ class _EventReader:
                 self.text[subject_start:subject_end],
                 self.focus,
                 self.people,
-                self._named_before(subject_start),
+                lambda: self._named_before(subject_start),
             )
         self.subject = subject
         issuer = not subject and bool(
@@ -673,13 +673,13 @@ def _reported_clause_start(text: str, start: int, end: int) -> int:
 
 
 def _resolve_subject(
-    subject_text: str, focus: list[int], people: People, named_before: list[int]
+    subject_text: str, focus: list[int], people: People, named_before: Callable[[], list[int]]
 ) -> list[int]:
     """ "he", "the two ministers", "the president": the people the text was just about. An
     office names the one who holds it ("The President spoke with King Abdullah" is not the
     King), and nobody when none of them does. An abbreviated office ("EAM") is how a readout
-    calls its principal: its holder may have been named paragraphs before (``named_before``,
-    the last named first)."""
+    calls its principal: its holder may have been named paragraphs before (``named_before``
+    gives them, the last named first, read only then)."""
     if _GROUP_SUBJECT.match(subject_text.strip()):
         return list(focus) if len(focus) >= 2 else []  # "the ministers" are not one person
     pronoun = _PRONOUN_SUBJECT.match(subject_text.strip())
@@ -695,7 +695,7 @@ def _resolve_subject(
         if office in fold(people.people[p].title or office)  # untitled may
     ]
     if not holders and pronoun.group("abbreviation"):
-        holders = [p for p in named_before if office in fold(people.people[p].title or "")][:1]
+        holders = [p for p in named_before() if office in fold(people.people[p].title or "")][:1]
     if not holders:
         return []
     if "visiting" in pronoun.group(0).lower():
