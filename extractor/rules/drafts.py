@@ -43,6 +43,7 @@ _ISSUER_SUBJECT = re.compile(
     r"The\s+(?:President|Vice\s+President|Prime\s+Minister|Chancellor|Taoiseach)"
     r"(?:\s+(?:also|then|later|will|has|had|was|is))*\s*$"
 )
+# "the visiting minister": "visiting" after a determiner is an adjective, not a visit
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their|its)\s+$")
 # "the German minister", "the visiting Indian leader": one person, named before, by state
 _DESCRIBED_SUBJECT = re.compile(

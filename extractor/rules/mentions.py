@@ -68,10 +68,10 @@ _PORTFOLIO_LIST = re.compile(
     rf",\s+(?:{_PORTFOLIO_WORDS},\s+)*{_PORTFOLIO_WORDS}\s+and\s+(?:the\s+)?"
     rf"(?:[A-Z][\w'’-]*\s+){{0,2}}{_PORTFOLIO_END}(?=,\s)"
 )
-# A bare office and the portfolios it names, then the holder: "Minister of African
-# Integration and Foreign Affairs Yassine Fall".
 # "Minister of Foreign Affairs and Regional Integration Robert Dussey": one more portfolio
 _AND_PORTFOLIO = re.compile(rf"\s+and\s+(?:[A-Z][\w'’-]*\s+){{0,3}}?{_PORTFOLIO_END}(?=\s+[A-Z])")
+# A bare office and the portfolios it names, then the holder: "Minister of African
+# Integration and Foreign Affairs Yassine Fall".
 _OF_PORTFOLIOS = re.compile(
     rf"\s+(?:of|for)\s+(?:[A-Z][\w'’-]*\s+){{0,3}}?(?:and\s+(?:[A-Z][\w'’-]*\s+){{0,3}}?)?"
     rf"{_PORTFOLIO_END}(?=\s+[A-Z])"
