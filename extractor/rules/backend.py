@@ -177,8 +177,10 @@ class RulesBackend:
         dates = {i: phrase.date if phrase else None for i, phrase in enumerate(phrases)}
         person_countries = {i: p.country for i, p in enumerate(article.people.people)}
         drafts = merge_events(events, dates, person_countries)
+        days = [_anchored_day(article, draft) for draft in drafts]  # "later that day"
         told = [
-            (_meeting(article, draft, drafts), _anchored_day(article, draft)) for draft in drafts
+            (_meeting(article, draft, drafts, day), day)
+            for draft, day in zip(drafts, days, strict=True)
         ]
         told = [(m, anchored) for m, anchored in told if has_two_parties(m)]  # before sharing
         _carry_context(told)
@@ -255,7 +257,11 @@ def _read(document: Document, sentences: list[Sentence], triggers: list[list[Tri
     )
 
 
-def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
+def _meeting(
+    article: _Article, draft: Draft, drafts: list[Draft], anchored: AnchoredPhrase | None
+) -> Meeting:
+    """The record of one draft; ``anchored`` is the day it is told relative to the meeting
+    before ("later that day"), if any."""
     evidence: list[Evidence] = []
     sentences = _sentences_of(article, draft, drafts)
     taking_part = set(draft.people)
@@ -263,14 +269,25 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
         taking_part |= _attendees(article, draft, sentences)
     taking_part |= _named_counterparts(article, draft, taking_part, sentences)
     people = sorted(taking_part, key=lambda i: article.people.people[i].start)
-    countries = _countries(article, draft, people)
+    # "The Prime Minister spoke today with ...": the readout's unnamed principal, by event
+    issued = [
+        (event.trigger.start, state)
+        for event in draft.events
+        if event.issuer and (state := _issuing_state(article, event)) is not None
+    ]
+    countries = _countries(article, draft, people, issued)
     if draft.group:
         countries = _ordered_union(countries, _bloc_members(article, draft, countries))
     participants = [
         _participant(article, article.people.people[i], k, evidence) for k, i in enumerate(people)
     ]
     status = draft.status
-    date_phrase = _meeting_date(article, draft, sentences, first=draft is drafts[0])
+    date_phrase = _meeting_date(
+        article,
+        draft,
+        sentences,
+        counted_from_before=anchored is not None and draft is not drafts[0],
+    )
     format_ = _format(draft)
     only_held = status == "held" and sum(d.status == "held" for d in drafts) == 1
     filed_from = article.filed_from if only_held else None
@@ -279,9 +296,8 @@ def _meeting(article: _Article, draft: Draft, drafts: list[Draft]) -> Meeting:
         if format_ in ("phone", "virtual")
         else _location(article, draft, drafts, sentences, filed_from)
     )
-    issuers = {_issuing_state(article, e) for e in draft.events if e.issuer} - {None}
     _assign_missing_countries(
-        participants, countries, article, place.country if place else None, issuers
+        participants, countries, article, place.country if place else None, {s for _, s in issued}
     )
     if format_ == "unknown" and place is not None:
         format_ = "in_person"
@@ -451,7 +467,12 @@ def _mentions_in(article: _Article, sentences: list[int]) -> list[Mention]:
     ]
 
 
-def _countries(article: _Article, draft: Draft, people: list[int]) -> list[str]:
+def _countries(
+    article: _Article, draft: Draft, people: list[int], issued: list[tuple[int, str]]
+) -> list[str]:
+    """The meeting's states in the order the text gives them: its people's, those its events
+    name, and the issuing state of a readout's unnamed principal (``issued``: the position of
+    the event that tells it, and the state)."""
     found: list[tuple[int, str]] = []
     for i in people:
         person = article.people.people[i]
@@ -459,9 +480,7 @@ def _countries(article: _Article, draft: Draft, people: list[int]) -> list[str]:
             found.append((person.start, person.country))
     for event in draft.events:
         found += [(event.trigger.start, country) for country in event.countries]
-        issuer = _issuing_state(article, event) if event.issuer else None
-        if issuer is not None:
-            found.append((event.trigger.start - 1, issuer))  # the readout's principal
+    found += [(position - 1, state) for position, state in issued]  # the principal first
     # A stable sort: countries of one event keep the order the text gives them.
     return _ordered_union([c for _, c in sorted(found, key=lambda item: item[0])], [])
 
@@ -496,7 +515,7 @@ def _assign_missing_countries(
     countries: list[str],
     article: _Article,
     host: str | None,
-    issuers: set[str | None],
+    issuers: set[str],
 ) -> None:
     """By elimination first: when exactly one of the meeting's countries is nobody's yet, it
     belongs to the one participant without a country ("Foreign Minister Kamikawa met India's
@@ -567,7 +586,7 @@ def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
 
 
 def _meeting_date(
-    article: _Article, draft: Draft, sentences: list[int], *, first: bool
+    article: _Article, draft: Draft, sentences: list[int], *, counted_from_before: bool
 ) -> DatePhrase | None:
     undated: DatePhrase | None = None
     for event in draft.events:
@@ -577,7 +596,7 @@ def _meeting_date(
         undated = undated or phrase
     if undated:
         return undated
-    if not first and _anchored_day(article, draft) is not None:
+    if counted_from_before:
         return None  # "held earlier that day": counted from the meeting before (_carry_context)
     # Else a date in the sentences that tell the meeting or come right after them (not one
     # paragraphs later, which dates something else), and not the reporting's day
