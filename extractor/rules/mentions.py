@@ -783,56 +783,30 @@ class PersonFinder:
         """ "is due to see both the French President and the German Chancellor. On Tuesday
         he flies to Paris for talks with Emmanuel Macron": offices named without a name are
         given, in order, to the people named next without any title, within a few
-        sentences (news names a role first and its holder soon after, in the same order)."""
+        sentences (news names a role first and its holder soon after, in the same order).
+        The office where it is named becomes a mention of its holder: "The visiting Iranian
+        president and Prime Minister X agreed" names two parties."""
         if not self.roles:
             return
+        people = self.result.people
         open_roles = []
         for office in self.roles:
-            if any(
-                p.start < office.title_span[0]
-                and p.country == office.country
-                and p.title
-                and fold(p.title) == fold(office.title)
-                for p in self.result.people
-            ):
+            if self._named_before(office):
                 continue  # "the French president said": the one named before, not a new role
-            # "The visiting Iranian president ... President Ebrahim Raisi": the same office
-            # given later with a name and no nationality is the role's holder
-            # (unless a name without any title comes first: "The visiting Iranian president
-            # ... Ebrahim Raisi, ..., arrived": that name is the nearer holder)
-            holder = next(
-                (
-                    p
-                    for p in self.result.people
-                    if p.country is None
-                    and p.title
-                    and fold(p.title) == fold(office.title)
-                    and office.sentence_end <= p.start <= office.sentence_end + _ROLE_REACH
-                ),
-                None,
-            )
-            nearer = (
-                any(
-                    p.title is None
-                    and p.country is None
-                    and office.sentence_end <= p.start < holder.start
-                    for p in self.result.people
-                )
-                if holder is not None
-                else False
-            )
-            if holder is None or nearer:
+            holder = self._titled_holder(office)
+            if holder is None:
                 open_roles.append(office)
             else:
-                holder.country = office.country
-                self.result.mentions.append(Mention(self._index_of(holder), *office.title_span))
+                people[holder].country = office.country
+                self.result.mentions.append(Mention(holder, *office.title_span))
         untitled = sorted(
-            (p for p in self.result.people if p.title is None and p.country is None),
-            key=lambda p: p.start,
+            (i for i, p in enumerate(people) if p.title is None and p.country is None),
+            key=lambda i: people[i].start,
         )
         roles = iter(open_roles)
         role = next(roles, None)
-        for person in untitled:
+        for index in untitled:
+            person = people[index]
             while role is not None and person.start - role.sentence_end > _ROLE_REACH:
                 role = next(roles, None)
             if role is None:
@@ -843,13 +817,45 @@ class PersonFinder:
                     role.title_span,
                     role.country,
                 )
-                # the office where it is named is a mention of its holder: "The visiting
-                # Iranian president and Prime Minister X agreed" names two parties
-                self.result.mentions.append(Mention(self._index_of(person), *role.title_span))
+                self.result.mentions.append(Mention(index, *role.title_span))
                 role = next(roles, None)
 
-    def _index_of(self, person: Person) -> int:
-        return next(i for i, known in enumerate(self.result.people) if known is person)
+    def _named_before(self, office: _Role) -> bool:
+        """Whether someone named before the office holds it for its state already."""
+        return any(
+            p.start < office.title_span[0]
+            and p.country == office.country
+            and p.title is not None
+            and fold(p.title) == fold(office.title)
+            for p in self.result.people
+        )
+
+    def _titled_holder(self, office: _Role) -> int | None:
+        """ "The visiting Iranian president ... President Ebrahim Raisi": the same office given
+        later with a name and no nationality, within reach, is the role's holder; unless a
+        name without any title comes first ("The visiting Iranian president ... Ebrahim
+        Raisi, ..., arrived": that name is the nearer holder)."""
+        people = self.result.people
+        reach = range(office.sentence_end, office.sentence_end + _ROLE_REACH + 1)
+        holder = next(
+            (
+                i
+                for i, p in enumerate(people)
+                if p.country is None
+                and p.title
+                and fold(p.title) == fold(office.title)
+                and p.start in reach
+            ),
+            None,
+        )
+        if holder is None or any(
+            p.title is None
+            and p.country is None
+            and office.sentence_end <= p.start < people[holder].start
+            for p in people
+        ):
+            return None
+        return holder
 
     def _introduce_counterpart(
         self, match: re.Match[str], titled_counterparts: dict[int, str | None]
