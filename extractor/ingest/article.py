@@ -81,16 +81,16 @@ def _closing_stamp(text: str) -> tuple[dt.datetime, tuple[int, int]] | None:
     """The moment and span of a stamp line at the end of the story, which national portals
     print under the last paragraph ("MAP: 14 April 2025"); None when the page closes with
     none."""
-    offsets, position = [], 0
-    for line in text.splitlines(keepends=True):
-        offsets.append((position, position + len(line.rstrip())))
-        position += len(line)
-    closing = [(a, b) for a, b in offsets if text[a:b].strip()][-_CLOSING_LINES:]
-    for start, end in reversed(closing):
+    end, seen = len(text), 0
+    while end > 0 and seen < _CLOSING_LINES:  # the last lines, read upwards
+        start = text.rfind("\n", 0, end) + 1
         line = text[start:end].strip()
-        stamp = read_stamp(line) if _CLOSING_CREDIT.match(line) else None
-        if stamp is not None:
-            return stamp.published_at, (start, end)
+        if line:
+            seen += 1
+            stamp = read_stamp(line) if _CLOSING_CREDIT.match(line) else None
+            if stamp is not None:
+                return stamp.published_at, (start, start + len(text[start:end].rstrip()))
+        end = start - 1
     return None
 
 
