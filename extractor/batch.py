@@ -3,19 +3,28 @@
 Every result line is written with one ``write`` call on a file opened for appending and
 flushed at once, so a process killed at any moment leaves every finished line whole and at
 most one torn last line. ``--resume`` reads what is there, cuts a torn last line off (its
-document is done again), and skips every document whose result is already written: no input
+document is done again), and skips every input whose result is already written: no input
 is lost, none is paid for twice.
+
+Inputs are told apart by where they come from (``input_key``: the file, resolved, and the row
+of a JSON Lines file), never by their ids, which users repeat: two rows with one id, ``a.txt``
+beside ``a.html``, a row named like its file. An output file is locked while a batch writes
+to it, so that two processes cannot both fill it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import json
 import os
 import signal
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, partial
+from enum import Enum
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import IO
 
@@ -31,14 +40,41 @@ class BatchFileError(InputError):
     """An output, errors or retry file that cannot be used."""
 
 
+class OutputBusy(BatchFileError):
+    """Another process holds the lock of an output file."""
+
+
+class OutputWriteError(BatchFileError):
+    """Writing a result failed (disk full, file too large); the lines before it are whole."""
+
+
+class OutputClosed(BatchFileError):
+    """The reader of stdout went away (``extractor extract ... | head``)."""
+
+
+@lru_cache(maxsize=4096)
+def _resolved(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def input_key(path: str | None, line: int | None) -> str | None:
+    """The identity of one input document within a batch: its file, resolved (so that
+    ``./a.txt`` and ``a.txt`` agree), and its row in a JSON Lines file. None for stdin, which
+    cannot be read again."""
+    if path is None:
+        return None
+    return f"{_resolved(path)}:{line}" if line is not None else _resolved(path)
+
+
 @dataclass(frozen=True)
 class Resumed:
-    done: frozenset[str]  # ids of documents with a result line
+    done: frozenset[str]  # input keys of documents with a result line
     torn: bool  # a torn last line was cut off
 
 
 def resume_state(path: Path) -> Resumed:
-    """The documents already in ``path``; a torn last line is removed from the file."""
+    """The inputs already done in ``path`` (their ``input_key``); a torn last line is removed
+    from the file. Raises ``BatchFileError`` for a file that does not hold result lines."""
     if not path.exists():
         return Resumed(frozenset(), torn=False)
     data = path.read_bytes()
@@ -52,11 +88,14 @@ def resume_state(path: Path) -> Resumed:
         if not line.strip():
             continue
         try:
-            done.add(str(json.loads(line)["source"]["id"]))
-        except (ValueError, KeyError, TypeError):
+            source = json.loads(line)["source"]
+            key = input_key(source.get("path"), source.get("line"))
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise BatchFileError(
                 f"{path}:{number}: not a result line; cannot resume into this file"
             ) from None
+        if key is not None:
+            done.add(key)
     return Resumed(frozenset(done), torn)
 
 
@@ -71,6 +110,8 @@ class ResultLine:
     """
 
     json: str
+    id: str
+    key: str | None  # ``input_key`` of the document
     meetings: int
     backend: str
     error: ErrorInfo | None = None
@@ -81,6 +122,8 @@ class ResultLine:
     def of(cls, result: ExtractionResult, *, pretty: bool = False) -> ResultLine:
         return cls(
             json=result.to_json(pretty=pretty),
+            id=result.source.id,
+            key=input_key(result.source.path, result.source.line),
             meetings=len(result.meetings),
             backend=result.backend,
             error=result.error,
@@ -117,7 +160,27 @@ def extract_parallel(
 
 def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _end_with_parent()
     _worker_backend()
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _end_with_parent() -> None:
+    """Have the kernel end this worker when the process that started it dies (Linux's
+    ``prctl(PR_SET_PDEATHSIG)``, see prctl(2)). A worker left behind would finish its chunk,
+    fail to send it to the dead parent and print a ``BrokenPipeError`` traceback; it would
+    also keep the output file's lock. Elsewhere the worker ends at that failed send."""
+    if sys.platform != "linux":
+        return
+    import multiprocessing
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before the call above
+        os._exit(0)
 
 
 @cache
@@ -130,33 +193,84 @@ def _work(item: Document | InputFailure, *, include_text: bool, pretty: bool) ->
     return ResultLine.of(result, pretty=pretty)
 
 
-class LineWriter:
-    """Appends JSON lines, each with a single write and a flush (see the module docstring)."""
+class Existing(Enum):
+    """What to do with an output file that already holds lines."""
 
-    def __init__(self, path: Path | None, *, stream: IO[str] | None = None) -> None:
+    REFUSE = "refuse"  # the default: running one command twice must not double its results
+    APPEND = "append"  # --append, and --resume (which has left out what is done)
+    OVERWRITE = "overwrite"  # --force
+
+
+class LineWriter:
+    """Appends JSON lines, each with a single write and a flush (see the module docstring).
+
+    A file is locked (``flock``, exclusive) for as long as the writer is open. Raises
+    ``OutputBusy`` when another process holds the lock, ``BatchFileError`` when the file
+    cannot be opened or holds lines that ``existing`` says not to touch; ``write`` raises
+    ``OutputWriteError`` (or ``OutputClosed`` for a closed stdout) and leaves every line
+    written before it whole.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        stream: IO[str] | None = None,
+        existing: Existing = Existing.APPEND,
+    ) -> None:
         self._fd: int | None = None
         self._stream = stream
+        self.path = path
         if path is not None:
-            try:
-                self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            except OSError as error:
-                raise BatchFileError(f"{path}: cannot write ({error.strerror})") from None
+            self._fd = _open_locked(path, existing)
 
     def write(self, line: str) -> None:
         data = (line.rstrip("\n") + "\n").encode("utf-8")
-        if self._fd is None:
-            assert self._stream is not None
-            self._stream.write(data.decode("utf-8"))
-            self._stream.flush()
-            return
-        written = os.write(self._fd, data)
-        while written < len(data):  # a short write: finish the line before anything else
-            written += os.write(self._fd, data[written:])
+        try:
+            if self._fd is None:
+                assert self._stream is not None
+                self._stream.write(data.decode("utf-8"))
+                self._stream.flush()
+                return
+            written = os.write(self._fd, data)
+            while written < len(data):  # a short write: finish the line before anything else
+                written += os.write(self._fd, data[written:])
+        except BrokenPipeError:
+            raise OutputClosed("<stdout>: the reader closed the pipe") from None
+        except OSError as error:
+            where = self.path or "<stdout>"
+            raise OutputWriteError(f"{where}: cannot write ({error.strerror or error})") from None
 
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _open_locked(path: Path, existing: Existing) -> int:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise BatchFileError(f"{path}: cannot write ({error.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        os.close(fd)
+        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise OutputBusy(
+                f"{path}: another extractor process is writing this file; "
+                "wait for it to end, or write to another file"
+            ) from None
+        raise BatchFileError(f"{path}: cannot be locked ({error.strerror})") from None
+    if existing is Existing.OVERWRITE:
+        os.ftruncate(fd, 0)
+    elif existing is Existing.REFUSE and os.fstat(fd).st_size > 0:
+        os.close(fd)
+        raise BatchFileError(
+            f"{path} already holds results: add --resume to go on where it stopped, "
+            "--append to add to it, or --force to overwrite it"
+        )
+    return fd
 
 
 def error_record(result: ExtractionResult) -> str:
@@ -203,5 +317,7 @@ def retry_targets(path: Path) -> list[Target]:
 
 
 def skip_done(targets: Iterable[Target], done: frozenset[str]) -> list[Target]:
-    """Targets whose result is written already, left out before they are even read."""
-    return [t for t in targets if t.lines is not None or t.id not in done]
+    """The targets left to read: a whole file whose result is written already is left out
+    before it is even read (rows of JSON Lines files are left out one by one as they are
+    read, by their ``input_key``)."""
+    return [t for t in targets if t.lines is not None or input_key(t.path, None) not in done]

@@ -3,7 +3,8 @@
 Results go to stdout (or ``-o``) as JSON Lines, one per input document in input order;
 everything meant for people (progress, skipped files, the summary, errors) goes to stderr, so
 the output can be piped. The exit status is 0 when every input was processed, 1 when any
-failed (the others are still written) and 2 for a usage or configuration error.
+failed (the others are still written) or when there was nothing to read, 2 for a usage or
+configuration error, 74 when the output could not be written (disk full) and 130 after Ctrl-C.
 """
 
 from __future__ import annotations
@@ -25,16 +26,30 @@ import click
 
 from extractor.backends import BACKEND_NAMES, AsyncBackend, Backend, get_backend
 from extractor.batch import (
+    Existing,
     LineWriter,
+    OutputClosed,
+    OutputWriteError,
     ResultLine,
     extract_parallel,
+    input_key,
     resume_state,
     retry_targets,
     skip_done,
 )
 from extractor.document import Document
 from extractor.errors import ExtractorError
-from extractor.ingest import DEFAULT_MAX_BYTES, InputFailure, InputPlan, plan_inputs, read_target
+from extractor.ingest import (
+    DEFAULT_MAX_BYTES,
+    STDIN,
+    FileIdentity,
+    InputFailure,
+    InputPlan,
+    descriptor_identity,
+    file_identity,
+    plan_inputs,
+    read_target,
+)
 from extractor.llm.config import MODES
 from extractor.pipeline import (
     aextract_many,
@@ -52,6 +67,8 @@ if TYPE_CHECKING:
 EXIT_INPUT_FAILED = 1
 EXIT_INTERRUPTED = 130
 EXIT_USAGE = 2
+EXIT_OUTPUT_FAILED = 74  # EX_IOERR of sysexits.h
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for a command whose reader left
 _SKIPPED_SHOWN = 5
 
 
@@ -131,18 +148,20 @@ class _Redact(logging.Filter):
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Append JSON Lines to this file instead of writing to stdout.",
+    help="Write JSON Lines to this file instead of stdout (locked while the batch runs).",
 )
 @click.option(
     "--resume",
     is_flag=True,
     help="Skip inputs whose result is already in --output (after a crash or Ctrl-C).",
 )
+@click.option("--append", is_flag=True, help="Add to an --output file that holds results.")
+@click.option("--force", is_flag=True, help="Overwrite an --output file that holds results.")
 @click.option(
     "--errors",
     "errors_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Append a line per failed input here, for --retry-errors.",
+    help="Write a line per failed input here, for --retry-errors.",
 )
 @click.option(
     "--retry-errors",
@@ -186,6 +205,8 @@ def extract(
     paths: tuple[str, ...],
     output: Path | None,
     resume: bool,
+    append: bool,
+    force: bool,
     errors_path: Path | None,
     retry_path: Path | None,
     backend: str,
@@ -201,21 +222,34 @@ def extract(
     files of {"id", "text" | "html", "published_at", "url", "title"} rows, or - for stdin.
 
     One result line per input document, in input order. Ctrl-C stops after the documents in
-    progress are written; rerun with --resume to go on where it stopped."""
-    if bool(paths) == bool(retry_path):
-        _fail("give either PATH... or --retry-errors FILE")
-    if resume and (output is None or pretty):
-        _fail("--resume needs -o FILE and one line per result (no --pretty)")
+    progress are written; rerun with --resume to go on where it stopped. An --output or
+    --errors file that already holds lines is refused unless --resume, --append or --force
+    says what to do with it."""
+    _check_batch_flags(paths, output, errors_path, retry_path, resume, append, force, pretty)
     try:
         chosen = get_backend(backend, config=_llm_config(llm))
         moment = parse_published_at(published_at)
-        plan = InputPlan(targets=retry_targets(retry_path)) if retry_path else plan_inputs(paths)
-        done = resume_state(output).done if resume and output else frozenset()
-        writer = LineWriter(output, stream=sys.stdout)
-        errors = LineWriter(errors_path) if errors_path else None
+        outputs = _output_identities(output, errors_path)
+        plan = (
+            InputPlan(targets=retry_targets(retry_path))
+            if retry_path
+            else plan_inputs(paths, outputs=outputs)
+        )
     except ExtractorError as error:
         _fail(str(error))
     _report_skipped(plan)
+    if not plan.targets and not retry_path:
+        click.echo("extractor: error: nothing to read (no input is an article)", err=True)
+        sys.exit(EXIT_INPUT_FAILED)
+    existing = (
+        Existing.OVERWRITE if force else Existing.APPEND if resume or append else Existing.REFUSE
+    )
+    try:
+        writer = LineWriter(output, stream=sys.stdout, existing=existing)
+        errors = LineWriter(errors_path, existing=existing) if errors_path else None
+        done = resume_state(output).done if resume and output else frozenset()
+    except ExtractorError as error:
+        _fail(str(error))
     targets = skip_done(plan.targets, done)
     workers = workers or os.cpu_count() or 1
     parallel = workers if workers > 1 and chosen.name == "rules" else 0  # worker processes
@@ -225,27 +259,48 @@ def extract(
         for item in read_target(
             target, max_bytes=max_bytes, published_at=moment, analyse=not parallel
         )
-        if _document_id(item) not in done
+        if input_key(item.path, item.line) not in done
     )
     counts = _Counts(skipped=len(done))
+    given_ids: set[str] = set()
     started = time.perf_counter()
-    with _progress(plan, enabled=not quiet and sys.stderr.isatty()) as advance:
 
-        def write(line: ResultLine) -> None:
-            writer.write(line.json)
-            counts.add(line)
-            if line.error:
-                click.echo(f"extractor: {line.error.type}: {line.error.message}", err=True)
-                if errors and line.error_record:
-                    errors.write(line.error_record)
-            advance()
+    try:
+        with _progress(plan, enabled=not quiet and sys.stderr.isatty()) as advance:
 
-        interrupted = _run_batch(
-            chosen, documents, write, include_text=include_text, pretty=pretty, parallel=parallel
+            def write(line: ResultLine) -> None:
+                writer.write(line.json)
+                counts.add(line)
+                if line.error:
+                    click.echo(f"extractor: {line.error.type}: {line.error.message}", err=True)
+                    if errors and line.error_record:
+                        errors.write(line.error_record)
+                _warn_if_repeated(line, given_ids)
+                advance()
+
+            interrupted = _run_batch(
+                chosen,
+                documents,
+                write,
+                include_text=include_text,
+                pretty=pretty,
+                parallel=parallel,
+            )
+    except OutputClosed:
+        _stdout_to_devnull()
+        sys.exit(EXIT_OUTPUT_CLOSED)
+    except OutputWriteError as error:
+        again = " and rerun with --resume" if output else ""
+        click.echo(
+            f"extractor: error: {error}; the {counts.documents} results before it are written "
+            f"whole: make room{again}",
+            err=True,
         )
-    writer.close()
-    if errors:
-        errors.close()
+        sys.exit(EXIT_OUTPUT_FAILED)
+    finally:
+        writer.close()
+        if errors:
+            errors.close()
     if not quiet or interrupted:
         click.echo(counts.summary(time.perf_counter() - started), err=True)
     if interrupted:
@@ -253,6 +308,63 @@ def extract(
         sys.exit(EXIT_INTERRUPTED)
     if counts.errors:
         sys.exit(EXIT_INPUT_FAILED)
+
+
+def _warn_if_repeated(line: ResultLine, given_ids: set[str]) -> None:
+    """Ids are the user's and may repeat (two rows with one id, ``a.txt`` beside ``a.html``):
+    each input still gets its own line, and the user is told."""
+    if line.id in given_ids:
+        click.echo(
+            f"extractor: warning: the id {line.id!r} is given to more than one input "
+            f"(again at {line.key}); each has its own result line",
+            err=True,
+        )
+    given_ids.add(line.id)
+
+
+def _check_batch_flags(
+    paths: tuple[str, ...],
+    output: Path | None,
+    errors_path: Path | None,
+    retry_path: Path | None,
+    resume: bool,
+    append: bool,
+    force: bool,
+    pretty: bool,
+) -> None:
+    """Usage errors of ``extract`` that need no input read."""
+    if bool(paths) == bool(retry_path):
+        _fail("give either PATH... or --retry-errors FILE")
+    if resume + append + force > 1:
+        _fail("--resume, --append and --force exclude each other")
+    if resume and (output is None or pretty):
+        _fail("--resume needs -o FILE and one line per result (no --pretty)")
+    if resume and STDIN in paths:
+        _fail("--resume cannot tell which documents of stdin are done; save them to a file")
+    if output and errors_path and file_identity(output) == file_identity(errors_path):
+        _fail("--errors must name another file than --output")
+
+
+def _output_identities(output: Path | None, errors_path: Path | None) -> list[FileIdentity]:
+    """The files this run writes to, stdout among them when it is redirected to a file: no
+    input may be one of them (reading a file while appending to it would never end)."""
+    written = [file_identity(path) for path in (output, errors_path) if path is not None]
+    stdout = None if output else _stdout_identity()
+    return [*written, stdout] if stdout is not None else written
+
+
+def _stdout_identity() -> FileIdentity | None:
+    try:
+        return descriptor_identity(sys.stdout.fileno())
+    except (OSError, ValueError):  # not a file at all (a test runner's buffer)
+        return None
+
+
+def _stdout_to_devnull() -> None:
+    """After the reader of stdout has gone (``| head``), point stdout at /dev/null, so that
+    Python's last flush at exit does not fail again (the Python docs' recipe for SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _run_batch(
@@ -295,10 +407,6 @@ def _until(
         if stop.is_set():
             return
         yield item
-
-
-def _document_id(item: Document | InputFailure) -> str:
-    return item.id if isinstance(item, InputFailure) else item.resolved_id
 
 
 async def _write_async(
@@ -546,16 +654,16 @@ def _progress(plan: InputPlan, *, enabled: bool) -> Iterator[Callable[[], None]]
 
 
 def _report_skipped(plan: InputPlan) -> None:
-    for path in plan.skipped[:_SKIPPED_SHOWN]:
-        click.echo(
-            f"extractor: skipped {path} (not a .txt, .html or .jsonl file; "
-            "name it on the command line to read it)",
-            err=True,
-        )
-    if len(plan.skipped) > _SKIPPED_SHOWN:
-        click.echo(
-            f"extractor: skipped {len(plan.skipped) - _SKIPPED_SHOWN} more such files", err=True
-        )
+    """What was not read and why: the first few of each reason, then how many more."""
+    by_reason: dict[str, list[str]] = {}
+    for skipped in plan.skipped:
+        by_reason.setdefault(skipped.reason, []).append(skipped.path)
+    for reason, paths in by_reason.items():
+        for path in paths[:_SKIPPED_SHOWN]:
+            click.echo(f"extractor: skipped {path} ({reason})", err=True)
+        if len(paths) > _SKIPPED_SHOWN:
+            more = len(paths) - _SKIPPED_SHOWN
+            click.echo(f"extractor: skipped {more} more for the same reason", err=True)
 
 
 def _fail(message: str) -> NoReturn:

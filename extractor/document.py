@@ -8,6 +8,8 @@ from bisect import bisect_right
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractor.utf8 import EncodableStr
+
 
 class Document(BaseModel):
     """An article as backends see it.
@@ -21,12 +23,12 @@ class Document(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    text: str
-    id: str = ""
-    title: str | None = None
+    text: EncodableStr
+    id: EncodableStr = ""
+    title: EncodableStr | None = None
     published_at: dt.datetime | None = None
-    url: str | None = None
-    path: str | None = None
+    url: EncodableStr | None = None
+    path: EncodableStr | None = None
     line: int | None = Field(default=None, description="Row number in a JSON Lines input.")
     noise: tuple[tuple[int, int], ...] | None = Field(
         default=None, description="[start, end) character ranges of page noise in text."

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 
@@ -25,7 +26,10 @@ from extractor.ingest import (
     prepare,
     read_target,
 )
+from extractor.ingest.decode import normalise_newlines
 from extractor.schema import ErrorInfo, ExtractionResult, Source
+
+logger = logging.getLogger("extractor")
 
 
 def extract(
@@ -56,11 +60,22 @@ def extract_many(
     chosen = get_backend(backend)
     moment = parse_published_at(published_at)
     for number, item in enumerate(documents, start=1):
-        fallback_id = item.resolved_id if isinstance(item, Document) else f"document-{number}"
         try:
             yield _run(chosen, _as_document(item, moment))
         except Exception as error:  # noqa: BLE001 - one document never stops the batch
-            yield failure_result(fallback_id, None, error, backend=chosen.name)
+            yield failure_result(
+                _given_or_derived_id(item, number), None, error, backend=chosen.name
+            )
+
+
+def _given_or_derived_id(item: object, number: int) -> str:
+    """The id a document's result carries whether it succeeds or fails: its own, else the
+    one derived from its text (``Document.resolved_id``), else its place in the batch."""
+    if isinstance(item, Document):
+        return item.resolved_id
+    if isinstance(item, str):
+        return Document(text=normalise_newlines(item)).resolved_id
+    return f"document-{number}"
 
 
 def extract_paths(
@@ -70,10 +85,16 @@ def extract_paths(
     published_at: dt.datetime | str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[ExtractionResult]:
-    """Results for files, directories (recursive), JSON Lines files and ``-`` (stdin)."""
+    """Results for files, directories (recursive), JSON Lines files and ``-`` (stdin).
+
+    Directory entries that are not read (other suffixes, links to directories, FIFOs) are
+    logged as warnings on the ``extractor`` logger, each with its reason."""
     chosen = get_backend(backend)
     moment = parse_published_at(published_at)
-    for target in plan_inputs(paths).targets:
+    plan = plan_inputs(paths)
+    for skipped in plan.skipped:
+        logger.warning("skipped %s: %s", skipped.path, skipped.reason)
+    for target in plan.targets:
         yield from extract_target_documents(
             read_target(target, max_bytes=max_bytes, published_at=moment), chosen
         )
@@ -150,7 +171,7 @@ def _documents(items: Iterable[Document | str | InputFailure]) -> Iterator[Docum
             try:
                 yield _as_document(item, None)
             except InputError as error:
-                yield InputFailure(f"document-{number}", None, error)
+                yield InputFailure(_given_or_derived_id(item, number), None, error)
         else:
             yield item
 
@@ -229,9 +250,11 @@ def _source(document: Document, *, include_text: bool) -> Source:
 def _as_document(item: Document | str, published_at: dt.datetime | None) -> Document:
     if isinstance(item, Document):
         return item.model_copy(update={"published_at": published_at}) if published_at else item
-    if not isinstance(item, str) or not item.strip():
+    if not isinstance(item, str):
+        raise InputError(f"<text>: an article is a str or a Document, not {type(item).__name__}")
+    if not item.strip():
         raise InputError("<text>: the article text is empty")
-    return document_from_text(item.replace("\r\n", "\n"), published_at=published_at)
+    return document_from_text(normalise_newlines(item), published_at=published_at)
 
 
 def parse_published_at(value: dt.datetime | str | None) -> dt.datetime | None:

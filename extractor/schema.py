@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from extractor.iso3166 import ALPHA2_CODES
+from extractor.utf8 import EncodableStr
 
 SCHEMA_VERSION = "1"
 
@@ -149,13 +150,13 @@ class Meeting(_Model):
 
 
 class Source(_Model):
-    id: str
-    path: str | None = None
+    id: EncodableStr
+    path: EncodableStr | None = None
     line: int | None = Field(default=None, description="Row number in a JSON Lines input.")
-    url: str | None = None
-    title: str | None = None
+    url: EncodableStr | None = None
+    title: EncodableStr | None = None
     published_at: dt.datetime | None = None
-    text: str | None = Field(
+    text: EncodableStr | None = Field(
         default=None, description="The text evidence offsets refer to (only with --include-text)."
     )
 
@@ -173,7 +174,7 @@ class ErrorInfo(_Model):
     """Why a document could not be processed; the batch carries on without it."""
 
     type: str
-    message: str
+    message: EncodableStr
 
 
 class ExtractionResult(_Model):

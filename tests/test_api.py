@@ -38,4 +38,17 @@ def test_extract_raises_typed_errors() -> None:
 def test_extract_many_keeps_going(seed_text: str) -> None:
     results = list(extract_many([seed_text, "", Document(text=seed_text, id="x")], backend="rules"))
     assert [r.error.type if r.error else None for r in results] == [None, "InputError", None]
-    assert [r.source.id for r in results][1:] == ["document-2", "x"]
+    derived = [Document(text=text).resolved_id for text in (seed_text, "")]
+    assert [r.source.id for r in results] == [*derived, "x"]  # one rule, success or failure
+
+
+def test_extract_many_names_a_failure_as_it_would_a_success(seed_text: str) -> None:
+    """A text without an id is named by its content whether or not it is extracted; what is
+    not a text at all is named by its place in the batch."""
+    broken = seed_text + "\ud800"  # a lone surrogate: replaced, never a failure to write
+    results = list(extract_many([broken, 42], backend="rules"))  # type: ignore[list-item]
+    assert results[0].error is None and "\ufffd" in Document(text=broken).text
+    assert results[0].source.id == Document(text=broken).resolved_id
+    assert results[1].source.id == "document-2" and results[1].error is not None
+    assert "not int" in results[1].error.message
+    assert all(r.to_json() for r in results)

@@ -172,7 +172,10 @@ def test_directories_are_read_recursively_in_order_and_skips_are_listed(tmp_path
     (tmp_path / ".hidden.txt").write_text(ARTICLE)
     plan = plan_inputs([str(tmp_path)])
     assert [t.id for t in plan.targets] == ["b", "sub/a"]
-    assert plan.skipped == [str(tmp_path / "notes.json")]
+    assert [(Path(s.path).name, s.reason.split(" (")[0]) for s in plan.skipped] == [
+        (".hidden.txt", "hidden"),
+        ("notes.json", "not a .txt, .html or .jsonl file; name it on the command line to read it"),
+    ]
 
 
 def test_stdin_text_and_jsonl() -> None:

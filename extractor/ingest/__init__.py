@@ -1,22 +1,33 @@
 """Ingest: raw inputs to prepared ``Document``s (text, headline, dateline, page noise)."""
 
 from extractor.ingest.article import document_from_html, document_from_text, prepare, wire_opener
-from extractor.ingest.sources import (
-    DEFAULT_MAX_BYTES,
-    InputFailure,
+from extractor.ingest.plan import (
+    STDIN,
+    FileIdentity,
     InputPlan,
+    OutputIsInput,
+    Skipped,
     Target,
+    descriptor_identity,
+    file_identity,
     plan_inputs,
-    read_target,
 )
+from extractor.ingest.sources import DEFAULT_MAX_BYTES, InputFailure, given_id, read_target
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "STDIN",
+    "FileIdentity",
     "InputFailure",
     "InputPlan",
+    "OutputIsInput",
+    "Skipped",
     "Target",
+    "descriptor_identity",
     "document_from_html",
     "document_from_text",
+    "file_identity",
+    "given_id",
     "plan_inputs",
     "prepare",
     "read_target",

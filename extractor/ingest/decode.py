@@ -31,7 +31,7 @@ def decode_bytes(data: bytes, *, name: str) -> str:
         raise EmptyInput(f"{name}: the input is empty")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _normalise_newlines(data.decode(encoding, errors="replace"))
+            return normalise_newlines(data.decode(encoding, errors="replace"))
     sample = data[:_SNIFF_BYTES]
     if sum(sample.count(c) for c in _BINARY_CONTROLS) > len(sample) // 100:
         raise BinaryInput(f"{name}: the input looks binary, not text or HTML")
@@ -39,8 +39,10 @@ def decode_bytes(data: bytes, *, name: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    return _normalise_newlines(text)
+    return normalise_newlines(text)
 
 
-def _normalise_newlines(text: str) -> str:
+def normalise_newlines(text: str) -> str:
+    """Line endings as ``\\n``: Windows ``\\r\\n`` and the bare ``\\r`` of old Mac files and some
+    feeds, which would otherwise run two paragraphs into one."""
     return text.replace("\r\n", "\n").replace("\r", "\n")

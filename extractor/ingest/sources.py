@@ -11,21 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
 from extractor.document import Document
-from extractor.errors import InputError, InputNotFound, InputTooLarge, MalformedInput
+from extractor.errors import (
+    EmptyInput,
+    InputError,
+    InputNotFound,
+    InputTooLarge,
+    MalformedInput,
+)
 from extractor.ingest.article import document_from_html, document_from_text
-from extractor.ingest.decode import decode_bytes
+from extractor.ingest.decode import decode_bytes, normalise_newlines
+from extractor.ingest.plan import JSONL_SUFFIXES, STDIN, Target
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml"})
-JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 DEFAULT_MAX_BYTES = 10_000_000
-STDIN = "-"
+_SKIP_CHUNK = 1 << 20  # how much of an over-long row is read at a time to get past it
 
 
 @dataclass(frozen=True)
@@ -36,57 +41,6 @@ class InputFailure:
     path: str | None
     error: InputError
     line: int | None = None  # the row, for a JSON Lines input
-
-
-@dataclass(frozen=True)
-class Target:
-    """One thing to read: a file (article or JSON Lines) or stdin, with the id to give it."""
-
-    path: str
-    id: str
-    lines: frozenset[int] | None = None  # JSON Lines: only these rows (a retry of failures)
-
-
-@dataclass
-class InputPlan:
-    """What the command line asked for, listed before anything is read."""
-
-    targets: list[Target] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-    @property
-    def has_streams(self) -> bool:
-        """True when a target holds an unknown number of documents (JSONL, stdin)."""
-        return any(
-            t.path == STDIN or Path(t.path).suffix.lower() in JSONL_SUFFIXES for t in self.targets
-        )
-
-
-def plan_inputs(paths: Sequence[str]) -> InputPlan:
-    """Expand directories (recursively, sorted) into the files to read.
-
-    Files named on the command line are always read, whatever their suffix. Inside a
-    directory only article and JSON Lines suffixes are taken; the other files are listed in
-    ``skipped`` so the caller can say so (a labelled-fixture directory holds ``.json`` labels
-    beside its articles).
-    """
-    plan = InputPlan()
-    for raw in paths:
-        path = Path(raw)
-        if raw == STDIN:
-            plan.targets.append(Target(STDIN, "stdin"))
-        elif path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                relative = file.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if file.suffix.lower() in ARTICLE_SUFFIXES | JSONL_SUFFIXES:
-                    plan.targets.append(Target(str(file), str(relative.with_suffix(""))))
-                else:
-                    plan.skipped.append(str(file))
-        else:
-            plan.targets.append(Target(raw, path.stem))
-    return plan
 
 
 @dataclass(frozen=True)
@@ -105,11 +59,13 @@ def read_target(
     stdin: BinaryIO | None = None,
     analyse: bool = True,
 ) -> Iterator[Document | InputFailure]:
-    """The documents of one target, or one failure naming it.
+    """The documents of one target, or one failure naming it; never raises.
 
-    JSON Lines files are streamed row by row (``max_bytes`` then limits each row), so a batch
-    of any size is never held in memory at once. ``analyse=False`` yields text documents not
-    yet analysed (see ``document_from_text``), for a parallel batch whose workers do it.
+    No more than ``max_bytes`` (plus one) bytes of an article are read, so ``/dev/zero`` or a
+    runaway file is refused without filling memory. JSON Lines files are streamed row by row
+    (``max_bytes`` then limits each row, refused while it streams past), so a batch of any size
+    is never held in memory at once. ``analyse=False`` yields text documents not yet analysed
+    (see ``document_from_text``), for a parallel batch whose workers do it.
     """
     reading = _Reading(published_at, analyse)
     path = None if target.path == STDIN else target.path
@@ -128,6 +84,13 @@ def read_target(
         )
     except InputError as error:
         yield InputFailure(target.id, path, error)
+    except Exception as error:  # noqa: BLE001 - one input never stops the batch
+        yield InputFailure(target.id, path, _unexpected(name, error))
+
+
+def _unexpected(where: str, error: Exception) -> InputError:
+    problem = f"unexpected {type(error).__name__}: {error}"
+    return MalformedInput(f"{where}: could not be read ({problem})")
 
 
 def _stream_jsonl(
@@ -138,23 +101,42 @@ def _stream_jsonl(
     except OSError as error:
         yield InputFailure(target.id, path, _unreadable(path, error))
         return
+    rows = 0
     with handle:
-        for line_number, raw in enumerate(handle, start=1):
-            if not raw.strip() or (target.lines is not None and line_number not in target.lines):
+        for line_number, raw in _bounded_rows(handle, max_bytes):
+            if target.lines is not None and line_number not in target.lines:
                 continue
-            where = f"{path}:{line_number}"
-            if len(raw) > max_bytes:
+            rows += 1
+            if isinstance(raw, int):
                 yield InputFailure(
                     f"{target.id}:{line_number}",
                     path,
                     InputTooLarge(
-                        f"{where}: a row of {len(raw):,} bytes is over the limit of {max_bytes:,} "
-                        "(raise --max-bytes)"
+                        f"{path}:{line_number}: a row of {raw:,} bytes is over the limit of "
+                        f"{max_bytes:,} (raise --max-bytes)"
                     ),
                     line_number,
                 )
                 continue
             yield _row(_decode_row(raw), line_number, target, reading)
+    if rows == 0 and target.lines is None:
+        yield InputFailure(target.id, path, EmptyInput(f"{path}: the file holds no rows"))
+
+
+def _bounded_rows(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | int]]:
+    """(line number, row) for each non-blank row; a row over ``max_bytes`` comes as its size
+    in bytes instead, read past in chunks without ever being held whole."""
+    line_number = 0
+    while raw := handle.readline(max_bytes + 1):
+        line_number += 1
+        if len(raw) <= max_bytes or raw.endswith(b"\n"):
+            if raw.strip():
+                yield line_number, raw
+            continue
+        size = len(raw)
+        while (rest := handle.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+            size += len(rest)
+        yield line_number, size + len(rest)
 
 
 def _decode_row(raw: bytes) -> str:
@@ -167,28 +149,28 @@ def _decode_row(raw: bytes) -> str:
 def _unreadable(path: str, error: OSError) -> InputError:
     if isinstance(error, FileNotFoundError):
         return InputNotFound(f"{path}: no such file")
+    if isinstance(error, IsADirectoryError):
+        return InputNotFound(f"{path}: is a directory that could not be listed")
     return InputNotFound(f"{path}: cannot be read ({error.strerror or error})")
 
 
 def _read_bytes(path: str, *, max_bytes: int, stdin: BinaryIO | None) -> bytes:
-    if path == STDIN:
-        data = (stdin or sys.stdin.buffer).read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise InputTooLarge(f"<stdin>: more than {max_bytes:,} bytes (raise --max-bytes)")
-        return data
+    """At most ``max_bytes`` of a file or of stdin; raises ``InputTooLarge`` for more (having
+    read one byte more, not the rest) and ``InputNotFound`` for a file that cannot be read."""
+    name = "<stdin>" if path == STDIN else path
     try:
-        size = Path(path).stat().st_size
-        if size > max_bytes:
-            raise InputTooLarge(
-                f"{path}: {size:,} bytes is over the limit of {max_bytes:,} (raise --max-bytes)"
-            )
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputNotFound(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputNotFound(f"{path}: is a directory that could not be listed") from None
+        if path == STDIN:
+            data = (stdin or sys.stdin.buffer).read(max_bytes + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
     except OSError as error:
-        raise InputNotFound(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise _unreadable(path, error) from None
+    if len(data) > max_bytes:
+        raise InputTooLarge(
+            f"{name}: more than the limit of {max_bytes:,} bytes (raise --max-bytes)"
+        )
+    return data
 
 
 def _is_jsonl(path: str, text: str) -> bool:
@@ -206,49 +188,88 @@ def _jsonl_documents(
     A ``.json`` file holding one object (or an array of them) is read the same way.
     """
     stripped = text.strip()
-    rows: list[tuple[int, str]]
+    rows: list[tuple[int, object]]
     if stripped.startswith("[") and Path(target.path).suffix.lower() == ".json":
         try:
-            rows = [(i + 1, json.dumps(row)) for i, row in enumerate(json.loads(stripped))]
-        except json.JSONDecodeError as error:
-            yield InputFailure(
-                target.id,
-                target.path,
-                MalformedInput(f"{target.path}: invalid JSON ({error.msg} at line {error.lineno})"),
-            )
+            array = _parse_json(stripped, where=target.path)
+        except MalformedInput as error:
+            yield InputFailure(target.id, target.path, error)
             return
+        rows = list(enumerate(array if isinstance(array, list) else [array], start=1))
     else:
         rows = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
-    for line_number, line in rows:
+    for line_number, row in rows:
         if target.lines is None or line_number in target.lines:
-            yield _row(line, line_number, target, reading)
+            yield _row(row, line_number, target, reading)
 
 
-def _row(line: str, line_number: int, target: Target, reading: _Reading) -> Document | InputFailure:
-    """One JSON Lines row as a document, or as a failure naming the file and the line."""
+def _row(
+    row: object, line_number: int, target: Target, reading: _Reading
+) -> Document | InputFailure:
+    """One JSON Lines row (its text, or the object already parsed) as a document, or as a
+    failure naming the file and the line and keeping the id the row gives, if it gives one."""
+    where = f"{target.path}:{line_number}"
     fallback_id = f"{target.id}:{line_number}"
     try:
+        if isinstance(row, str):
+            row = _parse_json(row, where=where)
+        if not isinstance(row, dict):
+            raise MalformedInput(f"{where}: a row must be a JSON object, got {_json_type(row)}")
+        document_id = given_id(row.get("id")) or fallback_id
         document = _row_document(
-            line,
-            where=f"{target.path}:{line_number}",
-            fallback_id=fallback_id,
-            path=target.path,
-            reading=reading,
+            row, where=where, document_id=document_id, path=target.path, reading=reading
         )
     except InputError as error:
-        return InputFailure(fallback_id, target.path, error, line_number)
+        return InputFailure(_failed_row_id(row, fallback_id), target.path, error, line_number)
+    except Exception as error:  # noqa: BLE001 - one row never stops the batch
+        failure = _unexpected(where, error)
+        return InputFailure(_failed_row_id(row, fallback_id), target.path, failure, line_number)
     return document.model_copy(update={"line": line_number})
 
 
-def _row_document(
-    line: str, *, where: str, fallback_id: str, path: str, reading: _Reading
-) -> Document:
+def _failed_row_id(row: object, fallback_id: str) -> str:
+    return (given_id(row.get("id")) if isinstance(row, dict) else None) or fallback_id
+
+
+def given_id(value: object) -> str | None:
+    """A document id as the user wrote it, as a string: ``"r3"`` stays ``r3``, ``0`` is
+    ``"0"``, ``false`` is ``"false"`` and an object is its compact JSON; None for no id
+    (absent, null or empty), when the batch names the document by its file and line."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# Python refuses to turn more than 4,300 digits into an int (CVE-2020-10735); a row's number
+# that long is kept as its digits, which is all an id needs.
+_MAX_INT_DIGITS = 4300
+
+
+def _parse_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _MAX_INT_DIGITS else digits
+
+
+def _parse_json(text: str, *, where: str) -> object:
+    """A JSON value; raises ``MalformedInput`` for invalid JSON and for nesting too deep for
+    the parser, so that no row can end the batch."""
     try:
-        row = json.loads(line)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as error:
         raise MalformedInput(f"{where}: invalid JSON ({error.msg})") from None
-    if not isinstance(row, dict):
-        raise MalformedInput(f"{where}: a row must be a JSON object, got {type(row).__name__}")
+    except RecursionError:
+        raise MalformedInput(f"{where}: JSON nested too deeply to read") from None
+
+
+def _json_type(value: object) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _row_document(
+    row: dict[str, object], *, where: str, document_id: str, path: str, reading: _Reading
+) -> Document:
     content = row.get("text") if row.get("text") is not None else row.get("html")
     if not isinstance(content, str) or not content.strip():
         raise MalformedInput(f"{where}: the row has no non-empty 'text' or 'html' field")
@@ -258,8 +279,8 @@ def _row_document(
         else document_from_html
     )
     return build(
-        content.replace("\r\n", "\n"),
-        id=str(row.get("id") or fallback_id),
+        normalise_newlines(content),
+        id=document_id,
         path=path,
         url=_optional_str(row.get("url")),
         title=_optional_str(row.get("title")),
