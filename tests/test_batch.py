@@ -11,11 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from extractor.cli import main
 
 from .conftest import REPO, SEED
+from .fake_llm import SEED_MEETING, FakeLLM, answer
 
 
 def jsonl_batch(path: Path, count: int) -> Path:
@@ -38,16 +40,35 @@ def command(*args: str) -> list[str]:
     return [sys.executable, "-m", "extractor", "extract", "--backend", "rules", "-q", *args]
 
 
-def test_sigkill_three_times_then_resume_gives_every_result_once(tmp_path: Path) -> None:
-    batch = jsonl_batch(tmp_path / "batch.jsonl", 500)
-    out = tmp_path / "out.jsonl"
+def colliding_inputs(directory: Path, rows: int) -> tuple[list[str], int]:
+    """A batch whose ids collide every way users make them collide (rows that repeat ids,
+    rows named like their file, files of one name in two folders, ``a.txt`` beside
+    ``a.html``); the inputs to name, and how many documents they hold."""
+    text = SEED.read_text()
+    for folder in ("x", "y"):
+        (directory / folder).mkdir()
+        (directory / folder / "a.txt").write_text(text)
+    (directory / "x" / "a.html").write_text(f"<html><body><p>{text}</p></body></html>")
+    feed = directory / "a.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": "a" if i % 7 == 0 else f"doc-{i // 2}", "text": f"{text} {i}"}) + "\n"
+            for i in range(rows)
+        )
+    )
+    return [str(directory / "x"), str(feed), str(directory / "y")], rows + 3
+
+
+def kill_three_times_then_finish(
+    inputs: list[str], out: Path, total: int, flags: list[str], env: dict[str, str]
+) -> None:
+    """Run the batch, SIGKILL it at three random points, then let a last --resume finish."""
     rng = random.Random(7)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
     kills = 0
     for _ in range(3):
-        process = subprocess.Popen(command(str(batch), "-o", str(out), "--resume"), env=env)
+        process = subprocess.Popen(command(*inputs, "-o", str(out), "--resume", *flags), env=env)
         written = out.read_bytes().count(b"\n") if out.exists() else 0
-        kill_after = rng.randint(written + 1, 490)  # a random point in what is left
+        kill_after = rng.randint(written + 1, total - 10)  # a random point in what is left
         while process.poll() is None:
             if out.exists() and out.read_bytes().count(b"\n") >= kill_after:
                 process.send_signal(signal.SIGKILL)
@@ -55,11 +76,47 @@ def test_sigkill_three_times_then_resume_gives_every_result_once(tmp_path: Path)
                 break
             time.sleep(0.002)
         process.wait()
-    final = subprocess.run(command(str(batch), "-o", str(out), "--resume"), env=env, check=False)
+    final = subprocess.run(
+        command(*inputs, "-o", str(out), "--resume", *flags), env=env, check=False
+    )
     assert final.returncode == 0
-    ids = [line["source"]["id"] for line in result_lines(out)]  # type: ignore[index]
     assert kills == 3  # the batch really was killed three times, mid-way
-    assert len(ids) == 500 and len(set(ids)) == 500
+
+
+def every_input_once(out: Path, total: int) -> None:
+    sources = [(line["source"]["path"], line["source"]["line"]) for line in result_lines(out)]  # type: ignore[index]
+    assert len(sources) == total and len(set(sources)) == total
+
+
+@pytest.mark.parametrize("flags", [[], ["--workers", "2"]], ids=["one process", "workers"])
+def test_sigkill_three_times_then_resume_gives_every_input_once(
+    tmp_path: Path, flags: list[str]
+) -> None:
+    inputs, total = colliding_inputs(tmp_path, 500)
+    out = tmp_path / "out.jsonl"
+    kill_three_times_then_finish(inputs, out, total, flags, {**os.environ, "PYTHONPATH": str(REPO)})
+    every_input_once(out, total)
+
+
+def test_sigkill_three_times_through_the_llm_backend(tmp_path: Path) -> None:
+    """The same through a model endpoint (the test's fake server, answering after 5 ms): no
+    input lost or written twice, and no document that has its result asked for again."""
+    inputs, total = colliding_inputs(tmp_path, 300)
+    out = tmp_path / "out.jsonl"
+    with FakeLLM(default=answer([SEED_MEETING], delay=0.005)) as server:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "OPENAI_BASE_URL": server.url,
+            "OPENAI_API_KEY": "test-key",
+            "EXTRACTOR_MODEL": "fake",
+            "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache"),
+        }
+        kill_three_times_then_finish(inputs, out, total, ["--backend", "llm", "--no-cache"], env)
+        requests = len(server.requests)
+    every_input_once(out, total)
+    in_flight = 3 * 2 * 8  # at most the window in flight at each kill (2 x concurrency 8)
+    assert total <= requests <= total + in_flight
 
 
 def test_a_torn_last_line_is_cut_and_redone(tmp_path: Path) -> None:
