@@ -1,18 +1,26 @@
-"""The terminal report: one compact table of the corpus figures."""
+"""The terminal report: one compact table of the corpus figures.
+
+Case ids, prediction ids and paths are the user's text, and Rich reads "[...]" in a str as
+markup ("[/bold]case" raises MarkupError, "[red]" vanishes) and ":name:" as an emoji, so they
+are given to Rich only inside ``Text`` objects, which it prints as they are.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from evals.run import Report
 from evals.scoring import LIST_FIELDS, VALUE_FIELDS
 
 
 def print_report(report: Report, console: Console) -> None:
+    """The figures as a table, then the failed documents and the warnings of the run."""
     figures = report.figures()
     support = report.supports()
-    table = Table(title=f"{report.source} on {report.fixtures} ({len(report.cases)} cases)")
+    title = f"{report.source} on {report.fixtures} ({len(report.cases)} cases)"
+    table = Table(title=Text(title, style="table.title"))
     table.add_column("field")
     for column in ("precision", "recall", "F1 / accuracy", "support"):
         table.add_column(column, justify="right")
@@ -37,9 +45,11 @@ def print_report(report: Report, console: Console) -> None:
     console.print(table)
     failed = [r.case.id for r in report.cases if r.predicted.get("error")]
     if failed:
-        console.print(f"[red]{len(failed)} documents failed:[/] {', '.join(failed[:10])}")
+        console.print(
+            Text.assemble((f"{len(failed)} documents failed:", "red"), f" {', '.join(failed[:10])}")
+        )
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(Text.assemble(("warning:", "yellow"), f" {warning}"))
 
 
 def _percent(value: float | None) -> str:

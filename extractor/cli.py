@@ -471,6 +471,7 @@ def evaluate(
 ) -> None:
     """Score a backend, or predictions made elsewhere, against hand-labelled articles."""
     from rich.console import Console
+    from rich.text import Text
 
     from evals import CorpusError, run_eval
     from evals.compare import compare, failures_under, parse_threshold
@@ -489,13 +490,15 @@ def evaluate(
         before = json.loads(baseline.read_text(encoding="utf-8")) if baseline else None
     except (CorpusError, ExtractorError, ValueError, OSError) as error:
         _fail(str(error))
-    console = Console(stderr=True)
-    print_report(report, Console())
-    document = to_json(report)
+    document = to_json(report)  # the reports are written first: printing cannot lose them
     if json_out:
         json_out.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
     if html_out:
         html_out.write_text(to_html(report), encoding="utf-8")
+    # Case ids and figure names are the user's text: printed as they are, not read as Rich
+    # markup ("[/bold]" would raise MarkupError) or ":emoji:" codes.
+    console = Console(stderr=True, markup=False, emoji=False)
+    print_report(report, Console())
     problems = failures_under(document["figures"], thresholds)
     if before is not None:
         comparison = compare(document, before)
@@ -505,7 +508,7 @@ def evaluate(
             for d in comparison.regressions(tolerance)
         ]
     for problem in problems:
-        console.print(f"[red]regression:[/] {problem}")
+        console.print(Text.assemble(("regression:", "red"), f" {problem}"))
     if problems:
         sys.exit(EXIT_INPUT_FAILED)
 

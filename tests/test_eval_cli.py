@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from extractor.cli import main
@@ -163,3 +164,88 @@ def test_an_unread_page_stamp_is_not_hidden_by_the_label(tmp_path: Path) -> None
     fed = figures("--published-at-from-label")
     assert fed["date.accuracy"] == 1.0
     assert fed["published_at.accuracy"] == 0.0
+
+
+def test_names_that_look_like_rich_markup_are_printed_as_they_are(tmp_path: Path) -> None:
+    """Case ids, prediction ids, paths and figure names are the user's text, not markup for
+    the terminal: "[/bold]" must neither crash the report nor vanish from it."""
+    directory = tmp_path / "[red]corpus"
+    (directory / "[").mkdir(parents=True)  # the case "[/bold]case" is "bold]case" in "["
+    (tmp_path / "[").mkdir()
+    for name in ("one", "[/bold]case", "[bold]open"):
+        (directory / f"{name}.txt").write_text(ARTICLE)
+        (directory / f"{name}.json").write_text(json.dumps({"meetings": [GOLD]}))
+
+    def rows(name: str, *lines: dict[str, Any]) -> Path:
+        path = tmp_path / name
+        path.write_text("\n".join(json.dumps(line) for line in lines))
+        return path
+
+    one = {"source": {"id": "one"}, "meetings": [GOLD]}
+    good = rows("[/i]good.jsonl", one, {"source": {"id": "[/bold]case"}, "meetings": [GOLD]})
+    worse = rows(
+        "[/i]worse.jsonl",
+        one,
+        {"source": {"id": "[/bold]case"}, "meetings": [], "error": {"type": "X"}},
+        {"source": {"id": "[/red]stray"}, "meetings": []},
+    )
+    baseline, json_out, html_out = (tmp_path / n for n in ("base.json", "r.json", "r.html"))
+    runner = CliRunner(env={"COLUMNS": "1000"})  # no line folded inside a path
+    args = ["eval", "--fixtures", str(directory), "--predictions"]
+    first = runner.invoke(main, [*args, str(good), "--json", str(baseline)])
+    assert first.exit_code == 0, first.output
+    assert f"file:{good} on" in first.output and str(directory) in first.output  # the title
+
+    result = runner.invoke(
+        main,
+        [
+            *args,
+            str(worse),
+            "--baseline",
+            str(baseline),
+            "--fail-under",
+            "[/b]x=0.5",
+            "--json",
+            str(json_out),
+            "--html",
+            str(html_out),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    for shown in (
+        "1 documents failed: [/bold]case",
+        "warning: no prediction for [bold]open",
+        "warning: prediction [/red]stray matches no case",
+        "worse: [/bold]case (0 -> ",
+        "regression: [/b]x: no such figure",
+    ):
+        assert shown in result.output
+    assert "[/bold]case" in {case["id"] for case in json.loads(json_out.read_text())["cases"]}
+    assert 'id="[/bold]case"' in html_out.read_text()
+
+
+def test_reports_are_written_before_anything_is_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal that fails the printed report must not cost the JSON and HTML reports."""
+    import evals.report_text
+
+    def broken_terminal(*_: object) -> None:
+        raise OSError("the terminal went away")
+
+    monkeypatch.setattr(evals.report_text, "print_report", broken_terminal)
+    json_out, html_out = tmp_path / "report.json", tmp_path / "report.html"
+    result = CliRunner().invoke(
+        main,
+        [
+            "eval",
+            "--fixtures",
+            str(corpus(tmp_path)),
+            "--json",
+            str(json_out),
+            "--html",
+            str(html_out),
+        ],
+    )
+    assert isinstance(result.exception, OSError)
+    assert json.loads(json_out.read_text())["cases"] and html_out.read_text()

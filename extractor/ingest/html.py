@@ -31,9 +31,21 @@ _TITLE_TAG = re.compile(r"<title[^>]*>([^<]{1,400})</title>", re.IGNORECASE)
 # What sites put between their name and the story's in a <title>: the first one splits.
 _TITLE_SEPARATOR = re.compile(r"\s*[:|–—]\s+|\s+-\s+")
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
-_LOOKS_LIKE_HTML = re.compile(
-    r"^\s*(?:<!doctype\s+html|<html|<head|<body|<article|<div|<p[\s>]|<meta)", re.IGNORECASE
+_RESOURCE_HEADER = 1445  # bytes a browser sniffs at most (MIME Sniffing §5.2); here characters
+_WHITESPACE = r"[\t\n\f\r ]"  # the spec's whitespace bytes
+# A comment or a processing instruction (an XML declaration is one), after any whitespace.
+_PROLOG_ITEM = re.compile(rf"{_WHITESPACE}*(?:<!--.*?-->|<\?.*?\?>)", re.DOTALL)
+# MIME Sniffing §7.1's HTML openers, then <article and <meta, which a page cut down to its
+# story starts with; each followed by whitespace or ">".
+_HTML_OPENER = re.compile(
+    rf"{_WHITESPACE}*<(?:!doctype{_WHITESPACE}+html|html|head|script|iframe|h1|div|font|table"
+    rf"|a|style|title|b|body|br|p|article|meta)(?:{_WHITESPACE}|>)",
+    re.IGNORECASE | re.ASCII,
 )
+
+# lxml refuses a str that declares its encoding, as an .xhtml page's XML declaration does
+# ('<?xml version="1.0" encoding="UTF-8"?>'); the text is decoded already, so it goes.
+_XML_DECLARATION = re.compile(rf"^\ufeff?{_WHITESPACE}*<\?xml[^>]*\?>")
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,23 @@ class HtmlArticle:
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(_LOOKS_LIKE_HTML.match(text[:1000]))
+    """True when ``text`` starts the way browsers recognise an HTML page.
+
+    The rules are the WHATWG MIME Sniffing Standard's (https://mimesniff.spec.whatwg.org/):
+    only the resource header is read (§5.2); a BOM, whitespace, comments and processing
+    instructions before the first tag are skipped, as §7.3 skips them before a feed's root,
+    so that an ``.xhtml`` page's XML declaration and a browser's "<!-- saved from url=... -->"
+    do not turn a page into plain text; then a case-insensitive HTML opener of §7.1 must
+    follow ("<!DOCTYPE HTML", "<html", "<head", "<body", "<p", ...). Two departures: a
+    newline or tab ends an opener's name as a space does ("<html\\n lang=..."), and a
+    comment alone is not HTML (§7.1 takes "<!--" as HTML), the tag after it decides. A
+    plain-text article that merely begins with "<", or mentions "<html>" later, stays text.
+    """
+    header = text[:_RESOURCE_HEADER].removeprefix("\ufeff")
+    position = 0
+    while (item := _PROLOG_ITEM.match(header, position)) is not None:
+        position = item.end()
+    return _HTML_OPENER.match(header, position) is not None
 
 
 def extract_article(html: str, *, name: str) -> HtmlArticle:
@@ -93,7 +121,7 @@ def _published_at(html: str) -> dt.datetime | None:
     import lxml.html
 
     try:
-        tree = lxml.html.fromstring(html)
+        tree = lxml.html.fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (ValueError, lxml.etree.ParserError):
         return None
     candidates: list[str] = []
