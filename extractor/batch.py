@@ -74,29 +74,32 @@ class Resumed:
 
 def resume_state(path: Path) -> Resumed:
     """The inputs already done in ``path`` (their ``input_key``); a torn last line is removed
-    from the file. Raises ``BatchFileError`` for a file that does not hold result lines."""
+    from the file. The file is read a line at a time, so that an output of any size can be
+    resumed. Raises ``BatchFileError`` for a file that does not hold result lines."""
     if not path.exists():
         return Resumed(frozenset(), torn=False)
-    data = path.read_bytes()
-    cut = data.rfind(b"\n") + 1
-    torn = cut != len(data)
-    if torn:
-        with path.open("r+b") as file:
-            file.truncate(cut)
     done: set[str] = set()
-    for number, line in enumerate(data[:cut].splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            source = json.loads(line)["source"]
-            key = input_key(source.get("path"), source.get("line"))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise BatchFileError(
-                f"{path}:{number}: not a result line; cannot resume into this file"
-            ) from None
-        if key is not None:
-            done.add(key)
-    return Resumed(frozenset(done), torn)
+    with path.open("r+b") as file:
+        whole = 0  # bytes of the file up to the end of its last whole line
+        for number, line in enumerate(file, start=1):
+            if not line.endswith(b"\n"):  # torn by a crash: cut off, and its input done again
+                file.truncate(whole)
+                return Resumed(frozenset(done), torn=True)
+            whole += len(line)
+            key = _done_key(line, where=f"{path}:{number}")
+            if key is not None:
+                done.add(key)
+    return Resumed(frozenset(done), torn=False)
+
+
+def _done_key(line: bytes, *, where: str) -> str | None:
+    if not line.strip():
+        return None
+    try:
+        source = json.loads(line)["source"]
+        return input_key(source.get("path"), source.get("line"))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise BatchFileError(f"{where}: not a result line; cannot resume into this file") from None
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,7 @@ def _open_locked(path: Path, existing: Existing) -> int:
     elif existing is Existing.REFUSE and os.fstat(fd).st_size > 0:
         os.close(fd)
         raise BatchFileError(
-            f"{path} already holds results: add --resume to go on where it stopped, "
+            f"{path} is not empty: add --resume to go on where it stopped, "
             "--append to add to it, or --force to overwrite it"
         )
     return fd

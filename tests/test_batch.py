@@ -68,7 +68,7 @@ def kill_three_times_then_finish(
     for _ in range(3):
         process = subprocess.Popen(command(*inputs, "-o", str(out), "--resume", *flags), env=env)
         written = out.read_bytes().count(b"\n") if out.exists() else 0
-        kill_after = rng.randint(written + 1, total - 10)  # a random point in what is left
+        kill_after = written + 1 + rng.randrange((total - written) // 2)  # in what is left
         while process.poll() is None:
             if out.exists() and out.read_bytes().count(b"\n") >= kill_after:
                 process.send_signal(signal.SIGKILL)
