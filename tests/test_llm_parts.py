@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import sys
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -12,6 +16,7 @@ from extractor.errors import BackendUnavailable
 from extractor.grounding import ground
 from extractor.ingest import document_from_text
 from extractor.llm import chunks, prompts
+from extractor.llm.cache import ResponseCache
 from extractor.llm.costs import cost_usd
 from extractor.llm.prompts import body_text, count_tokens, render
 from extractor.llm.response import LLMMeeting
@@ -122,3 +127,36 @@ def test_grounding_recounts_dates_and_keeps_the_article_spelling() -> None:
     assert grounded.quotes[0].text in text  # the article's words, not the model's typo
     assert warnings == []
     assert all(text[e.start : e.end] == e.text for e in grounded.evidence)
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)  # the usual umask, under which files are world-readable
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+@pytest.mark.usefixtures("umask_022")
+def test_the_cache_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    directory = tmp_path / "new" / "cache"
+    cache = ResponseCache(directory)
+    cache.put("key", model="m", prompt_version="v", answer={"meetings": []}, usage={})
+    files = [cache.path, *(cache.path.with_name(cache.path.name + s) for s in ("-wal", "-shm"))]
+    try:
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+        assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {
+            f.name: 0o600 for f in files
+        }
+    finally:
+        cache.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+@pytest.mark.usefixtures("umask_022")
+def test_a_cache_left_world_readable_is_made_private(tmp_path: Path) -> None:
+    ResponseCache(tmp_path).close()
+    database = tmp_path / "responses.sqlite3"
+    database.chmod(0o644)  # as an earlier version left it
+    ResponseCache(tmp_path).close()
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600

@@ -22,6 +22,7 @@ from jinja2 import Environment, StrictUndefined
 
 from extractor.document import Document, outside
 from extractor.errors import BackendUnavailable
+from extractor.llm.cache import make_private_directory
 from extractor.schema import TOPICS
 
 DEFAULT_PROMPT = "extract-v1"
@@ -154,7 +155,8 @@ def _encoding() -> Any:
         )
         if hashlib.sha256(data).hexdigest() != _CL100K_SHA256:
             raise BackendUnavailable("the bundled cl100k_base encoding is corrupt")
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        # Often the first to create the cache directory that the response cache shares.
+        make_private_directory(cache_dir)
         cached.write_bytes(data)
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(cache_dir))
     return tiktoken.get_encoding("cl100k_base")
