@@ -297,3 +297,14 @@ def test_eval_runs_an_llm_backend_end_to_end(tmp_path: Path) -> None:
     figures = report.figures()
     assert report.source == "backend:llm"
     assert figures["participants.f1"] == 1.0 and figures["date.accuracy"] == 1.0
+
+
+def test_a_cached_answer_is_only_reused_for_the_endpoint_that_gave_it(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])) as first:
+        assert run(first, tmp_path, cache=True).meetings
+    with (
+        FakeLLM(default=status(401)) as other,
+        pytest.raises(LLMError, match="HTTP 401"),
+    ):
+        run(other, tmp_path, cache=True)
+    assert len(other.requests) == 1  # asked, not answered from the first server's cache

@@ -1,9 +1,12 @@
 """A SQLite cache of model answers, so that a rerun costs nothing.
 
-The key is everything the answer depends on: model, prompt version, schema version, mode and
-the exact prompt text (which holds the article and its publication date). The value is the
-validated answer before grounding, with the usage it cost; nothing in it identifies the user's
-key or endpoint credentials.
+The key is everything the answer depends on: the endpoint, model, prompt version, schema
+version, mode and the exact prompt text (which holds the article and its publication date).
+The endpoint is part of it: one model name on two servers may be two different models, and an
+answer must never come from a server that was not asked (one that would refuse the key, or is
+down). The key is a digest, so an endpoint URL that carries credentials is not stored. The
+value is the validated answer before grounding, with the usage it cost; nothing in it
+identifies the user's key or endpoint credentials.
 
 The articles and answers are the user's, so the cache is private: a directory it creates is
 readable by its owner only (0700), and so is the database with its -wal and -shm files (0600).
@@ -54,9 +57,10 @@ def _make_private_database(path: Path) -> None:
             file.chmod(0o600)
 
 
-def cache_key(*, model: str, schema_version: str, mode: str, prompt: str) -> str:
-    """The key of one answer: the model, how it was asked, and the prompt's fingerprint."""
-    payload = json.dumps([model, schema_version, mode, prompt])
+def cache_key(*, endpoint: str, model: str, schema_version: str, mode: str, prompt: str) -> str:
+    """The key of one answer: who answered (endpoint and model), how it was asked, and the
+    prompt's fingerprint."""
+    payload = json.dumps([endpoint, model, schema_version, mode, prompt])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

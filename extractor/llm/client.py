@@ -142,6 +142,12 @@ class ModelClient:
         self._structured = _structured(config.mode)
 
     @cached_property
+    def endpoint(self) -> str:
+        """The base URL the requests go to, as the openai client resolves it (the configured
+        one, else ``OPENAI_BASE_URL``, else OpenAI's) and writes it (with a final slash)."""
+        return str(self._async.base_url)
+
+    @cached_property
     def _sync(self) -> openai.OpenAI:
         return openai.OpenAI(**self._client_options())
 
