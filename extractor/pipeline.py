@@ -168,12 +168,16 @@ def failure_result(
     backend: str,
     line: int | None = None,
 ) -> ExtractionResult:
-    """The result line of an input that could not be processed."""
-    message = (
-        str(error)
-        if isinstance(error, ExtractorError)
-        else (f"{path or document_id}: unexpected {type(error).__name__}: {error}")
-    )
+    """The result line of an input that could not be processed, its message naming the input
+    (the CLI prints only the message): an ``InputError`` names it itself, being raised where
+    the input is read; any other error is told where its document came from."""
+    where = f"{path}:{line}" if path and line is not None else path or document_id
+    if isinstance(error, InputError):
+        message = str(error)
+    elif isinstance(error, ExtractorError):
+        message = f"{where}: {error}"
+    else:
+        message = f"{where}: unexpected {type(error).__name__}: {error}"
     return ExtractionResult(
         source=Source(id=document_id, path=path, line=line),
         backend=backend,
@@ -186,7 +190,9 @@ def _document_failure(
 ) -> ExtractionResult:
     """A document that was read but not extracted: its source is known, and so is what the
     failed attempt cost (an LLM error carries its usage)."""
-    failed = failure_result(document.resolved_id, document.path, error, backend=backend.name)
+    failed = failure_result(
+        document.resolved_id, document.path, error, backend=backend.name, line=document.line
+    )
     with contextlib.suppress(Exception):  # a document too broken to prepare keeps the bare id
         failed.source = _source(prepare(document), include_text=False)
     failed.usage = getattr(error, "usage", None)

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from extractor import ExtractionResult, extract
 from extractor.backends import get_backend
+from extractor.cli import main
 from extractor.llm.client import LLMError
 from extractor.llm.config import LLMConfig
 from extractor.pipeline import aextract_many
@@ -255,10 +257,6 @@ def test_an_injected_article_cannot_make_the_answer_leak_the_prompt(tmp_path: Pa
 
 
 def test_verbose_logs_redact_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from click.testing import CliRunner
-
-    from extractor.cli import main
-
     with FakeLLM(default=answer([MEETING])).then(status(503)) as server:
         monkeypatch.setenv("OPENAI_API_KEY", KEY)
         monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
@@ -308,3 +306,53 @@ def test_a_cached_answer_is_only_reused_for_the_endpoint_that_gave_it(tmp_path: 
     ):
         run(other, tmp_path, cache=True)
     assert len(other.requests) == 1  # asked, not answered from the first server's cache
+
+
+def test_an_llm_error_names_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeLLM(default=status(401)) as server:
+        result = CliRunner().invoke(
+            main,
+            ["extract", str(SEED), "--backend", "llm", "--model", "fake", "--base-url", server.url],
+        )
+    assert result.exit_code == 1
+    assert f"extractor: LLMError: {SEED}: model fake: " in result.stderr
+    assert KEY not in result.stderr
+
+
+def test_a_key_read_with_its_trailing_newline_is_used_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY + "\n")
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeLLM(default=answer([MEETING])) as server:
+        result = CliRunner().invoke(
+            main,
+            ["extract", str(SEED), "--backend", "llm", "--model", "fake", "--base-url", server.url],
+        )
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == 1
+    headers = {k.lower(): v for k, v in server.requests[0].headers.items()}
+    assert headers["authorization"] == f"Bearer {KEY}"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [KEY[:10] + inside + KEY[10:] for inside in ("\n", "\x07", "\u201c")],
+    ids=["line-break", "control", "non-ascii"],
+)
+def test_a_key_no_http_header_can_carry_is_refused_before_any_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeLLM(default=answer([MEETING])) as server:
+        result = CliRunner().invoke(
+            main,
+            ["extract", str(SEED), "--backend", "llm", "--model", "fake", "--base-url", server.url],
+        )
+    assert result.exit_code == 2, result.output
+    assert "OPENAI_API_KEY" in result.stderr
+    assert server.requests == []
+    assert KEY[:10] not in result.output and KEY[10:] not in result.output

@@ -138,6 +138,7 @@ class ModelClient:
     """Sync and async calls to one configured model."""
 
     def __init__(self, config: LLMConfig) -> None:
+        config.check_key()  # now, not as a failed request per document
         self.config = config
         self._structured = _structured(config.mode)
 
