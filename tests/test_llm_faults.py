@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +27,18 @@ from extractor.llm.client import LLMError
 from extractor.llm.config import LLMConfig
 from extractor.pipeline import aextract_many
 
-from .conftest import SEED
-from .fake_llm import SEED_MEETING, FakeLLM, answer, drop, empty_choices, hang, raw, status
+from .conftest import REPO, SEED
+from .fake_llm import (
+    SEED_MEETING,
+    Behaviour,
+    FakeLLM,
+    answer,
+    drop,
+    empty_choices,
+    hang,
+    raw,
+    status,
+)
 
 KEY = "sk-test-SECRET-0123456789abcdef"
 # The seed's meeting, with a wrong date (the date must be recounted from date_text) and the
@@ -306,6 +321,80 @@ def test_a_cached_answer_is_only_reused_for_the_endpoint_that_gave_it(tmp_path: 
     ):
         run(other, tmp_path, cache=True)
     assert len(other.requests) == 1  # asked, not answered from the first server's cache
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "OPENAI_API_KEY": KEY,
+        "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+
+def llm_command(server: FakeLLM, *args: str) -> list[str]:
+    return [
+        *(sys.executable, "-m", "extractor", "extract", "--backend", "llm", "-q"),
+        *("--model", "fake-model", "--base-url", server.url, *args),
+    ]
+
+
+def throttling(marker: str) -> Behaviour:
+    """429 with a long Retry-After for the articles holding ``marker``, an answer otherwise."""
+    throttled, answered = status(429, {"retry-after": "30"}), answer([MEETING])
+
+    def behave(handler: Any, request: dict[str, Any]) -> None:
+        chosen = throttled if marker in request["messages"][-1]["content"] else answered
+        chosen(handler, request)
+
+    return behave
+
+
+@pytest.fixture
+def reaped() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test started, killed if the test left them running."""
+    processes: list[subprocess.Popen[str]] = []
+    yield processes
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_ctrl_c_cancels_the_retry_backoff_and_writes_what_finished(
+    tmp_path: Path, reaped: list[subprocess.Popen[str]]
+) -> None:
+    seed = SEED.read_text()
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        json.dumps({"id": "throttled", "text": seed.replace("Thursday", "Thursday (throttled)")})
+        + "\n"
+        + json.dumps({"id": "answered", "text": seed})
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    with FakeLLM(default=throttling("(throttled)")) as server:
+        process = subprocess.Popen(
+            llm_command(server, "--no-cache", str(rows), "-o", str(out)),
+            env=cli_env(tmp_path),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        reaped.append(process)
+        deadline = time.monotonic() + 60
+        while len(server.requests) < 2 and process.poll() is None:
+            assert time.monotonic() < deadline, "the batch never reached the server"
+            time.sleep(0.01)
+        time.sleep(1.0)  # the answered document is grounded and done; the other waits 30 s
+        os.kill(process.pid, signal.SIGINT)
+        interrupted = time.monotonic()
+        _, stderr = process.communicate(timeout=10)
+        took = time.monotonic() - interrupted
+    assert process.returncode == 130, stderr
+    assert took < 5
+    assert "interrupted; rerun with --resume" in stderr
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["source"]["id"] for line in written] == ["answered"]  # finished behind the other
 
 
 def test_an_llm_error_names_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
