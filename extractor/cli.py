@@ -17,9 +17,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -56,7 +58,7 @@ from extractor.pipeline import (
     extract_target_documents,
     parse_published_at,
 )
-from extractor.schema import ExtractionResult, json_schema
+from extractor.schema import json_schema
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -378,14 +380,18 @@ def _run_batch(
 ) -> bool:
     """Extract and write every document; True when Ctrl-C stopped the batch early.
 
-    On Ctrl-C no new document is started; those in progress are finished and written."""
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    On the first Ctrl-C no new document is started. The rules finish the documents in
+    progress; the LLM's are cancelled, requests and retry backoff with them, since a server
+    may ask to be retried minutes later. Every finished document is written. A second Ctrl-C
+    stops at once, dropping whatever is still in progress."""
+    ctrl_c = _CtrlC()
+    previous = signal.signal(signal.SIGINT, ctrl_c)
     try:
-        feed = _until(documents, stop)
+        feed = _until(documents, ctrl_c.pressed)
         if isinstance(backend, AsyncBackend):
-            results = aextract_many(feed, backend=backend, include_text=include_text)
-            asyncio.run(_write_async(results, write, pretty=pretty))
+            asyncio.run(
+                _write_async(feed, backend, write, ctrl_c, include_text=include_text, pretty=pretty)
+            )
         elif parallel:
             lines = extract_parallel(
                 feed, workers=parallel, include_text=include_text, pretty=pretty
@@ -395,9 +401,27 @@ def _run_batch(
         else:
             for result in extract_target_documents(feed, backend, include_text=include_text):
                 write(ResultLine.of(result, pretty=pretty))
+    except KeyboardInterrupt:
+        pass  # the second Ctrl-C
     finally:
         signal.signal(signal.SIGINT, previous)
-    return stop.is_set()
+    return ctrl_c.pressed.is_set()
+
+
+class _CtrlC:
+    """The batch's SIGINT handler. The first Ctrl-C sets ``pressed`` and calls ``on_first``;
+    the second raises KeyboardInterrupt, for a user who will not wait."""
+
+    def __init__(self) -> None:
+        self.pressed = threading.Event()
+        self.on_first: Callable[[], object] | None = None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.pressed.is_set():
+            raise KeyboardInterrupt
+        self.pressed.set()
+        if self.on_first is not None:
+            self.on_first()
 
 
 def _until(
@@ -410,10 +434,25 @@ def _until(
 
 
 async def _write_async(
-    results: AsyncIterator[ExtractionResult], write: Callable[[ResultLine], None], *, pretty: bool
+    feed: Iterator[Document | InputFailure],
+    backend: AsyncBackend,
+    write: Callable[[ResultLine], None],
+    ctrl_c: _CtrlC,
+    *,
+    include_text: bool,
+    pretty: bool,
 ) -> None:
-    async for result in results:
-        write(ResultLine.of(result, pretty=pretty))
+    """The async batch, whose documents in progress the first Ctrl-C cancels."""
+    stop = asyncio.Event()
+    # The handler runs between two steps of this loop, which may be waiting in select() for
+    # a long backoff: call_soon_threadsafe wakes it.
+    ctrl_c.on_first = partial(asyncio.get_running_loop().call_soon_threadsafe, stop.set)
+    try:
+        results = aextract_many(feed, backend=backend, include_text=include_text, stop=stop)
+        async for result in results:
+            write(ResultLine.of(result, pretty=pretty))
+    finally:
+        ctrl_c.on_first = None  # the loop is about to close
 
 
 @main.command(name="eval")

@@ -122,12 +122,18 @@ async def aextract_many(
     backend: str | Backend = "auto",
     window: int | None = None,
     include_text: bool = False,
+    stop: asyncio.Event | None = None,
 ) -> AsyncIterator[ExtractionResult]:
     """Like ``extract_many``, with many documents in progress at once for backends that call a
     model (``LLMBackend`` bounds the requests actually in flight by its ``concurrency``).
 
     Results still come out in input order: up to ``window`` documents (default: twice the
     backend's concurrency) are worked on ahead of the one being waited for.
+
+    Setting ``stop`` (the CLI's Ctrl-C) starts no further document and cancels those in
+    progress, with their requests and retry backoff: a server's ``Retry-After`` may ask for
+    minutes. The results finished by then still come out; a cancelled document gives none, as
+    it was not done. Leaving the loop early cancels the documents in progress too.
     """
     chosen = get_backend(backend)
     if not isinstance(chosen, AsyncBackend):
@@ -137,19 +143,37 @@ async def aextract_many(
             yield result
         return
     width = window or 2 * _concurrency(chosen)
+    stop = stop or asyncio.Event()
     pending: deque[asyncio.Task[ExtractionResult]] = deque()
     items = iter(_documents(documents))
-    exhausted = False
-    while True:
-        while not exhausted and len(pending) < width:
-            item = next(items, None)
-            if item is None:
-                exhausted = True
-            else:
+    canceller = asyncio.ensure_future(_cancel_when_set(stop, pending))
+    try:
+        while True:
+            while (
+                not stop.is_set()
+                and len(pending) < width
+                and (item := next(items, None)) is not None
+            ):
                 pending.append(asyncio.ensure_future(_arun(chosen, item, include_text)))
-        if not pending:
-            return
-        yield await pending.popleft()
+            if not pending:
+                return
+            await asyncio.wait([pending[0]])  # unlike awaiting it, no error if it was cancelled
+            done = pending.popleft()
+            if not done.cancelled():
+                yield done.result()
+    finally:
+        canceller.cancel()
+        for task in pending:
+            task.cancel()
+
+
+async def _cancel_when_set(
+    stop: asyncio.Event, tasks: Iterable[asyncio.Task[ExtractionResult]]
+) -> None:
+    """Cancel the tasks once ``stop`` is set: those in ``tasks`` then (a live queue)."""
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
 
 
 async def _arun(
@@ -189,12 +213,16 @@ def failure_result(
     backend: str,
     line: int | None = None,
 ) -> ExtractionResult:
-    """The result line of an input that could not be processed."""
-    message = (
-        str(error)
-        if isinstance(error, ExtractorError)
-        else (f"{path or document_id}: unexpected {type(error).__name__}: {error}")
-    )
+    """The result line of an input that could not be processed, its message naming the input
+    (the CLI prints only the message): an ``InputError`` names it itself, being raised where
+    the input is read; any other error is told where its document came from."""
+    where = f"{path}:{line}" if path and line is not None else path or document_id
+    if isinstance(error, InputError):
+        message = str(error)
+    elif isinstance(error, ExtractorError):
+        message = f"{where}: {error}"
+    else:
+        message = f"{where}: unexpected {type(error).__name__}: {error}"
     return ExtractionResult(
         source=Source(id=document_id, path=path, line=line),
         backend=backend,
@@ -207,7 +235,9 @@ def _document_failure(
 ) -> ExtractionResult:
     """A document that was read but not extracted: its source is known, and so is what the
     failed attempt cost (an LLM error carries its usage)."""
-    failed = failure_result(document.resolved_id, document.path, error, backend=backend.name)
+    failed = failure_result(
+        document.resolved_id, document.path, error, backend=backend.name, line=document.line
+    )
     with contextlib.suppress(Exception):  # a document too broken to prepare keeps the bare id
         failed.source = _source(prepare(document), include_text=False)
     failed.usage = getattr(error, "usage", None)

@@ -8,13 +8,17 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from extractor.cli import main
+from extractor.backends import BackendOutput
+from extractor.batch import ResultLine
+from extractor.cli import _run_batch, main
+from extractor.document import Document
 
 from .conftest import REPO, SEED
 from .fake_llm import SEED_MEETING, FakeLLM, answer
@@ -207,3 +211,44 @@ def test_ctrl_c_stops_cleanly_with_a_summary(tmp_path: Path) -> None:
     assert 0 < len(written) < 3000
     resumed = subprocess.run(command(str(batch), "-o", str(out), "--resume"), env=env, check=False)
     assert resumed.returncode == 0 and len(result_lines(out)) == 3000
+
+
+class _Stuck:
+    """A backend slow on its one document, which the first Ctrl-C lets it finish: only the
+    second can stop the batch at once."""
+
+    name = "stuck"
+
+    def __init__(self) -> None:
+        self.started = threading.Event()
+
+    def extract(self, document: Document) -> BackendOutput:
+        self.started.set()
+        time.sleep(20)
+        return BackendOutput([])
+
+
+def test_a_second_ctrl_c_stops_the_batch_at_once() -> None:
+    backend = _Stuck()
+
+    def press_ctrl_c_twice() -> None:
+        backend.started.wait(10)
+        for _ in range(2):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+
+    written: list[ResultLine] = []
+    presser = threading.Thread(target=press_ctrl_c_twice)
+    presser.start()
+    started = time.monotonic()
+    interrupted = _run_batch(
+        backend,
+        iter([Document(text="Talks.", id="one")]),
+        written.append,
+        include_text=False,
+        pretty=False,
+        parallel=0,
+    )
+    presser.join()
+    assert interrupted and written == []
+    assert time.monotonic() - started < 5

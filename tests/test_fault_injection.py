@@ -68,7 +68,8 @@ def test_two_hundred_documents_through_thirty_percent_faults(tmp_path: Path) -> 
                 "Subrahmanyam Jaishankar",
             ]
         else:
-            assert result.error.message.startswith("model fake: ")  # a clear, typed reason
+            # a clear, typed reason, naming the document
+            assert result.error.message.startswith(f"{result.source.id}: model fake: ")
     # Each document may cost at most (re-asks + 1) answers, each after (retries + 1) attempts.
     budget = DOCUMENTS * (REASKS + 1) * (TRANSPORT_RETRIES + 1)
     assert DOCUMENTS <= len(server.requests) <= budget

@@ -8,20 +8,37 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from extractor import ExtractionResult, extract
 from extractor.backends import get_backend
+from extractor.cli import main
 from extractor.llm.client import LLMError
 from extractor.llm.config import LLMConfig
 from extractor.pipeline import aextract_many
 
-from .conftest import SEED
-from .fake_llm import SEED_MEETING, FakeLLM, answer, drop, empty_choices, hang, raw, status
+from .conftest import REPO, SEED
+from .fake_llm import (
+    SEED_MEETING,
+    Behaviour,
+    FakeLLM,
+    answer,
+    drop,
+    empty_choices,
+    hang,
+    raw,
+    status,
+)
 
 KEY = "sk-test-SECRET-0123456789abcdef"
 # The seed's meeting, with a wrong date (the date must be recounted from date_text) and the
@@ -255,10 +272,6 @@ def test_an_injected_article_cannot_make_the_answer_leak_the_prompt(tmp_path: Pa
 
 
 def test_verbose_logs_redact_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from click.testing import CliRunner
-
-    from extractor.cli import main
-
     with FakeLLM(default=answer([MEETING])).then(status(503)) as server:
         monkeypatch.setenv("OPENAI_API_KEY", KEY)
         monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
@@ -297,3 +310,138 @@ def test_eval_runs_an_llm_backend_end_to_end(tmp_path: Path) -> None:
     figures = report.figures()
     assert report.source == "backend:llm"
     assert figures["participants.f1"] == 1.0 and figures["date.accuracy"] == 1.0
+
+
+def test_a_cached_answer_is_only_reused_for_the_endpoint_that_gave_it(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])) as first:
+        assert run(first, tmp_path, cache=True).meetings
+    with (
+        FakeLLM(default=status(401)) as other,
+        pytest.raises(LLMError, match="HTTP 401"),
+    ):
+        run(other, tmp_path, cache=True)
+    assert len(other.requests) == 1  # asked, not answered from the first server's cache
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "OPENAI_API_KEY": KEY,
+        "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+
+def llm_command(server: FakeLLM, *args: str) -> list[str]:
+    return [
+        *(sys.executable, "-m", "extractor", "extract", "--backend", "llm", "-q"),
+        *("--model", "fake-model", "--base-url", server.url, *args),
+    ]
+
+
+def throttling(marker: str) -> Behaviour:
+    """429 with a long Retry-After for the articles holding ``marker``, an answer otherwise."""
+    throttled, answered = status(429, {"retry-after": "30"}), answer([MEETING])
+
+    def behave(handler: Any, request: dict[str, Any]) -> None:
+        chosen = throttled if marker in request["messages"][-1]["content"] else answered
+        chosen(handler, request)
+
+    return behave
+
+
+@pytest.fixture
+def reaped() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test started, killed if the test left them running."""
+    processes: list[subprocess.Popen[str]] = []
+    yield processes
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_ctrl_c_cancels_the_retry_backoff_and_writes_what_finished(
+    tmp_path: Path, reaped: list[subprocess.Popen[str]]
+) -> None:
+    seed = SEED.read_text()
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        json.dumps({"id": "throttled", "text": seed.replace("Thursday", "Thursday (throttled)")})
+        + "\n"
+        + json.dumps({"id": "answered", "text": seed})
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    with FakeLLM(default=throttling("(throttled)")) as server:
+        process = subprocess.Popen(
+            llm_command(server, "--no-cache", str(rows), "-o", str(out)),
+            env=cli_env(tmp_path),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        reaped.append(process)
+        deadline = time.monotonic() + 60
+        while len(server.requests) < 2 and process.poll() is None:
+            assert time.monotonic() < deadline, "the batch never reached the server"
+            time.sleep(0.01)
+        time.sleep(1.0)  # the answered document is grounded and done; the other waits 30 s
+        os.kill(process.pid, signal.SIGINT)
+        interrupted = time.monotonic()
+        _, stderr = process.communicate(timeout=10)
+        took = time.monotonic() - interrupted
+    assert process.returncode == 130, stderr
+    assert took < 5
+    assert "interrupted; rerun with --resume" in stderr
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["source"]["id"] for line in written] == ["answered"]  # finished behind the other
+
+
+def test_an_llm_error_names_its_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeLLM(default=status(401)) as server:
+        result = CliRunner().invoke(
+            main,
+            ["extract", str(SEED), "--backend", "llm", "--model", "fake", "--base-url", server.url],
+        )
+    assert result.exit_code == 1
+    assert f"extractor: LLMError: {SEED}: model fake: " in result.stderr
+    assert KEY not in result.stderr
+
+
+def test_a_key_read_with_its_trailing_newline_is_used_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY + "\n")
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeLLM(default=answer([MEETING])) as server:
+        result = CliRunner().invoke(
+            main,
+            ["extract", str(SEED), "--backend", "llm", "--model", "fake", "--base-url", server.url],
+        )
+    assert result.exit_code == 0, result.output
+    assert len(server.requests) == 1
+    headers = {k.lower(): v for k, v in server.requests[0].headers.items()}
+    assert headers["authorization"] == f"Bearer {KEY}"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [KEY[:10] + inside + KEY[10:] for inside in ("\n", "\x07", "\u201c")],
+    ids=["line-break", "control", "non-ascii"],
+)
+def test_a_key_no_http_header_can_carry_is_refused_before_any_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeLLM(default=answer([MEETING])) as server:
+        result = CliRunner().invoke(
+            main,
+            ["extract", str(SEED), "--backend", "llm", "--model", "fake", "--base-url", server.url],
+        )
+    assert result.exit_code == 2, result.output
+    assert "OPENAI_API_KEY" in result.stderr
+    assert server.requests == []
+    assert KEY[:10] not in result.output and KEY[10:] not in result.output

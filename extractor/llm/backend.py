@@ -84,6 +84,7 @@ class LLMBackend:
 
     def _key(self, prompt: Prompt) -> str:
         return cache_key(
+            endpoint=self.client.endpoint,
             model=str(self.config.model),
             schema_version=SCHEMA_VERSION,
             mode=self.config.mode,

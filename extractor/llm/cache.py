@@ -1,15 +1,23 @@
 """A SQLite cache of model answers, so that a rerun costs nothing.
 
-The key is everything the answer depends on: model, prompt version, schema version, mode and
-the exact prompt text (which holds the article and its publication date). The value is the
-validated answer before grounding, with the usage it cost; nothing in it identifies the user's
-key or endpoint credentials.
+The key is everything the answer depends on: the endpoint, model, prompt version, schema
+version, mode and the exact prompt text (which holds the article and its publication date).
+The endpoint is part of it: one model name on two servers may be two different models, and an
+answer must never come from a server that was not asked (one that would refuse the key, or is
+down). The key is a digest, so an endpoint URL that carries credentials is not stored. The
+value is the validated answer before grounding, with the usage it cost; nothing in it
+identifies the user's key or endpoint credentials.
+
+The articles and answers are the user's, so the cache is private: a directory it creates is
+readable by its owner only (0700), and so is the database with its -wal and -shm files (0600).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -33,9 +41,26 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("extractor"))
 
 
-def cache_key(*, model: str, schema_version: str, mode: str, prompt: str) -> str:
-    """The key of one answer: the model, how it was asked, and the prompt's fingerprint."""
-    payload = json.dumps([model, schema_version, mode, prompt])
+def make_private_directory(directory: Path) -> None:
+    """``directory``, and the parents it lacks, created readable by their owner only. One that
+    already exists is left as it is: it may be shared on purpose (``EXTRACTOR_CACHE_DIR=.``)."""
+    for missing in reversed([d for d in (directory, *directory.parents) if not d.exists()]):
+        missing.mkdir(mode=0o700, exist_ok=True)  # the umask can only take more away
+
+
+def _make_private_database(path: Path) -> None:
+    """The database file created (or made) 0600 before SQLite opens it: SQLite gives the -wal
+    and -shm files it creates the database's mode. Ones left by an older version are set too."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            file.chmod(0o600)
+
+
+def cache_key(*, endpoint: str, model: str, schema_version: str, mode: str, prompt: str) -> str:
+    """The key of one answer: who answered (endpoint and model), how it was asked, and the
+    prompt's fingerprint."""
+    payload = json.dumps([endpoint, model, schema_version, mode, prompt])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -43,8 +68,9 @@ class ResponseCache:
     """One SQLite file, safe to share between the threads of a batch."""
 
     def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+        make_private_directory(directory)
         self.path = directory / "responses.sqlite3"
+        _make_private_database(self.path)
         self._lock = threading.Lock()
         self._connection = sqlite3.connect(self.path, check_same_thread=False)
         with self._lock, self._connection:

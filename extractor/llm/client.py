@@ -138,8 +138,15 @@ class ModelClient:
     """Sync and async calls to one configured model."""
 
     def __init__(self, config: LLMConfig) -> None:
+        config.check_key()  # now, not as a failed request per document
         self.config = config
         self._structured = _structured(config.mode)
+
+    @cached_property
+    def endpoint(self) -> str:
+        """The base URL the requests go to, as the openai client resolves it (the configured
+        one, else ``OPENAI_BASE_URL``, else OpenAI's) and writes it (with a final slash)."""
+        return str(self._async.base_url)
 
     @cached_property
     def _sync(self) -> openai.OpenAI:

@@ -4,7 +4,7 @@
 | --- | --- |
 | ``EXTRACTOR_MODEL`` | model name; setting it is what makes ``--backend auto`` use the LLM |
 | ``OPENAI_BASE_URL`` | an OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI) |
-| ``OPENAI_API_KEY`` | the key; never logged, never written to results, errors or caches |
+| ``OPENAI_API_KEY`` | the key (trimmed); never logged, never written to results, errors or caches |
 | ``EXTRACTOR_MODE`` | tools (default), json_schema, json, md_json, json_object |
 | ``EXTRACTOR_CACHE_DIR`` | where the response cache lives (default: the user cache directory) |
 | ``EXTRACTOR_PRICES`` | a JSON file of prices per million tokens, ``{"model": [in, out]}`` |
@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
+
+from extractor.errors import BackendUnavailable
 
 Mode = Literal["tools", "json_schema", "json", "md_json", "json_object"]
 MODES: tuple[str, ...] = get_args(Mode)
@@ -45,6 +47,12 @@ class LLMConfig:
     few_shot_dir: Path | None = None  # labelled articles to show the model as examples
     few_shot: int = 2  # how many, when few_shot_dir is set
 
+    def __post_init__(self) -> None:
+        # A key read from a file (or pasted) often comes with a line break or spaces around
+        # it, which no key has; sent as they are, they make every request fail.
+        if self.api_key is not None:
+            object.__setattr__(self, "api_key", self.api_key.strip() or None)
+
     @classmethod
     def from_env(cls, **overrides: Any) -> LLMConfig:
         """The configuration the environment describes, with non-None ``overrides`` on top."""
@@ -59,6 +67,16 @@ class LLMConfig:
             prices_file=Path(env["EXTRACTOR_PRICES"]) if env.get("EXTRACTOR_PRICES") else None,
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+    def check_key(self) -> None:
+        """Refuse a key that no HTTP header can carry (a line break, another control character
+        or a non-ASCII one inside it). Sent, it fails in the HTTP library before any request,
+        which looks like a connection error and would be retried for every document."""
+        if self.api_key is not None and not (self.api_key.isascii() and self.api_key.isprintable()):
+            raise BackendUnavailable(
+                "the API key (OPENAI_API_KEY) holds a line break, a control character or a "
+                "non-ASCII character, which no HTTP header can carry: set it again without it"
+            )
 
     @property
     def configured(self) -> bool:

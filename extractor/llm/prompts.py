@@ -2,6 +2,11 @@
 
 The prompt carries the article without its page noise: lists of other headlines name people
 who took no part in the meeting, and a model shown them may well list them.
+
+The article is untrusted text between ``<article>`` and ``</article>`` (user.jinja). An
+article holding ``</article>`` itself would close that block early and have what follows
+read as instructions; so every article tag in the text is made inert before rendering (see
+``_inert``). A text without one is sent exactly as it is.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -22,10 +28,18 @@ from jinja2 import Environment, StrictUndefined
 
 from extractor.document import Document, outside
 from extractor.errors import BackendUnavailable
+from extractor.llm.cache import make_private_directory
 from extractor.schema import TOPICS
 
 DEFAULT_PROMPT = "extract-v1"
 _SOURCE_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+# The "<" of anything a reader could take for an article tag, opening or closing, in any case
+# or spacing: "</article>", "</ARTICLE >", "< /article\n>", "<article id=x>".
+_ARTICLE_TAG_START = re.compile(r"<(?=\s*/?\s*article\b)", re.IGNORECASE)
+# What stands for it: FULLWIDTH LESS-THAN SIGN reads as "<" but opens no tag. One character
+# for one, so a quotation the model copies across it is still a near-verbatim match, which
+# grounding finds in the original text (a fuzzy match, as for any quote with a typo).
+_INERT_TAG_START = "\uff1c"
 
 
 @dataclass(frozen=True)
@@ -72,9 +86,15 @@ def render(
         "weekday": published.strftime("%A") if published else None,
         "topics": list(TOPICS),
         "examples": examples or [],
-        "text": text,
+        "text": _inert(text),
     }
     return Prompt(version, variables)
+
+
+def _inert(text: str) -> str:
+    """``text`` with no tag that could end (or restart) the template's article block: done
+    here rather than in the template, so that no prompt version can forget it."""
+    return _ARTICLE_TAG_START.sub(_INERT_TAG_START, text)
 
 
 def body_text(document: Document) -> str:
@@ -154,7 +174,8 @@ def _encoding() -> Any:
         )
         if hashlib.sha256(data).hexdigest() != _CL100K_SHA256:
             raise BackendUnavailable("the bundled cl100k_base encoding is corrupt")
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        # Often the first to create the cache directory that the response cache shares.
+        make_private_directory(cache_dir)
         cached.write_bytes(data)
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(cache_dir))
     return tiktoken.get_encoding("cl100k_base")
