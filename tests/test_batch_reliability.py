@@ -460,7 +460,8 @@ def test_ctrl_c_during_start_up_exits_130_without_a_traceback(delay: float) -> N
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert "Traceback" not in stderr
-    assert process.returncode in (0, 130)  # 0 when it had already finished
+    # 0 when it had already finished; -SIGINT when the signal came as Python was exiting
+    assert process.returncode in (0, 130, -signal.SIGINT)
 
 
 def test_pool_workers_end_quietly_with_their_killed_parent(tmp_path: Path) -> None:
