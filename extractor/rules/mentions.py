@@ -1039,10 +1039,13 @@ class _Linker:
         self.longest = min(_LONGEST_NAME, max(len(key.split()) for key in keys))
         self.first_words = frozenset(key.split()[0] for key in keys if len(key.split()) > 1)
         self.words: dict[str, tuple[int | None, int]] = {}  # word -> (person, name length)
-        self.surnames: dict[str, list[tuple[str, int]]] = {}
-        for key, person in keys.items():
+        # each one-word name under the forms it shares with the words one edit away from it
+        # (see _edits), with its number in the order of ``keys`` and its person
+        self.surnames: dict[str, list[tuple[int, int]]] = {}
+        for number, (key, person) in enumerate(keys.items()):
             if " " not in key:
-                self.surnames.setdefault(key[0], []).append((key, person))
+                for form in _edits(key):
+                    self.surnames.setdefault(form, []).append((number, person))
 
     def link(self, match: re.Match[str]) -> list[Mention]:
         text, base, run = match.string, match.start(), match.group(0)
@@ -1091,13 +1094,13 @@ class _Linker:
         return None
 
     def _near_miss(self, word: str) -> int | None:
-        """A one-letter typo of a known surname ("Blinkin" for "Blinken")."""
+        """A one-letter typo of a known surname with the same first letter ("Blinkin" for
+        "Blinken"), the first such name known. Looked up by the word's own forms one edit
+        away, not by comparing it with every surname: a long page names thousands."""
         if len(word) < _EDIT_DISTANCE_MIN_LENGTH or word in self.non_name_words:
             return None
-        for key, person in self.surnames.get(word[0], ()):
-            if abs(len(key) - len(word)) <= 1 and _within_one_edit(key, word):
-                return person
-        return None
+        found = [known for form in _edits(word) for known in self.surnames.get(form, ())]
+        return min(found)[1] if found else None
 
 
 def _portfolio(office: str) -> str:
@@ -1143,11 +1146,16 @@ def _is_initial(text: str, end: int) -> bool:
     )
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    if len(a) > len(b):
-        a, b = b, a
-    return any(a == b[:i] + b[i + 1 :] for i in range(len(b)))
+_GAP = " "  # a letter changed or added, in the forms of _edits (no word holds a space)
+
+
+def _edits(word: str) -> list[str]:
+    """The forms by which two words one edit apart with the same first letter find each
+    other: a letter after the first replaced by a gap ("Blinken" and "Blinkin" both give
+    "Blink n"), and a gap put after any letter ("Blinkn", a letter short, gives "Blink n"
+    too). Two such words share a form, and two words that share a form are one edit apart
+    (the gap stands at the same place in both)."""
+    return [
+        *(word[:i] + _GAP + word[i + 1 :] for i in range(1, len(word))),
+        *(word[:i] + _GAP + word[i:] for i in range(1, len(word) + 1)),
+    ]
