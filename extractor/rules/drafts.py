@@ -774,7 +774,7 @@ def _is_subject_party(
     lead = text[max(0, match.start() - 40) : match.start()]
     if _NOT_PARTY_BEFORE.search(lead) and not _PARTIES_FROM.search(lead):
         return False
-    if any(match.end() + gap in qualifier_starts for gap in range(4)):
+    if not qualifier_starts.isdisjoint(range(match.end(), match.end() + 4)):
         return False  # "India's External Affairs Minister X": X stands for India
     after = text[match.end() : match.end() + 40]
     if after.startswith("-"):

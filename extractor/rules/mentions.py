@@ -284,6 +284,8 @@ class People:
         """The unnamed counterparts that start inside one of ``spans``, in the order of
         ``counterparts`` (indexed once, when first asked): each event of a long page reads
         only its own clause's."""
+        if not self.counterparts:
+            return []  # as in most articles
         if self._counterpart_index is None:
             self._counterpart_index = StartIndex(c.start for c in self.counterparts)
         return [self.counterparts[n] for n in self._counterpart_index.numbers_in(spans)]
@@ -1039,13 +1041,12 @@ class _Linker:
         self.longest = min(_LONGEST_NAME, max(len(key.split()) for key in keys))
         self.first_words = frozenset(key.split()[0] for key in keys if len(key.split()) > 1)
         self.words: dict[str, tuple[int | None, int]] = {}  # word -> (person, name length)
-        # each one-word name under the forms it shares with the words one edit away from it
-        # (see _edits), with its number in the order of ``keys`` and its person
-        self.surnames: dict[str, list[tuple[int, int]]] = {}
+        # one-word names by first letter: (number in the order of ``keys``, name, person)
+        self.surnames: dict[str, list[tuple[int, str, int]]] = {}
         for number, (key, person) in enumerate(keys.items()):
             if " " not in key:
-                for form in _edits(key):
-                    self.surnames.setdefault(form, []).append((number, person))
+                self.surnames.setdefault(key[0], []).append((number, key, person))
+        self._by_form: dict[str, dict[str, list[tuple[int, int]]]] = {}  # see _surnames_by_form
 
     def link(self, match: re.Match[str]) -> list[Mention]:
         text, base, run = match.string, match.start(), match.group(0)
@@ -1097,10 +1098,27 @@ class _Linker:
         """A one-letter typo of a known surname with the same first letter ("Blinkin" for
         "Blinken"), the first such name known. Looked up by the word's own forms one edit
         away, not by comparing it with every surname: a long page names thousands."""
-        if len(word) < _EDIT_DISTANCE_MIN_LENGTH or word in self.non_name_words:
+        if (
+            len(word) < _EDIT_DISTANCE_MIN_LENGTH
+            or word in self.non_name_words
+            or word[0] not in self.surnames
+        ):
             return None
-        found = [known for form in _edits(word) for known in self.surnames.get(form, ())]
+        surnames = self._surnames_by_form(word[0])
+        found = [known for form in _edits(word) for known in surnames.get(form, ())]
         return min(found)[1] if found else None
+
+    def _surnames_by_form(self, initial: str) -> dict[str, list[tuple[int, int]]]:
+        """The one-word names starting with ``initial``, each under the forms it shares with
+        the words one edit away from it (see _edits), with its number and its person (worked
+        out when a word with that initial first needs them)."""
+        by_form = self._by_form.get(initial)
+        if by_form is None:
+            by_form = self._by_form[initial] = {}
+            for number, key, person in self.surnames[initial]:
+                for form in _edits(key):
+                    by_form.setdefault(form, []).append((number, person))
+        return by_form
 
 
 def _portfolio(office: str) -> str:

@@ -100,6 +100,8 @@ class StartIndex:
     def numbers_in(self, spans: Iterable[tuple[int, int]]) -> list[int]:
         """The numbers (positions in the order given) of the items that start inside one of
         ``spans``, in that order, each once."""
+        if not self._starts:
+            return []  # most articles quote nobody and name no unnamed counterpart
         found: set[int] = set()
         for start, end in spans:
             first = bisect_left(self._starts, (start, -1))
