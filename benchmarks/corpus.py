@@ -7,6 +7,9 @@ like real wire copy of that size without being copies of one another.
 The corpus is built from a fixed set of fixtures (the first two labelling batches and the seed
 article, the set the speed targets were first measured on), so that figures stay comparable
 as fixtures are added; ``--corpus all`` in ``run.py`` builds it from every fixture.
+
+``long_page`` joins such articles into one document of a few megabytes: a digest page or a
+scraped archive with a meeting or two per article.
 """
 
 from __future__ import annotations
@@ -36,3 +39,17 @@ def build_corpus(count: int, *, every_fixture: bool = False) -> list[str]:
             k += 1
         corpus.append(article[: TARGET_CHARS + 200])
     return corpus
+
+
+def long_page(megabytes: int) -> str:
+    """One document of about ``megabytes`` million characters: the corpus's articles one
+    after the other, a blank line between them."""
+    target = megabytes * 1_000_000
+    page: list[str] = []
+    size = 0
+    for article in build_corpus(target // TARGET_CHARS + 1):
+        if size >= target:
+            break
+        page.append(article)
+        size += len(article) + 2
+    return "\n\n".join(page)

@@ -2,11 +2,14 @@
 
     python benchmarks/run.py              # everything (several minutes)
     python benchmarks/run.py --quick      # smaller corpora and fewer runs
-    python benchmarks/run.py --only llm   # one group: startup, rules or llm
+    python benchmarks/run.py --only llm   # one group: startup, rules, long or llm
 
 Rules backend: the real CLI on JSON Lines corpora of ~3,000-character articles built from
 the fixtures (1,000 and 10,000 articles), with one and two worker processes: articles per
-second, peak memory (RSS of the main process), and in-process latency per article. LLM path:
+second, peak memory (RSS of the main process), and in-process latency per article. Long
+pages: one document of 1, 4 and 16 MB (4 MB at most with --quick) of those articles joined, as
+a digest page or a scraped archive is, read by the rules in a process of its own: seconds,
+seconds per MB (constant when the cost is linear in the length) and peak RSS. LLM path:
 200 articles against the fake server of the test suite (in a process of its own, as a real
 endpoint is remote) answering one meeting after 200 ms, at several concurrencies, beside a
 bare ``AsyncOpenAI`` loop sending the very request bodies our pipeline sent (captured from
@@ -35,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import build_corpus  # noqa: E402
+from benchmarks.corpus import build_corpus, long_page  # noqa: E402
 from extractor.backends import get_backend  # noqa: E402
 from extractor.ingest import document_from_text  # noqa: E402
 from extractor.llm.config import LLMConfig  # noqa: E402
@@ -43,7 +46,7 @@ from extractor.pipeline import aextract_many  # noqa: E402
 from tests.fake_llm import SEED_MEETING, FakeLLM, answer  # noqa: E402
 
 Row = tuple[str, str]
-GROUPS = ("startup", "rules", "llm")
+GROUPS = ("startup", "rules", "long", "llm")
 
 
 # The child reports its own peak memory: VmHWM belongs to the child's own address space,
@@ -128,6 +131,49 @@ def rules_rows(sizes: list[int], runs: int, directory: Path, *, every_fixture: b
             f"p95 {latencies[int(len(latencies) * 0.95)]:.2f} ms",
         )
     )
+    return rows
+
+
+# One long page read in a process of its own: the seconds of the extraction alone (start-up
+# and reading the file aside) and the process's peak memory.
+_TIMED_PAGE = """
+import sys, time
+from extractor import extract
+text = open(sys.argv[1], encoding="utf-8").read()
+started = time.perf_counter()
+extract(text, backend="rules")
+elapsed = time.perf_counter() - started
+peak = [line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+print(elapsed, peak[0] if peak else "nan")
+"""
+
+
+def long_page_rows(sizes: list[int], runs: int, directory: Path) -> list[Row]:
+    """Rules time against the length of one document: seconds per MB stays flat when the
+    cost grows linearly (it once grew with meetings times sentences)."""
+    rows: list[Row] = []
+    for megabytes in sizes:
+        page = directory / f"page-{megabytes}mb.txt"
+        page.write_text(long_page(megabytes), encoding="utf-8")
+        measured = []
+        for _ in range(runs):
+            finished = subprocess.run(
+                [sys.executable, "-c", _TIMED_PAGE, str(page)],
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            seconds, peak_kb = finished.stdout.split()
+            measured.append((float(seconds), float(peak_kb) / 1024))
+        seconds = statistics.median(m[0] for m in measured)
+        rows.append(
+            (
+                f"rules, one page of {megabytes} MB",
+                f"{seconds:.2f} s, {seconds / megabytes:.2f} s/MB; "
+                f"peak RSS {max(m[1] for m in measured):.0f} MB",
+            )
+        )
     return rows
 
 
@@ -262,7 +308,9 @@ def startup_rows(runs: int) -> list[Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 and 3,000 articles, 1 run")
+    parser.add_argument(
+        "--quick", action="store_true", help="1,000 and 3,000 articles, pages of 1 and 4 MB, 1 run"
+    )
     parser.add_argument("--only", choices=GROUPS, action="append", help="run only this group")
     parser.add_argument(
         "--corpus",
@@ -281,6 +329,8 @@ def main() -> None:
             rows += startup_rows(runs * 2)
         if "rules" in groups:
             rows += rules_rows(sizes, runs, directory, every_fixture=args.corpus == "all")
+        if "long" in groups:
+            rows += long_page_rows([1, 4] if args.quick else [1, 4, 16], runs, directory)
         if "llm" in groups:
             rows += llm_rows(200, [8, 32] if args.quick else [1, 8, 32], runs, directory)
     width = max(len(label) for label, _ in rows)

@@ -54,7 +54,8 @@ def outside(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[in
     parts: list[tuple[int, int]] = []
     cursor = start
     first = max(0, bisect_right(spans, (start, start)) - 1)
-    for span_start, span_end in spans[first:]:
+    for number in range(first, len(spans)):  # (not a slice: it would copy the rest)
+        span_start, span_end = spans[number]
         if span_start >= end:
             break
         if span_end <= cursor or span_start >= end:

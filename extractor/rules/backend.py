@@ -30,7 +30,7 @@ from extractor.rules.lexicon import Lexicon, lexicon
 from extractor.rules.mentions import Mention, People, Person, PersonFinder
 from extractor.rules.places import FoundPlace, find_location
 from extractor.rules.quotes import AttributedQuote, attribute_quotes, find_quoted
-from extractor.rules.text import Sentence, Spans, body_sentences
+from extractor.rules.text import Sentence, Spans, StartIndex, body_sentences
 from extractor.schema import Evidence, Location, Meeting, Participant, Quote
 
 
@@ -92,6 +92,16 @@ class _Article:
     def names(self) -> frozenset[str]:
         """Every form of every person's name: capitalised words that are not places."""
         return frozenset(key for person in self.people.people for key in person.keys)
+
+    @cached_property
+    def quote_index(self) -> StartIndex:
+        """The attributed quotes by where they start."""
+        return StartIndex(quote.start for quote in self.quotes)
+
+    def quotes_in(self, spans: list[tuple[int, int]]) -> list[AttributedQuote]:
+        """The attributed quotes that start inside one of ``spans``, in the order of
+        ``quotes``: each meeting of a long page reads only its own."""
+        return [self.quotes[number] for number in self.quote_index.numbers_in(spans)]
 
     def place_in(self, start: int, end: int) -> FoundPlace | None:
         """The meeting place stated in ``text[start:end]`` (each span is read once: the
@@ -177,14 +187,27 @@ class RulesBackend:
         dates = {i: phrase.date if phrase else None for i, phrase in enumerate(phrases)}
         person_countries = {i: p.country for i, p in enumerate(article.people.people)}
         drafts = merge_events(events, dates, person_countries)
+        meetings = _Meetings(drafts, _sentences_of(article, drafts))
         days = [_anchored_day(article, draft) for draft in drafts]  # "later that day"
-        told = [
-            (_meeting(article, draft, drafts, day), day)
-            for draft, day in zip(drafts, days, strict=True)
-        ]
+        told = [(_meeting(article, meetings, k, day), day) for k, day in enumerate(days)]
         told = [(m, anchored) for m, anchored in told if has_two_parties(m)]  # before sharing
         _carry_context(told)
         return BackendOutput([m for m, _ in told], [], backend=self.name)
+
+
+@dataclass
+class _Meetings:
+    """The article's meetings as merged, with what each record reads of the others, worked
+    out once for all of them: a digest page of a thousand meetings must not be read again
+    for each one."""
+
+    drafts: list[Draft]
+    sentences: list[list[int]]  # each draft's sentences (see _sentences_of)
+
+    @cached_property
+    def held(self) -> int:
+        """How many of the meetings were held."""
+        return sum(draft.status == "held" for draft in self.drafts)
 
 
 def _background(article: _Article, event: Event) -> bool:
@@ -258,12 +281,12 @@ def _read(document: Document, sentences: list[Sentence], triggers: list[list[Tri
 
 
 def _meeting(
-    article: _Article, draft: Draft, drafts: list[Draft], anchored: AnchoredPhrase | None
+    article: _Article, meetings: _Meetings, k: int, anchored: AnchoredPhrase | None
 ) -> Meeting:
-    """The record of one draft; ``anchored`` is the day it is told relative to the meeting
-    before ("later that day"), if any."""
+    """The record of the ``k``-th draft; ``anchored`` is the day it is told relative to the
+    meeting before ("later that day"), if any."""
     evidence: list[Evidence] = []
-    sentences = _sentences_of(article, draft, drafts)
+    draft, sentences = meetings.drafts[k], meetings.sentences[k]
     taking_part = set(draft.people)
     if draft.group:
         taking_part |= _attendees(article, draft, sentences)
@@ -286,15 +309,15 @@ def _meeting(
         article,
         draft,
         sentences,
-        counted_from_before=anchored is not None and draft is not drafts[0],
+        counted_from_before=anchored is not None and k > 0,
     )
     format_ = _format(draft)
-    only_held = status == "held" and sum(d.status == "held" for d in drafts) == 1
+    only_held = status == "held" and meetings.held == 1
     filed_from = article.filed_from if only_held else None
     place = (
         None
         if format_ in ("phone", "virtual")
-        else _location(article, draft, drafts, sentences, filed_from)
+        else _location(article, draft, sentences, filed_from)
     )
     _assign_missing_countries(
         participants, countries, article, place.country if place else None, {s for _, s in issued}
@@ -303,7 +326,7 @@ def _meeting(
         format_ = "in_person"
     spans = [(article.sentences[i].start, article.sentences[i].end) for i in sentences]
     agreements = _agreements(article, spans, evidence, countries)
-    quotes = _quotes(article, people, _quote_spans(article, draft, drafts, sentences), evidence)
+    quotes = _quotes(article, people, _quote_spans(article, meetings, k), evidence)
     if date_phrase:
         evidence.append(_evidence(article, "date_text", date_phrase.start, date_phrase.end))
     if place:
@@ -332,41 +355,40 @@ def _meeting(
     )
 
 
-def _sentences_of(article: _Article, draft: Draft, drafts: list[Draft]) -> list[int]:
-    """The sentences that talk about this meeting: its events' sentences and those after them,
+def _sentences_of(article: _Article, drafts: list[Draft]) -> list[list[int]]:
+    """The sentences that talk about each meeting: its events' sentences and those after them,
     up to the next sentence with another meeting's event. The lede before any event and the
-    headline belong to an article's only meeting."""
+    headline belong to an article's only meeting. (One pass over the sentences for all the
+    meetings.)"""
     owner: dict[int, int] = {}
     for number, other in enumerate(drafts):
         for event in other.events:
             owner.setdefault(event.sentence, number)
-    mine = drafts.index(draft)
-    chosen: list[int] = []
+    chosen: list[list[int]] = [[] for _ in drafts]
     current: int | None = 0 if len(drafts) == 1 else None
     for index in range(len(article.sentences)):
-        if index in owner:
-            current = owner[index]
-        if current == mine:
-            chosen.append(index)
-    if len(drafts) == 1 and article.headline is not None and article.headline not in chosen:
-        chosen.insert(0, article.headline)
+        current = owner.get(index, current)
+        if current is not None:
+            chosen[current].append(index)
+    if len(drafts) == 1 and article.headline is not None and article.headline not in chosen[0]:
+        chosen[0].insert(0, article.headline)
     return chosen
 
 
-def _quote_spans(
-    article: _Article, draft: Draft, drafts: list[Draft], sentences: list[int]
-) -> list[tuple[int, int]]:
-    """Where a meeting's quotes are read: its sentences; but the sentences that merely follow
-    a meeting told on the side (planned, called off, or one held before the article's lead
-    meeting: "since they met in Munich on Feb. 16") still quote the lead meeting's people."""
-    lead = drafts[0]
+def _quote_spans(article: _Article, meetings: _Meetings, k: int) -> list[tuple[int, int]]:
+    """Where the ``k``-th meeting's quotes are read: its sentences; but the sentences that
+    merely follow a meeting told on the side (planned, called off, or one held before the
+    article's lead meeting: "since they met in Munich on Feb. 16") still quote the lead
+    meeting's people."""
+    drafts = meetings.drafts
+    draft, lead = drafts[k], drafts[0]
     told = {event.sentence for event in draft.events}
-    chosen = [i for i in sentences if not _told_aside(draft, lead) or i in told]
-    if draft is lead:
-        for other in drafts[1:]:
+    chosen = [i for i in meetings.sentences[k] if not _told_aside(draft, lead) or i in told]
+    if k == 0:
+        for other, sentences in zip(drafts[1:], meetings.sentences[1:], strict=True):
             if _told_aside(other, lead):
                 others_told = {event.sentence for event in other.events}
-                chosen += [i for i in _sentences_of(article, other, drafts) if i not in others_told]
+                chosen += [i for i in sentences if i not in others_told]
     return [(article.sentences[i].start, article.sentences[i].end) for i in sorted(set(chosen))]
 
 
@@ -643,7 +665,6 @@ def _format(draft: Draft) -> str:
 def _location(
     article: _Article,
     draft: Draft,
-    drafts: list[Draft],
     sentences: list[int],
     filed_from: FoundPlace | None,
 ) -> FoundPlace | None:
@@ -718,9 +739,8 @@ def _quotes(
     article: _Article, people: list[int], spans: list[tuple[int, int]], evidence: list[Evidence]
 ) -> list[Quote]:
     quotes: list[Quote] = []
-    in_meeting = Spans(spans)
-    for quote in article.quotes:
-        if quote.person not in people or quote.start not in in_meeting:
+    for quote in article.quotes_in(spans):
+        if quote.person not in people:
             continue
         evidence.append(_evidence(article, f"quotes[{len(quotes)}].text", quote.start, quote.end))
         quotes.append(

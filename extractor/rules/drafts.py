@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 from typing import TypeVar
 
 from extractor.folding import fold, folded_pattern
@@ -233,6 +235,7 @@ class _EventReader:
         self.folded = fold(text)  # for the patterns that ignore case
         self.headline = headline
         self.speakers = sorted(speakers)
+        self.speaker_starts = [start for start, _, _ in self.speakers]
         self.speaking_for_others = {i for i, p in enumerate(people.people) if p.speaks_for_others}
         self.embedded = Spans(people.embedded)
         self.sources: dict[int, bool] = {}  # mention start -> cited, not a party (read once)
@@ -284,7 +287,7 @@ class _EventReader:
                 self.text[subject_start:subject_end],
                 self.focus,
                 self.people,
-                lambda: self._named_before(subject_start),
+                self.people.named_before(subject_start),
             )
         self.subject = subject
         issuer = not subject and bool(
@@ -325,11 +328,7 @@ class _EventReader:
             ):
                 actors.insert(0, self.focus[0])  # "In a call with X, ...": the article's subject
             regions = [r for r in (subject_region, object_region) if r is not None]
-            counterparts = [
-                c.country or ""
-                for c in self.people.counterparts
-                if any(s <= c.start < e for s, e in regions)
-            ]
+            counterparts = [c.country or "" for c in self.people.counterparts_in(regions)]
             event = Event(
                 index,
                 trigger,
@@ -361,15 +360,8 @@ class _EventReader:
         if place is None or place.kind != "demonym":
             return []
         # the person the text was just about, else the last one named from that state
-        earlier = self._named_before(start)
-        return next(
-            ([p] for p in [*self.focus, *earlier] if self.people.people[p].country == place.code),
-            [],
-        )
-
-    def _named_before(self, position: int) -> list[int]:
-        """The people named before ``position``, the last named first."""
-        return _unique([m.person for m in reversed(self.people.mentions) if m.start < position])
+        candidates = chain(self.focus, self.people.named_before(start))
+        return next(([p] for p in candidates if self.people.people[p].country == place.code), [])
 
     def _subject_clause(self, start: int, end: int) -> str:
         """The subject's clause: the last clause after a comma, else the whole subject."""
@@ -418,9 +410,11 @@ class _EventReader:
         return events
 
     def _quote_at(self, position: int) -> tuple[int, int, int] | None:
-        for start, end, speaker in self.speakers:
-            if start <= position < end:
-                return start, end, speaker
+        """The attributed quote around ``position``: quotes do not overlap, so it is the last
+        one starting at or before it, found by bisection."""
+        index = bisect_right(self.speaker_starts, position) - 1
+        if index >= 0 and position < self.speakers[index][1]:
+            return self.speakers[index]
         return None
 
     def _joined_noun(self, trigger: Trigger) -> str | None:
@@ -674,13 +668,13 @@ def _reported_clause_start(text: str, start: int, end: int) -> int:
 
 
 def _resolve_subject(
-    subject_text: str, focus: list[int], people: People, named_before: Callable[[], list[int]]
+    subject_text: str, focus: list[int], people: People, named_before: Iterator[int]
 ) -> list[int]:
     """ "he", "the two ministers", "the president": the people the text was just about. An
     office names the one who holds it ("The President spoke with King Abdullah" is not the
     King), and nobody when none of them does. An abbreviated office ("EAM") is how a readout
     calls its principal: its holder may have been named paragraphs before (``named_before``
-    gives them, the last named first, read only then)."""
+    gives them, the last named first, read only then and only as far as needed)."""
     if _GROUP_SUBJECT.match(subject_text.strip()):
         return list(focus) if len(focus) >= 2 else []  # "the ministers" are not one person
     pronoun = _PRONOUN_SUBJECT.match(subject_text.strip())
@@ -696,7 +690,8 @@ def _resolve_subject(
         if office in fold(people.people[p].title or office)  # untitled may
     ]
     if not holders and pronoun.group("abbreviation"):
-        holders = [p for p in named_before() if office in fold(people.people[p].title or "")][:1]
+        named = (p for p in named_before if office in fold(people.people[p].title or ""))
+        holders = list(islice(named, 1))  # the last one named
     if not holders:
         return []
     if "visiting" in pronoun.group(0).lower():
@@ -720,12 +715,8 @@ def _party_countries(
     """Countries that are parties in their own right, named people aside: "his Japanese
     counterpart", "Japan and India held talks", "met with a Chinese delegation". A country
     elsewhere in the clause is a place or a topic ("in Tokyo", "on Ukraine"), not a party."""
-    countries = [
-        c.country
-        for c in people.counterparts
-        if c.country
-        and any(s <= c.start < e for s, e in ([subject] if subject else []) + [objects])
-    ]
+    regions = [subject, objects] if subject else [objects]
+    countries = [c.country for c in people.counterparts_in(regions) if c.country]
     qualifier_starts = people.title_starts()
     if subject is not None:
         for match in lexicon.place_pattern.finditer(text, *subject):
@@ -783,7 +774,7 @@ def _is_subject_party(
     lead = text[max(0, match.start() - 40) : match.start()]
     if _NOT_PARTY_BEFORE.search(lead) and not _PARTIES_FROM.search(lead):
         return False
-    if any(0 <= q - match.end() <= 3 for q in qualifier_starts):
+    if not qualifier_starts.isdisjoint(range(match.end(), match.end() + 4)):
         return False  # "India's External Affairs Minister X": X stands for India
     after = text[match.end() : match.end() + 40]
     if after.startswith("-"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -26,7 +26,7 @@ from extractor.rules.lexicon import (
     find_titles,
     title_starts_at,
 )
-from extractor.rules.text import Sentence, Spans
+from extractor.rules.text import Sentence, Spans, StartIndex
 
 _CORPORATE_TITLES = frozenset(
     {
@@ -250,6 +250,7 @@ class People:
     _starts: list[int] = field(default_factory=list)
     _key_index: dict[str, int] = field(default_factory=dict)
     _title_starts: set[int] | None = None
+    _counterpart_index: StartIndex | None = None
 
     def in_span(self, start: int, end: int) -> list[Mention]:
         """Mentions inside [start, end), in text order (``mentions`` is sorted by start)."""
@@ -259,14 +260,35 @@ class People:
 
     def last_before(self, position: int, *, skip: Spans) -> Mention | None:
         """The last mention ending before ``position`` that is not inside ``skip``."""
-        for mention in reversed(self.mentions[: bisect_left(self._starts, position)]):
+        for number in range(bisect_left(self._starts, position) - 1, -1, -1):
+            mention = self.mentions[number]  # (read in place: a slice would copy them all)
             if mention.end <= position and mention.start not in skip:
                 return mention
         return None
 
+    def named_before(self, position: int) -> Iterator[int]:
+        """The people named before ``position``, the last named first, each once: read
+        backwards from ``position`` only as far as the caller asks, not the whole list."""
+        seen: set[int] = set()
+        for number in range(bisect_left(self._starts, position) - 1, -1, -1):
+            person = self.mentions[number].person
+            if person not in seen:
+                seen.add(person)
+                yield person
+
     def sort(self) -> None:
         self.mentions.sort(key=lambda m: m.start)
         self._starts = [m.start for m in self.mentions]
+
+    def counterparts_in(self, spans: list[tuple[int, int]]) -> list[Counterpart]:
+        """The unnamed counterparts that start inside one of ``spans``, in the order of
+        ``counterparts`` (indexed once, when first asked): each event of a long page reads
+        only its own clause's."""
+        if not self.counterparts:
+            return []  # as in most articles
+        if self._counterpart_index is None:
+            self._counterpart_index = StartIndex(c.start for c in self.counterparts)
+        return [self.counterparts[n] for n in self._counterpart_index.numbers_in(spans)]
 
     def title_starts(self) -> set[int]:
         """Where the titles of the people begin (read once, when first asked)."""
@@ -301,6 +323,7 @@ class PersonFinder:
         self.roles: list[_Role] = []  # "the French President": offices named before a name
         self._names_senders = any(word in text for word in _SENDER_WORDS)
         self._name_forms: dict[str, set[str]] = {}
+        self._titled_at: dict[int, list[int]] = {}  # title start -> the people it titles
 
     def run(
         self,
@@ -378,19 +401,24 @@ class PersonFinder:
             )
             shared = (*introduced, office) if introduced and introduced[1] else None
         for person, position in named_counterparts:
-            self._take_counterpart_title(person, sentence.start, position)
+            self._take_counterpart_title(person, sentence.start, position, titles)
 
-    def _take_counterpart_title(self, person: int, start: int, position: int) -> None:
+    def _take_counterpart_title(
+        self, person: int, start: int, position: int, titles: list[tuple[int, int]]
+    ) -> None:
         """ "Foreign Minister Yun met his Chinese counterpart Wang Yi": a counterpart holds
         the office of the official whose counterpart they are (the last one titled before
-        "his" in the sentence)."""
+        "his" in the sentence, among the sentence's ``titles``: not every person of the
+        document)."""
         counterpart = self.result.people[person]
         if counterpart.title is not None:
             return
         titled = [
-            p
-            for p in self.result.people
-            if p.title and p.title_span and start <= p.title_span[0] < position
+            self.result.people[i]
+            for title_start, _ in titles
+            if start <= title_start < position
+            for i in self._titled_at.get(title_start, ())
+            if self.result.people[i].title
         ]
         if titled:
             counterpart.title = max(titled, key=lambda p: p.title_span or (0, 0)).title
@@ -789,15 +817,16 @@ class PersonFinder:
         if not self.roles:
             return
         people = self.result.people
+        offices = _Offices(people)
         open_roles = []
         for office in self.roles:
-            if self._named_before(office):
+            if offices.named_before(office):
                 continue  # "the French president said": the one named before, not a new role
-            holder = self._titled_holder(office)
+            holder = offices.titled_holder(office)
             if holder is None:
                 open_roles.append(office)
             else:
-                people[holder].country = office.country
+                offices.give_state(holder, office.country)
                 self.result.mentions.append(Mention(holder, *office.title_span))
         untitled = sorted(
             (i for i, p in enumerate(people) if p.title is None and p.country is None),
@@ -819,43 +848,6 @@ class PersonFinder:
                 )
                 self.result.mentions.append(Mention(index, *role.title_span))
                 role = next(roles, None)
-
-    def _named_before(self, office: _Role) -> bool:
-        """Whether someone named before the office holds it for its state already."""
-        return any(
-            p.start < office.title_span[0]
-            and p.country == office.country
-            and p.title is not None
-            and fold(p.title) == fold(office.title)
-            for p in self.result.people
-        )
-
-    def _titled_holder(self, office: _Role) -> int | None:
-        """ "The visiting Iranian president ... President Ebrahim Raisi": the same office given
-        later with a name and no nationality, within reach, is the role's holder; unless a
-        name without any title comes first ("The visiting Iranian president ... Ebrahim
-        Raisi, ..., arrived": that name is the nearer holder)."""
-        people = self.result.people
-        reach = range(office.sentence_end, office.sentence_end + _ROLE_REACH + 1)
-        holder = next(
-            (
-                i
-                for i, p in enumerate(people)
-                if p.country is None
-                and p.title
-                and fold(p.title) == fold(office.title)
-                and p.start in reach
-            ),
-            None,
-        )
-        if holder is None or any(
-            p.title is None
-            and p.country is None
-            and office.sentence_end <= p.start < people[holder].start
-            for p in people
-        ):
-            return None
-        return holder
 
     def _introduce_counterpart(
         self, match: re.Match[str], titled_counterparts: dict[int, str | None]
@@ -899,7 +891,9 @@ class PersonFinder:
         if existing is not None:
             person = self.result.people[existing]
             person.title = person.title or title
-            person.title_span = person.title_span or title_span
+            if person.title_span is None and title_span is not None:
+                person.title_span = title_span
+                self._titled_at.setdefault(title_span[0], []).append(existing)
             person.country = person.country or country
             person.organization = person.organization or organization
             if len(name) > len(person.name):  # "Kamikawa" first, "Yoko Kamikawa" later
@@ -919,6 +913,8 @@ class PersonFinder:
                 self._keys(name),
             )
         )
+        if title_span is not None:
+            self._titled_at.setdefault(title_span[0], []).append(len(self.result.people) - 1)
 
     def _find_index(self, span: tuple[int, int]) -> int:
         """The person a name just added belongs to."""
@@ -973,6 +969,64 @@ class PersonFinder:
         return position in self.quoted
 
 
+class _Offices:
+    """The people of a document by office, for giving offices named alone their holders:
+    each role is settled by looking up its office (and positions by bisection), not by
+    reading every person of the document, which on a long page is quadratic."""
+
+    def __init__(self, people: list[Person]) -> None:
+        self.people = people
+        # (office, state) -> where the first person holding it for that state is named
+        self.first_named: dict[tuple[str, str], int] = {}
+        # office -> (where named, number) of the people holding it without a state
+        self.stateless: dict[str, list[tuple[int, int]]] = {}
+        untitled = []  # where the people without office or state are named
+        for number, person in enumerate(people):
+            if person.title is not None and person.country is not None:
+                self._note_named(person.title, person.country, person.start)
+            elif person.title:
+                self.stateless.setdefault(fold(person.title), []).append((person.start, number))
+            elif person.title is None and person.country is None:
+                untitled.append(person.start)
+        for holders in self.stateless.values():
+            holders.sort()
+        self.untitled = sorted(untitled)
+
+    def named_before(self, office: _Role) -> bool:
+        """Whether someone named before the office holds it for its state already."""
+        first = self.first_named.get((fold(office.title), office.country))
+        return first is not None and first < office.title_span[0]
+
+    def titled_holder(self, office: _Role) -> int | None:
+        """ "The visiting Iranian president ... President Ebrahim Raisi": the same office given
+        later with a name and no nationality, within reach, is the role's holder (the first
+        such person introduced); unless a name without any title comes first ("The visiting
+        Iranian president ... Ebrahim Raisi, ..., arrived": that name is the nearer holder)."""
+        reach = office.sentence_end
+        holders = self.stateless.get(fold(office.title), [])
+        within = holders[
+            bisect_left(holders, (reach, -1)) : bisect_left(holders, (reach + _ROLE_REACH + 1, -1))
+        ]
+        holder = min((n for _, n in within if self.people[n].country is None), default=None)
+        if holder is None:
+            return None
+        untitled = bisect_left(self.untitled, reach)
+        if untitled < len(self.untitled) and self.untitled[untitled] < self.people[holder].start:
+            return None
+        return holder
+
+    def give_state(self, holder: int, state: str) -> None:
+        """The holder of a role holds it for the role's state."""
+        person = self.people[holder]
+        person.country = state
+        if person.title is not None:
+            self._note_named(person.title, state, person.start)
+
+    def _note_named(self, title: str, state: str, start: int) -> None:
+        key = (fold(title), state)
+        self.first_named[key] = min(self.first_named.get(key, start), start)
+
+
 class _Linker:
     """Ties runs of capitalised words to the people already introduced: the longest known
     form first ("Yoko Kamikawa", then "Kamikawa"), then a one-letter typo of a surname.
@@ -987,10 +1041,12 @@ class _Linker:
         self.longest = min(_LONGEST_NAME, max(len(key.split()) for key in keys))
         self.first_words = frozenset(key.split()[0] for key in keys if len(key.split()) > 1)
         self.words: dict[str, tuple[int | None, int]] = {}  # word -> (person, name length)
-        self.surnames: dict[str, list[tuple[str, int]]] = {}
-        for key, person in keys.items():
+        # one-word names by first letter: (number in the order of ``keys``, name, person)
+        self.surnames: dict[str, list[tuple[int, str, int]]] = {}
+        for number, (key, person) in enumerate(keys.items()):
             if " " not in key:
-                self.surnames.setdefault(key[0], []).append((key, person))
+                self.surnames.setdefault(key[0], []).append((number, key, person))
+        self._by_form: dict[str, dict[str, list[tuple[int, int]]]] = {}  # see _surnames_by_form
 
     def link(self, match: re.Match[str]) -> list[Mention]:
         text, base, run = match.string, match.start(), match.group(0)
@@ -1039,13 +1095,30 @@ class _Linker:
         return None
 
     def _near_miss(self, word: str) -> int | None:
-        """A one-letter typo of a known surname ("Blinkin" for "Blinken")."""
-        if len(word) < _EDIT_DISTANCE_MIN_LENGTH or word in self.non_name_words:
+        """A one-letter typo of a known surname with the same first letter ("Blinkin" for
+        "Blinken"), the first such name known. Looked up by the word's own forms one edit
+        away, not by comparing it with every surname: a long page names thousands."""
+        if (
+            len(word) < _EDIT_DISTANCE_MIN_LENGTH
+            or word in self.non_name_words
+            or word[0] not in self.surnames
+        ):
             return None
-        for key, person in self.surnames.get(word[0], ()):
-            if abs(len(key) - len(word)) <= 1 and _within_one_edit(key, word):
-                return person
-        return None
+        surnames = self._surnames_by_form(word[0])
+        found = [known for form in _edits(word) for known in surnames.get(form, ())]
+        return min(found)[1] if found else None
+
+    def _surnames_by_form(self, initial: str) -> dict[str, list[tuple[int, int]]]:
+        """The one-word names starting with ``initial``, each under the forms it shares with
+        the words one edit away from it (see _edits), with its number and its person (worked
+        out when a word with that initial first needs them)."""
+        by_form = self._by_form.get(initial)
+        if by_form is None:
+            by_form = self._by_form[initial] = {}
+            for number, key, person in self.surnames[initial]:
+                for form in _edits(key):
+                    by_form.setdefault(form, []).append((number, person))
+        return by_form
 
 
 def _portfolio(office: str) -> str:
@@ -1091,11 +1164,16 @@ def _is_initial(text: str, end: int) -> bool:
     )
 
 
-def _within_one_edit(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    if len(a) > len(b):
-        a, b = b, a
-    return any(a == b[:i] + b[i + 1 :] for i in range(len(b)))
+_GAP = " "  # a letter changed or added, in the forms of _edits (no word holds a space)
+
+
+def _edits(word: str) -> list[str]:
+    """The forms by which two words one edit apart with the same first letter find each
+    other: a letter after the first replaced by a gap ("Blinken" and "Blinkin" both give
+    "Blink n"), and a gap put after any letter ("Blinkn", a letter short, gives "Blink n"
+    too). Two such words share a form, and two words that share a form are one edit apart
+    (the gap stands at the same place in both)."""
+    return [
+        *(word[:i] + _GAP + word[i + 1 :] for i in range(1, len(word))),
+        *(word[:i] + _GAP + word[i:] for i in range(1, len(word) + 1)),
+    ]
