@@ -922,13 +922,17 @@ class PersonFinder:
         return len(self.result.people) - 1 if found is None else found
 
     def _find(self, name: str) -> int | None:
+        """The person known by ``name`` or by one of its forms. When forms lead to different
+        people (a page of several stories: "Mohammed bin Abdulrahman Al Thani" and a
+        "Mohammed bin Salman" share forms), the longest form decides, then the first named:
+        never the order of a set, which changes from one run to the next."""
         keys = self.result.key_index()
         if name in keys:
             return keys[name]
-        for key in self._keys(name):
-            if key in keys:
-                return keys[key]
-        return None
+        known = [key for key in self._keys(name) if key in keys]
+        if not known:
+            return None
+        return min((-len(key), keys[key]) for key in known)[1]
 
     def _keys(self, name: str) -> set[str]:
         """The forms a later mention may take: full name, surname, family-name-first (each
