@@ -223,10 +223,11 @@ def extract(
     """Extract meetings from articles: text or HTML files, directories (recursive), JSON Lines
     files of {"id", "text" | "html", "published_at", "url", "title"} rows, or - for stdin.
 
-    One result line per input document, in input order. Ctrl-C stops after the documents in
-    progress are written; rerun with --resume to go on where it stopped. An --output or
-    --errors file that already holds lines is refused unless --resume, --append or --force
-    says what to do with it."""
+    One result line per input document, in input order. Ctrl-C stops the batch and writes
+    what finished (the rules finish the documents in progress; the LLM's are cancelled, with
+    any retry wait); Ctrl-C again stops at once. Rerun with --resume to go on where it
+    stopped. An --output or --errors file that already holds lines is refused unless
+    --resume, --append or --force says what to do with it."""
     _check_batch_flags(paths, output, errors_path, retry_path, resume, append, force, pretty)
     try:
         chosen = get_backend(backend, config=_llm_config(llm))
