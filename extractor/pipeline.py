@@ -12,11 +12,11 @@ import contextlib
 import datetime as dt
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterable, Iterator, Sequence
 
 from extractor.backends import AsyncBackend, Backend, BackendOutput, get_backend
 from extractor.document import Document
-from extractor.errors import ExtractorError, InputError
+from extractor.errors import BackendError, ExtractorError, InputError
 from extractor.guards import guard_records
 from extractor.ingest import (
     DEFAULT_MAX_BYTES,
@@ -123,7 +123,7 @@ async def aextract_many(
     window: int | None = None,
     include_text: bool = False,
     stop: asyncio.Event | None = None,
-) -> AsyncIterator[ExtractionResult]:
+) -> AsyncGenerator[ExtractionResult, None]:
     """Like ``extract_many``, with many documents in progress at once for backends that call a
     model (``LLMBackend`` bounds the requests actually in flight by its ``concurrency``).
 
@@ -142,7 +142,7 @@ async def aextract_many(
         ):
             yield result
         return
-    width = window or 2 * _concurrency(chosen)
+    width = window or 2 * chosen.capabilities.concurrency
     stop = stop or asyncio.Event()
     pending: deque[asyncio.Task[ExtractionResult]] = deque()
     items = iter(_documents(documents))
@@ -200,11 +200,6 @@ def _documents(items: Iterable[Document | str | InputFailure]) -> Iterator[Docum
             yield item
 
 
-def _concurrency(backend: Backend) -> int:
-    config = getattr(getattr(backend, "primary", backend), "config", None)
-    return int(getattr(config, "concurrency", 8))
-
-
 def failure_result(
     document_id: str,
     path: str | None,
@@ -240,7 +235,7 @@ def _document_failure(
     )
     with contextlib.suppress(Exception):  # a document too broken to prepare keeps the bare id
         failed.source = _source(prepare(document), include_text=False)
-    failed.usage = getattr(error, "usage", None)
+    failed.usage = error.usage if isinstance(error, BackendError) else None
     return failed
 
 

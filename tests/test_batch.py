@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extractor.backends import BackendOutput
-from extractor.batch import ResultLine
-from extractor.cli import _run_batch, main
+from extractor import batch
+from extractor.backends import BackendOutput, Capabilities
+from extractor.batch import ResultLine, StopSignal
+from extractor.cli import main
+from extractor.cli.extract import ctrl_c
 from extractor.document import Document
 
 from .conftest import REPO, SEED
@@ -218,6 +220,7 @@ class _Stuck:
     second can stop the batch at once."""
 
     name = "stuck"
+    capabilities = Capabilities()
 
     def __init__(self) -> None:
         self.started = threading.Event()
@@ -237,18 +240,14 @@ def test_a_second_ctrl_c_stops_the_batch_at_once() -> None:
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.2)
 
+    stop = StopSignal()
+    lines = batch.run([Document(text="Talks.", id="one")], backend, stop=stop)
     written: list[ResultLine] = []
     presser = threading.Thread(target=press_ctrl_c_twice)
     presser.start()
     started = time.monotonic()
-    interrupted = _run_batch(
-        backend,
-        iter([Document(text="Talks.", id="one")]),
-        written.append,
-        include_text=False,
-        pretty=False,
-        parallel=0,
-    )
+    with pytest.raises(KeyboardInterrupt), ctrl_c(stop):
+        written.extend(lines)
     presser.join()
-    assert interrupted and written == []
+    assert lines.stopped and written == []
     assert time.monotonic() - started < 5

@@ -228,12 +228,12 @@ def test_reports_are_written_before_anything_is_printed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A terminal that fails the printed report must not cost the JSON and HTML reports."""
-    import evals.report_text
+    import extractor.evals.report_text
 
     def broken_terminal(*_: object) -> None:
         raise OSError("the terminal went away")
 
-    monkeypatch.setattr(evals.report_text, "print_report", broken_terminal)
+    monkeypatch.setattr(extractor.evals.report_text, "print_report", broken_terminal)
     json_out, html_out = tmp_path / "report.json", tmp_path / "report.html"
     result = CliRunner().invoke(
         main,

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from evals import run_eval
+from extractor.evals import run_eval
 
 from .conftest import FIXTURES
 

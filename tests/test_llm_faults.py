@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from extractor import ExtractionResult, extract
 from extractor.backends import get_backend
 from extractor.cli import main
-from extractor.llm.client import LLMError
+from extractor.errors import LLMError
 from extractor.llm.config import LLMConfig
 from extractor.pipeline import aextract_many
 
@@ -295,7 +295,7 @@ def test_verbose_logs_redact_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_eval_runs_an_llm_backend_end_to_end(tmp_path: Path) -> None:
-    from evals import run_eval
+    from extractor.evals import run_eval
 
     from .conftest import FIXTURES
 

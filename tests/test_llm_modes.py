@@ -14,7 +14,8 @@ import instructor
 import openai
 import pytest
 
-from extractor.llm.client import _MODES, LLMError, ModelClient
+from extractor.errors import LLMError
+from extractor.llm.client import _MODES, ModelClient
 from extractor.llm.config import MODES
 from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from evals import run_eval
-from evals.compare import DEFAULT_TOLERANCE, compare
-from evals.report_json import to_json
+from extractor.evals import run_eval
+from extractor.evals.compare import DEFAULT_TOLERANCE, compare
+from extractor.evals.report_json import to_json
 
 from .conftest import FIXTURES, REPO
 

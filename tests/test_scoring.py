@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from evals.names import same_person
-from evals.scoring import align, score_case
+from extractor.evals.names import same_person
+from extractor.evals.scoring import align, score_case
 
 KAMIKAWA = {"name": "Yoko Kamikawa", "title": "Foreign Minister", "country": "JP"}
 JAISHANKAR = {

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.errors import InputError
+from extractor.errors import OutputIsInput
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -44,10 +44,6 @@ def descriptor_identity(descriptor: int) -> FileIdentity | None:
     except OSError:
         return None
     return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
-
-
-class OutputIsInput(InputError):
-    """An input named on the command line is the file the batch writes to."""
 
 
 @dataclass(frozen=True)

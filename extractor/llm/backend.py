@@ -6,12 +6,13 @@ import asyncio
 from dataclasses import dataclass
 from functools import cached_property
 
-from extractor.backends import BackendOutput
+from extractor.backends import BackendOutput, Capabilities
 from extractor.document import Document
+from extractor.errors import LLMError
 from extractor.grounding import ground
 from extractor.llm import chunks
 from extractor.llm.cache import ResponseCache, cache_key, default_cache_dir
-from extractor.llm.client import Answer, LLMError, ModelClient
+from extractor.llm.client import Answer, ModelClient
 from extractor.llm.config import LLMConfig
 from extractor.llm.costs import cost_usd
 from extractor.llm.examples import load_examples
@@ -37,6 +38,11 @@ class LLMBackend:
         self.config = config
         self.prompt_version = prompt_version
         self.client = ModelClient(config)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Documents wait on the model, not the CPU: ``concurrency`` of them at once."""
+        return Capabilities(concurrency=self.config.concurrency)
 
     @cached_property
     def cache(self) -> ResponseCache | None:

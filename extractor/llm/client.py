@@ -42,10 +42,9 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from extractor.errors import BackendError
+from extractor.errors import LLMError
 from extractor.llm.config import PLACEHOLDER_KEY, LLMConfig, Mode
 from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
-from extractor.schema import Usage
 
 logger = logging.getLogger("extractor.llm")
 
@@ -63,16 +62,6 @@ _INVALID = (pydantic.ValidationError, json.JSONDecodeError, ResponseParsingError
 
 # A conversation yields the requests to send and is sent back their completions.
 _Conversation = Generator[dict[str, Any], ChatCompletion, "Answer"]
-
-
-class LLMError(BackendError):
-    """The model gave no valid answer for one document, after every allowed retry."""
-
-    def __init__(self, message: str, *, prompt_tokens: int = 0, completion_tokens: int = 0):
-        super().__init__(message)
-        self.prompt_tokens = prompt_tokens
-        self.completion_tokens = completion_tokens
-        self.usage: Usage | None = None  # what the document cost, set by the backend
 
 
 @dataclass(frozen=True)

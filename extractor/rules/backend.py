@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 
-from extractor.backends import BackendOutput
+from extractor.backends import BackendOutput, Capabilities
 from extractor.dates import AnchoredPhrase, DatePhrase, find_anchored_phrase, find_date_phrases
 from extractor.document import Document
 from extractor.folding import fold, folded_pattern
@@ -165,6 +165,7 @@ class RulesBackend:
     """Offline, deterministic extraction from gazetteers and patterns."""
 
     name = "rules"
+    capabilities = Capabilities(process_safe=True)  # CPU-bound: worker processes help
 
     def extract(self, document: Document) -> BackendOutput:
         sentences = body_sentences(document)

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from evals.run import Report
-from evals.scoring import LIST_FIELDS, VALUE_FIELDS
+from extractor.evals.run import Report
+from extractor.evals.scoring import LIST_FIELDS, VALUE_FIELDS
 
 
 def print_report(report: Report, console: Console) -> None:

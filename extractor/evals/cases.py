@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from extractor.errors import CorpusError
+
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
-
-
-class CorpusError(Exception):
-    """A corpus directory that cannot be scored; the message names the file and the problem."""
 
 
 @dataclass(frozen=True)

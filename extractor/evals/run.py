@@ -9,9 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.cases import Case, CorpusError, load_cases
-from evals.scoring import LIST_FIELDS, VALUE_FIELDS, Accuracy, CaseScore, Tally, score_case
 from extractor.document import Document
+from extractor.errors import CorpusError
+from extractor.evals.cases import Case, load_cases
+from extractor.evals.scoring import (
+    LIST_FIELDS,
+    VALUE_FIELDS,
+    Accuracy,
+    CaseScore,
+    Tally,
+    score_case,
+)
 from extractor.ingest import InputFailure
 from extractor.schema import ExtractionResult
 

@@ -4,7 +4,8 @@ Run it as ``extractor eval``; from Python, ``run_eval(Path("fixtures"))`` return
 ``Report`` whose ``figures()`` are the corpus scores.
 """
 
-from evals.cases import Case, CorpusError, load_cases
-from evals.run import Report, run_eval
+from extractor.errors import CorpusError
+from extractor.evals.cases import Case, load_cases
+from extractor.evals.run import Report, run_eval
 
 __all__ = ["Case", "CorpusError", "Report", "load_cases", "run_eval"]

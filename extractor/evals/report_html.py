@@ -10,8 +10,8 @@ import html
 import json
 from typing import Any
 
-from evals.run import CaseResult, Report
-from evals.scoring import LIST_FIELDS, VALUE_FIELDS, FieldDiff
+from extractor.evals.run import CaseResult, Report
+from extractor.evals.scoring import LIST_FIELDS, VALUE_FIELDS, FieldDiff
 
 _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f;max-width:1400px}

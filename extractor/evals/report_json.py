@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from evals.run import Report
+from extractor.evals.run import Report
 
 REPORT_VERSION = 1
 

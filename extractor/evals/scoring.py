@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from evals.names import normalize, pair_up, same_person, same_phrase, same_text
+from extractor.evals.names import normalize, pair_up, same_person, same_phrase, same_text
 
 Meeting = dict[str, Any]
 _QUOTE_JOIN = "\u241f"  # joins a quote's speaker and text into one comparable string

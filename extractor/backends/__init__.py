@@ -1,0 +1,18 @@
+"""Backends: the contract they implement (``base``), the registry that names them, and the
+fallback that chains two of them."""
+
+from extractor.backends.base import AsyncBackend, Backend, BackendOutput, Capabilities
+from extractor.backends.fallback import FallbackBackend
+from extractor.backends.registry import REGISTRY, Register, Registry, get_backend
+
+__all__ = [
+    "REGISTRY",
+    "AsyncBackend",
+    "Backend",
+    "BackendOutput",
+    "Capabilities",
+    "FallbackBackend",
+    "Register",
+    "Registry",
+    "get_backend",
+]

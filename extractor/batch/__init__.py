@@ -1,0 +1,30 @@
+"""Many documents: the engine that runs a backend over them (``run``), the lines it yields,
+the summary it counts, and the output files that survive crashes."""
+
+from extractor.batch.engine import BatchRun, StopSignal, run
+from extractor.batch.lines import ResultLine, error_record, input_key
+from extractor.batch.output import (
+    Existing,
+    LineWriter,
+    Resumed,
+    resume_state,
+    retry_targets,
+    skip_done,
+)
+from extractor.batch.summary import Summary
+
+__all__ = [
+    "BatchRun",
+    "Existing",
+    "LineWriter",
+    "ResultLine",
+    "Resumed",
+    "StopSignal",
+    "Summary",
+    "error_record",
+    "input_key",
+    "resume_state",
+    "retry_targets",
+    "run",
+    "skip_done",
+]

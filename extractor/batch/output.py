@@ -1,0 +1,177 @@
+"""Batch output that survives crashes: whole lines, resumable, locked, with a file of failures.
+
+Every result line is written with one ``write`` call on a file opened for appending and
+flushed at once, so a process killed at any moment leaves every finished line whole and at
+most one torn last line. ``--resume`` reads what is there, cuts a torn last line off (its
+document is done again), and skips every input whose result is already written (by its
+``input_key``): no input is lost, none is paid for twice. An output file is locked while a
+batch writes to it, so that two processes cannot both fill it.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import IO
+
+from extractor.batch.lines import input_key
+from extractor.errors import BatchFileError, OutputBusy, OutputClosed, OutputWriteError
+from extractor.ingest import Target
+
+
+class Existing(Enum):
+    """What to do with an output file that already holds lines."""
+
+    REFUSE = "refuse"  # the default: running one command twice must not double its results
+    APPEND = "append"  # --append, and --resume (which has left out what is done)
+    OVERWRITE = "overwrite"  # --force
+
+
+class LineWriter:
+    """Appends JSON lines, each with a single write and a flush (see the module docstring).
+
+    A file is locked (``flock``, exclusive) for as long as the writer is open. Raises
+    ``OutputBusy`` when another process holds the lock, ``BatchFileError`` when the file
+    cannot be opened or holds lines that ``existing`` says not to touch; ``write`` raises
+    ``OutputWriteError`` (or ``OutputClosed`` for a closed stdout) and leaves every line
+    written before it whole.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        *,
+        stream: IO[str] | None = None,
+        existing: Existing = Existing.APPEND,
+    ) -> None:
+        self._fd: int | None = None
+        self._stream = stream
+        self.path = path
+        if path is not None:
+            self._fd = _open_locked(path, existing)
+
+    def write(self, line: str) -> None:
+        data = (line.rstrip("\n") + "\n").encode("utf-8")
+        try:
+            if self._fd is None:
+                assert self._stream is not None
+                self._stream.write(data.decode("utf-8"))
+                self._stream.flush()
+                return
+            written = os.write(self._fd, data)
+            while written < len(data):  # a short write: finish the line before anything else
+                written += os.write(self._fd, data[written:])
+        except BrokenPipeError:
+            raise OutputClosed("<stdout>: the reader closed the pipe") from None
+        except OSError as error:
+            where = self.path or "<stdout>"
+            raise OutputWriteError(f"{where}: cannot write ({error.strerror or error})") from None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _open_locked(path: Path, existing: Existing) -> int:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise BatchFileError(f"{path}: cannot write ({error.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        os.close(fd)
+        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise OutputBusy(
+                f"{path}: another extractor process is writing this file; "
+                "wait for it to end, or write to another file"
+            ) from None
+        raise BatchFileError(f"{path}: cannot be locked ({error.strerror})") from None
+    if existing is Existing.OVERWRITE:
+        os.ftruncate(fd, 0)
+    elif existing is Existing.REFUSE and os.fstat(fd).st_size > 0:
+        os.close(fd)
+        raise BatchFileError(
+            f"{path} is not empty: add --resume to go on where it stopped, "
+            "--append to add to it, or --force to overwrite it"
+        )
+    return fd
+
+
+@dataclass(frozen=True)
+class Resumed:
+    done: frozenset[str]  # input keys of documents with a result line
+    torn: bool  # a torn last line was cut off
+
+
+def resume_state(path: Path) -> Resumed:
+    """The inputs already done in ``path`` (their ``input_key``); a torn last line is removed
+    from the file. The file is read a line at a time, so that an output of any size can be
+    resumed. Raises ``BatchFileError`` for a file that does not hold result lines."""
+    if not path.exists():
+        return Resumed(frozenset(), torn=False)
+    done: set[str] = set()
+    with path.open("r+b") as file:
+        whole = 0  # bytes of the file up to the end of its last whole line
+        for number, line in enumerate(file, start=1):
+            if not line.endswith(b"\n"):  # torn by a crash: cut off, and its input done again
+                file.truncate(whole)
+                return Resumed(frozenset(done), torn=True)
+            whole += len(line)
+            key = _done_key(line, where=f"{path}:{number}")
+            if key is not None:
+                done.add(key)
+    return Resumed(frozenset(done), torn=False)
+
+
+def _done_key(line: bytes, *, where: str) -> str | None:
+    if not line.strip():
+        return None
+    try:
+        source = json.loads(line)["source"]
+        return input_key(source.get("path"), source.get("line"))
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise BatchFileError(f"{where}: not a result line; cannot resume into this file") from None
+
+
+def retry_targets(path: Path) -> list[Target]:
+    """The inputs an errors file names: whole files, or the failed rows of JSON Lines files."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise BatchFileError(f"{path}: cannot read ({error.strerror})") from None
+    rows: dict[str, set[int]] = {}
+    whole: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            source, row = record["path"], record.get("line")
+        except (ValueError, KeyError, TypeError):
+            raise BatchFileError(f"{path}:{number}: not an errors-file line") from None
+        if not source:
+            raise BatchFileError(
+                f"{path}:{number}: {record.get('id')} came from stdin; it cannot be read again"
+            )
+        if row is None:
+            whole[source] = str(record.get("id") or Path(source).stem)
+        else:
+            rows.setdefault(source, set()).add(int(row))
+    targets = [Target(source, document_id) for source, document_id in whole.items()]
+    targets += [Target(source, Path(source).stem, frozenset(n)) for source, n in rows.items()]
+    return targets
+
+
+def skip_done(targets: Iterable[Target], done: frozenset[str]) -> list[Target]:
+    """The targets left to read: a whole file whose result is written already is left out
+    before it is even read (rows of JSON Lines files are left out one by one as they are
+    read, by their ``input_key``)."""
+    return [t for t in targets if t.lines is not None or input_key(t.path, None) not in done]

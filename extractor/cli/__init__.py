@@ -1,0 +1,15 @@
+"""The ``extractor`` command: a thin layer over the Python API and the batch engine.
+
+``main`` is the group (``extractor.cli.app``); each command lives in a module of its own and
+is added here.
+"""
+
+from extractor.cli.app import main
+from extractor.cli.evaluate import evaluate
+from extractor.cli.extract import extract
+from extractor.cli.tools import backends, local_model, prompt, schema
+
+for _command in (extract, evaluate, backends, prompt, schema, local_model):
+    main.add_command(_command)
+
+__all__ = ["main"]

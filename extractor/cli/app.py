@@ -1,0 +1,80 @@
+"""The ``extractor`` group, what every command shares: exit statuses, usage errors, logging.
+
+Results go to stdout (or ``-o``) as JSON Lines, one per input document in input order;
+everything meant for people (progress, skipped files, the summary, errors) goes to stderr, so
+the output can be piped. Exit statuses: 0 every input processed; 1 some input failed (the
+others are still written) or there was nothing to read; 2 a usage or configuration error;
+74 the output could not be written (disk full); 130 Ctrl-C; 141 the reader of stdout left.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import click
+
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT_FAILED = 74  # EX_IOERR of sysexits.h
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for a command whose reader left
+
+
+def fail(message: str) -> NoReturn:
+    """A usage or configuration error: one line on stderr, exit status 2."""
+    click.echo(f"extractor: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _verbose(context: click.Context, parameter: click.Parameter, value: bool) -> None:
+    if value:
+        configure_logging()
+
+
+def verbose_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``-v``, before the command (``extractor -v extract``) or after it (``extractor extract
+    -v``)."""
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_verbose,
+        help="Log retries and model calls to stderr (keys redacted).",
+    )(command)
+
+
+def configure_logging() -> None:
+    """Our own log lines (retries, fallbacks, skipped files) at debug on stderr. (instructor's
+    retry loop, which logged every failed attempt as an error, is not used: see
+    extractor/llm/client.py.)"""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("extractor: %(name)s: %(message)s"))
+    handler.addFilter(_Redact())
+    handler.set_name("extractor-cli")
+    logger = logging.getLogger("extractor")
+    logger.handlers = [h for h in logger.handlers if h.get_name() != "extractor-cli"]
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+class _Redact(logging.Filter):
+    """The API key never reaches a log line, whatever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from extractor.llm.config import LLMConfig
+
+        record.msg = LLMConfig.from_env().redact(record.getMessage())
+        record.args = None
+        return True
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="extractor")
+@verbose_option
+def main() -> None:
+    """Typed records of meetings (who met whom, when, where, about what) from news text."""

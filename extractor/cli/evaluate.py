@@ -1,0 +1,132 @@
+"""``extractor eval``: score a backend, or predictions made elsewhere, against labels.
+
+The command is the eval package's (``extractor.evals``) door on the ``extractor`` group: it
+reads options, writes the reports and prints, and gates on a baseline with its exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from extractor.cli.app import EXIT_INPUT_FAILED, fail, verbose_option
+from extractor.errors import ExtractorError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from extractor.evals.compare import Comparison
+
+
+@click.command(name="eval")
+@click.option(
+    "--fixtures",
+    type=click.Path(path_type=Path),
+    default=Path("fixtures"),
+    show_default=True,
+    help="Directory of NAME.txt|html articles + NAME.json labels.",
+)
+@click.option("--backend", default="rules", show_default=True, help="A registered backend's name.")
+@verbose_option
+@click.option(
+    "--predictions",
+    type=click.Path(path_type=Path),
+    help="Score these result lines (JSON Lines) instead of running a backend.",
+)
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSON report.")
+@click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="A JSON report to compare with; a regression exits with status 1.",
+)
+@click.option(
+    "--tolerance",
+    type=float,
+    default=0.02,
+    show_default=True,
+    help="How far a figure may fall below the baseline.",
+)
+@click.option(
+    "--fail-under",
+    "fail_under",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Exit with status 1 when a figure is below VALUE (e.g. participants.f1=0.8).",
+)
+@click.option(
+    "--published-at-from-label",
+    is_flag=True,
+    help="Date an article that states no publication moment by its label's published_at "
+    "(for stores that keep the page date apart from the text). published_at accuracy is "
+    "still scored on what ingest read.",
+)
+def evaluate(
+    fixtures: Path,
+    backend: str,
+    predictions: Path | None,
+    published_at_from_label: bool,
+    json_out: Path | None,
+    html_out: Path | None,
+    baseline: Path | None,
+    tolerance: float,
+    fail_under: tuple[str, ...],
+) -> None:
+    """Score a backend, or predictions made elsewhere, against hand-labelled articles."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from extractor.evals import run_eval
+    from extractor.evals.compare import compare, failures_under, parse_threshold
+    from extractor.evals.report_html import to_html
+    from extractor.evals.report_json import to_json
+    from extractor.evals.report_text import print_report
+
+    try:
+        thresholds = [parse_threshold(t) for t in fail_under]
+        report = run_eval(
+            fixtures,
+            backend=backend,
+            predictions=predictions,
+            published_at_from_label=published_at_from_label,
+        )
+        before = json.loads(baseline.read_text(encoding="utf-8")) if baseline else None
+    except (ExtractorError, ValueError, OSError) as error:
+        fail(str(error))
+    document = to_json(report)  # the reports are written first: printing cannot lose them
+    if json_out:
+        json_out.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+    if html_out:
+        html_out.write_text(to_html(report), encoding="utf-8")
+    # Case ids and figure names are the user's text: printed as they are, not read as Rich
+    # markup ("[/bold]" would raise MarkupError) or ":emoji:" codes.
+    console = Console(stderr=True, markup=False, emoji=False)
+    print_report(report, Console())
+    problems = failures_under(document["figures"], thresholds)
+    if before is not None:
+        comparison = compare(document, before)
+        _print_comparison(comparison, console)
+        problems += [
+            f"{d.figure} fell from {d.baseline:.3f} to {d.current:.3f}"
+            for d in comparison.regressions(tolerance)
+        ]
+    for problem in problems:
+        console.print(Text.assemble(("regression:", "red"), f" {problem}"))
+    if problems:
+        sys.exit(EXIT_INPUT_FAILED)
+
+
+def _print_comparison(comparison: Comparison, console: Console) -> None:
+    changed = [d for d in comparison.deltas if d.change]
+    for delta in changed:
+        console.print(
+            f"{delta.figure}: {delta.baseline:.3f} -> {delta.current:.3f} ({delta.change:+.3f})"
+        )
+    for case_id, errors_before, errors_now in comparison.worse_cases:
+        console.print(f"worse: {case_id} ({errors_before} -> {errors_now} errors)")
+    if not changed and not comparison.worse_cases:
+        console.print("no change from the baseline")

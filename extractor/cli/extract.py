@@ -1,0 +1,324 @@
+"""``extractor extract``: articles in, one JSON line per document out.
+
+The command checks its arguments, opens (and locks) its output files, lists its inputs and
+writes the lines the batch engine (``extractor.batch.run``) yields, with progress, warnings
+and the exit status; the engine does the extracting.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from extractor import batch
+from extractor.backends import get_backend
+from extractor.batch import (
+    Existing,
+    LineWriter,
+    ResultLine,
+    StopSignal,
+    input_key,
+    resume_state,
+    retry_targets,
+    skip_done,
+)
+from extractor.cli.app import (
+    EXIT_INPUT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OUTPUT_CLOSED,
+    EXIT_OUTPUT_FAILED,
+    fail,
+    verbose_option,
+)
+from extractor.cli.llm_options import llm_config, llm_options
+from extractor.errors import ExtractorError, OutputClosed, OutputWriteError
+from extractor.ingest import (
+    DEFAULT_MAX_BYTES,
+    STDIN,
+    FileIdentity,
+    InputPlan,
+    descriptor_identity,
+    file_identity,
+    plan_inputs,
+    read_target,
+)
+from extractor.pipeline import parse_published_at
+
+_SKIPPED_SHOWN = 5
+
+
+@click.command()
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write JSON Lines to this file instead of stdout (locked while the batch runs).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Skip inputs whose result is already in --output (after a crash or Ctrl-C).",
+)
+@click.option("--append", is_flag=True, help="Add to an --output file that holds results.")
+@click.option("--force", is_flag=True, help="Overwrite an --output file that holds results.")
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a line per failed input here, for --retry-errors.",
+)
+@click.option(
+    "--retry-errors",
+    "retry_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read again the inputs an --errors file lists (instead of PATH...).",
+)
+@click.option(
+    "--backend",
+    default="auto",
+    show_default=True,
+    help="rules: offline patterns; llm: a model endpoint; auto: llm if configured; or a "
+    "plugin's backend (extractor backends lists them).",
+)
+@click.option(
+    "--published-at",
+    metavar="ISO8601",
+    help="Publication moment for every input, overriding datelines.",
+)
+@click.option("--pretty", is_flag=True, help="Indented JSON instead of one line per result.")
+@click.option(
+    "--include-text", is_flag=True, help="Add source.text, the text that evidence offsets refer to."
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse inputs larger than this.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes for the rules backend, 0 for one per core (the LLM uses --concurrency).",
+)
+@llm_options
+@verbose_option
+def extract(
+    paths: tuple[str, ...],
+    output: Path | None,
+    resume: bool,
+    append: bool,
+    force: bool,
+    errors_path: Path | None,
+    retry_path: Path | None,
+    backend: str,
+    published_at: str | None,
+    pretty: bool,
+    include_text: bool,
+    max_bytes: int,
+    quiet: bool,
+    workers: int,
+    **llm: Any,
+) -> None:
+    """Extract meetings from articles: text or HTML files, directories (recursive), JSON Lines
+    files of {"id", "text" | "html", "published_at", "url", "title"} rows, or - for stdin.
+
+    One result line per input document, in input order. Ctrl-C stops the batch and writes
+    what finished (the rules finish the documents in progress; the LLM's are cancelled, with
+    any retry wait); Ctrl-C again stops at once. Rerun with --resume to go on where it
+    stopped. An --output or --errors file that already holds lines is refused unless
+    --resume, --append or --force says what to do with it."""
+    _check_batch_flags(paths, output, errors_path, retry_path, resume, append, force, pretty)
+    try:
+        chosen = get_backend(backend, config=llm_config(llm))
+        moment = parse_published_at(published_at)
+        outputs = _output_identities(output, errors_path)
+        plan = (
+            InputPlan(targets=retry_targets(retry_path))
+            if retry_path
+            else plan_inputs(paths, outputs=outputs)
+        )
+    except ExtractorError as error:
+        fail(str(error))
+    _report_skipped(plan)
+    if not plan.targets and not retry_path:
+        click.echo("extractor: error: nothing to read (no input is an article)", err=True)
+        sys.exit(EXIT_INPUT_FAILED)
+    existing = (
+        Existing.OVERWRITE if force else Existing.APPEND if resume or append else Existing.REFUSE
+    )
+    try:
+        writer = LineWriter(output, stream=sys.stdout, existing=existing)
+        errors = LineWriter(errors_path, existing=existing) if errors_path else None
+        done = resume_state(output).done if resume and output else frozenset()
+    except ExtractorError as error:
+        fail(str(error))
+    documents = (
+        item
+        for target in skip_done(plan.targets, done)
+        # left for the engine to analyse, in its worker processes when it has some
+        for item in read_target(target, max_bytes=max_bytes, published_at=moment, analyse=False)
+        if input_key(item.path, item.line) not in done
+    )
+    stop = StopSignal()
+    lines = batch.run(
+        documents,
+        chosen,
+        workers=workers or os.cpu_count() or 1,
+        include_text=include_text,
+        pretty=pretty,
+        stop=stop,
+        skipped=len(done),
+    )
+    given_ids: set[str] = set()
+    started = time.perf_counter()
+    try:
+        with _progress(plan, enabled=not quiet and sys.stderr.isatty()) as advance, ctrl_c(stop):
+            for line in lines:
+                writer.write(line.json)
+                if line.error:
+                    click.echo(f"extractor: {line.error.type}: {line.error.message}", err=True)
+                    if errors and line.error_record:
+                        errors.write(line.error_record)
+                _warn_if_repeated(line, given_ids)
+                advance()
+    except KeyboardInterrupt:
+        pass  # the second Ctrl-C: what is still in progress is dropped, --resume redoes it
+    except OutputClosed:
+        _stdout_to_devnull()
+        sys.exit(EXIT_OUTPUT_CLOSED)
+    except OutputWriteError as error:
+        again = " and rerun with --resume" if output else ""
+        click.echo(
+            f"extractor: error: {error}; the {lines.summary.documents - 1} results before it "
+            f"are written whole: make room{again}",
+            err=True,
+        )
+        sys.exit(EXIT_OUTPUT_FAILED)
+    finally:
+        writer.close()
+        if errors:
+            errors.close()
+    if not quiet or lines.stopped:
+        click.echo(lines.summary.describe(time.perf_counter() - started), err=True)
+    if lines.stopped:
+        click.echo("extractor: interrupted; rerun with --resume to go on", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    if lines.summary.errors:
+        sys.exit(EXIT_INPUT_FAILED)
+
+
+def _warn_if_repeated(line: ResultLine, given_ids: set[str]) -> None:
+    """Ids are the user's and may repeat (two rows with one id, ``a.txt`` beside ``a.html``):
+    each input still gets its own line, and the user is told."""
+    if line.id in given_ids:
+        click.echo(
+            f"extractor: warning: the id {line.id!r} is given to more than one input "
+            f"(again at {line.key}); each has its own result line",
+            err=True,
+        )
+    given_ids.add(line.id)
+
+
+def _check_batch_flags(
+    paths: tuple[str, ...],
+    output: Path | None,
+    errors_path: Path | None,
+    retry_path: Path | None,
+    resume: bool,
+    append: bool,
+    force: bool,
+    pretty: bool,
+) -> None:
+    """Usage errors of ``extract`` that need no input read."""
+    if bool(paths) == bool(retry_path):
+        fail("give either PATH... or --retry-errors FILE")
+    if resume + append + force > 1:
+        fail("--resume, --append and --force exclude each other")
+    if resume and (output is None or pretty):
+        fail("--resume needs -o FILE and one line per result (no --pretty)")
+    if resume and STDIN in paths:
+        fail("--resume cannot tell which documents of stdin are done; save them to a file")
+    if output and errors_path and file_identity(output) == file_identity(errors_path):
+        fail("--errors must name another file than --output")
+
+
+def _output_identities(output: Path | None, errors_path: Path | None) -> list[FileIdentity]:
+    """The files this run writes to, stdout among them when it is redirected to a file: no
+    input may be one of them (reading a file while appending to it would never end)."""
+    written = [file_identity(path) for path in (output, errors_path) if path is not None]
+    stdout = None if output else _stdout_identity()
+    return [*written, stdout] if stdout is not None else written
+
+
+def _stdout_identity() -> FileIdentity | None:
+    try:
+        return descriptor_identity(sys.stdout.fileno())
+    except (OSError, ValueError):  # not a file at all (a test runner's buffer)
+        return None
+
+
+def _stdout_to_devnull() -> None:
+    """After the reader of stdout has gone (``| head``), point stdout at /dev/null, so that
+    Python's last flush at exit does not fail again (the Python docs' recipe for SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+@contextmanager
+def ctrl_c(stop: StopSignal) -> Iterator[None]:
+    """Ctrl-C while the batch runs: the first sets ``stop`` (no new document starts; the
+    engine writes what finishes), the second raises KeyboardInterrupt, for a user who will
+    not wait. The handler that was there before comes back afterwards."""
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, handle)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _progress(plan: InputPlan, *, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on a terminal's stderr for batches; a no-op otherwise."""
+    if not enabled or (len(plan.targets) < 2 and not plan.has_streams):
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    total = None if plan.has_streams else len(plan.targets)
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("extracting", total=total)
+        yield lambda: progress.advance(task)
+
+
+def _report_skipped(plan: InputPlan) -> None:
+    """What was not read and why: the first few of each reason, then how many more."""
+    by_reason: dict[str, list[str]] = {}
+    for skipped in plan.skipped:
+        by_reason.setdefault(skipped.reason, []).append(skipped.path)
+    for reason, paths in by_reason.items():
+        for path in paths[:_SKIPPED_SHOWN]:
+            click.echo(f"extractor: skipped {path} ({reason})", err=True)
+        if len(paths) > _SKIPPED_SHOWN:
+            more = len(paths) - _SKIPPED_SHOWN
+            click.echo(f"extractor: skipped {more} more for the same reason", err=True)

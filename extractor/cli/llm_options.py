@@ -1,0 +1,51 @@
+"""The LLM backend's flags, shared by the commands that run a backend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from extractor.llm.config import MODES
+
+if TYPE_CHECKING:
+    from extractor.llm.config import LLMConfig
+
+
+def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Flags of the LLM backend; each overrides its environment variable (the API key has no
+    flag on purpose: command lines end up in shell histories and process lists)."""
+    options = [
+        click.option("--model", help="Model name [EXTRACTOR_MODEL]."),
+        click.option("--base-url", help="OpenAI-compatible endpoint [OPENAI_BASE_URL]."),
+        click.option(
+            "--mode",
+            type=click.Choice(MODES),
+            help="Structured-output mode [EXTRACTOR_MODE, default tools].",
+        ),
+        click.option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            help="Requests in flight at once [default 8].",
+        ),
+        click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request."),
+        click.option(
+            "--no-cache",
+            "no_cache",
+            is_flag=True,
+            default=None,
+            help="Neither read nor write the response cache.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def llm_config(flags: dict[str, Any]) -> LLMConfig:
+    """The LLM settings: the environment's, with the flags given on top."""
+    from extractor.llm.config import LLMConfig
+
+    cache = False if flags.pop("no_cache", None) else None
+    return LLMConfig.from_env(cache=cache, **flags)

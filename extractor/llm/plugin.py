@@ -1,0 +1,47 @@
+"""Registers the LLM backend, and ``auto``: the LLM with the rules for what it fails on when
+a model is configured, else the rules (see ``extractor.backends.registry``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from extractor.backends import REGISTRY, Backend, FallbackBackend, Register
+from extractor.errors import BackendUnavailable
+
+if TYPE_CHECKING:
+    from extractor.llm.config import LLMConfig
+
+
+def register_backends(register: Register) -> None:
+    register("llm", _llm, summary="any OpenAI-compatible model endpoint (EXTRACTOR_MODEL)")
+    register(
+        "auto", _auto, summary="llm when a model is configured (the rules for what it fails on)"
+    )
+
+
+def _configured(config: LLMConfig | None) -> LLMConfig:
+    from extractor.llm.config import LLMConfig
+
+    return config or LLMConfig.from_env()
+
+
+def _llm(*, config: LLMConfig | None = None, **options: Any) -> Backend:
+    from extractor.llm.backend import LLMBackend
+
+    config = _configured(config)
+    if not config.configured:
+        raise BackendUnavailable(
+            "no model configured for the LLM backend: set EXTRACTOR_MODEL (or --model), and "
+            "OPENAI_BASE_URL (or --base-url) for a server other than OpenAI"
+        )
+    return LLMBackend(config)
+
+
+def _auto(*, config: LLMConfig | None = None, **options: Any) -> Backend:
+    from extractor.llm.backend import LLMBackend
+
+    config = _configured(config)
+    rules = REGISTRY.create("rules", **options)
+    if not config.configured:
+        return rules
+    return FallbackBackend(LLMBackend(config), rules, name="auto")
