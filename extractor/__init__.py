@@ -15,9 +15,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from extractor.api import aextract_many, extract, extract_many, extract_paths
     from extractor.document import Document
     from extractor.errors import BackendError, BackendUnavailable, ExtractorError, InputError
-    from extractor.pipeline import extract, extract_many, extract_paths
+    from extractor.llm.config import LLMConfig
     from extractor.schema import (
         SCHEMA_VERSION,
         Evidence,
@@ -35,9 +36,11 @@ _HOMES = {
     "BackendUnavailable": "extractor.errors",
     "ExtractorError": "extractor.errors",
     "InputError": "extractor.errors",
-    "extract": "extractor.pipeline",
-    "extract_many": "extractor.pipeline",
-    "extract_paths": "extractor.pipeline",
+    "aextract_many": "extractor.api",
+    "extract": "extractor.api",
+    "extract_many": "extractor.api",
+    "extract_paths": "extractor.api",
+    "LLMConfig": "extractor.llm.config",
     "SCHEMA_VERSION": "extractor.schema",
     "Evidence": "extractor.schema",
     "ExtractionResult": "extractor.schema",
@@ -57,10 +60,12 @@ __all__ = [
     "ExtractionResult",
     "ExtractorError",
     "InputError",
+    "LLMConfig",
     "Location",
     "Meeting",
     "Participant",
     "Quote",
+    "aextract_many",
     "extract",
     "extract_many",
     "extract_paths",

@@ -1,103 +1,26 @@
-"""One document in, one ``ExtractionResult`` out; and the same for many.
+"""One document through a backend to its ``ExtractionResult``: prepared, extracted, guarded.
 
-``extract`` is the single-document call and raises typed errors. The batch calls never raise
-for one document: a document that fails gets a result whose ``error`` says why, and the
-others go on.
+The per-document path under every way of running a backend: ``run_document`` for one
+(raising typed errors), ``extract_target_documents`` for a plain loop and ``aextract_many``
+for an async window (both never raise for one document: a document that fails gets a result
+whose ``error`` says why). The batch engine (``extractor.batch``) picks between them; the
+public calls are in ``extractor.api``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
-import logging
 from collections import deque
-from collections.abc import AsyncGenerator, Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterable, Iterator
 
 from extractor.backends import AsyncBackend, Backend, BackendOutput, get_backend
 from extractor.document import Document
 from extractor.errors import BackendError, ExtractorError, InputError
 from extractor.guards import guard_records
-from extractor.ingest import (
-    DEFAULT_MAX_BYTES,
-    InputFailure,
-    document_from_text,
-    plan_inputs,
-    prepare,
-    read_target,
-)
-from extractor.ingest.decode import normalise_newlines
+from extractor.ingest import InputFailure, prepare
+from extractor.ingest.given import given_items
 from extractor.schema import ErrorInfo, ExtractionResult, Source
-
-logger = logging.getLogger("extractor")
-
-
-def extract(
-    document: Document | str,
-    *,
-    backend: str | Backend = "auto",
-    published_at: dt.datetime | str | None = None,
-) -> ExtractionResult:
-    """Meeting records from one article: a ``Document``, or its text (or whole HTML page).
-
-    ``published_at`` (a datetime or an ISO 8601 string) overrides the date read from the
-    article; relative dates such as "on Thursday" are resolved against it.
-
-    Raises ``InputError`` for an article that cannot be read and ``BackendError`` when the
-    backend cannot run; use ``extract_many`` to get those as results instead.
-    """
-    chosen = get_backend(backend)
-    return _run(chosen, _as_document(document, parse_published_at(published_at)))
-
-
-def extract_many(
-    documents: Iterable[Document | str],
-    *,
-    backend: str | Backend = "auto",
-    published_at: dt.datetime | str | None = None,
-) -> Iterator[ExtractionResult]:
-    """One result per document, in order, lazily; failures become results with ``error``."""
-    chosen = get_backend(backend)
-    moment = parse_published_at(published_at)
-    for number, item in enumerate(documents, start=1):
-        try:
-            yield _run(chosen, _as_document(item, moment))
-        except Exception as error:  # noqa: BLE001 - one document never stops the batch
-            yield failure_result(
-                _given_or_derived_id(item, number), None, error, backend=chosen.name
-            )
-
-
-def _given_or_derived_id(item: object, number: int) -> str:
-    """The id a document's result carries whether it succeeds or fails: its own, else the
-    one derived from its text (``Document.resolved_id``), else its place in the batch."""
-    if isinstance(item, Document):
-        return item.resolved_id
-    if isinstance(item, str):
-        return Document(text=normalise_newlines(item)).resolved_id
-    return f"document-{number}"
-
-
-def extract_paths(
-    paths: Sequence[str],
-    *,
-    backend: str | Backend = "auto",
-    published_at: dt.datetime | str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Iterator[ExtractionResult]:
-    """Results for files, directories (recursive), JSON Lines files and ``-`` (stdin).
-
-    Directory entries that are not read (other suffixes, links to directories, FIFOs) are
-    logged as warnings on the ``extractor`` logger, each with its reason."""
-    chosen = get_backend(backend)
-    moment = parse_published_at(published_at)
-    plan = plan_inputs(paths)
-    for skipped in plan.skipped:
-        logger.warning("skipped %s: %s", skipped.path, skipped.reason)
-    for target in plan.targets:
-        yield from extract_target_documents(
-            read_target(target, max_bytes=max_bytes, published_at=moment), chosen
-        )
 
 
 def extract_target_documents(
@@ -111,7 +34,7 @@ def extract_target_documents(
             )
             continue
         try:
-            yield _run(backend, item, include_text=include_text)
+            yield run_document(backend, item, include_text=include_text)
         except Exception as error:  # noqa: BLE001 - one document never stops the batch
             yield _document_failure(backend, item, error)
 
@@ -138,14 +61,14 @@ async def aextract_many(
     chosen = get_backend(backend)
     if not isinstance(chosen, AsyncBackend):
         for result in extract_target_documents(
-            _documents(documents), chosen, include_text=include_text
+            given_items(documents), chosen, include_text=include_text
         ):
             yield result
         return
     width = window or 2 * chosen.capabilities.concurrency
     stop = stop or asyncio.Event()
     pending: deque[asyncio.Task[ExtractionResult]] = deque()
-    items = iter(_documents(documents))
+    items = iter(given_items(documents))
     canceller = asyncio.ensure_future(_cancel_when_set(stop, pending))
     try:
         while True:
@@ -189,17 +112,6 @@ async def _arun(
     return _result(backend, document, output, include_text=include_text)
 
 
-def _documents(items: Iterable[Document | str | InputFailure]) -> Iterator[Document | InputFailure]:
-    for number, item in enumerate(items, start=1):
-        if isinstance(item, str):
-            try:
-                yield _as_document(item, None)
-            except InputError as error:
-                yield InputFailure(_given_or_derived_id(item, number), None, error)
-        else:
-            yield item
-
-
 def failure_result(
     document_id: str,
     path: str | None,
@@ -239,7 +151,11 @@ def _document_failure(
     return failed
 
 
-def _run(backend: Backend, document: Document, *, include_text: bool = False) -> ExtractionResult:
+def run_document(
+    backend: Backend, document: Document, *, include_text: bool = False
+) -> ExtractionResult:
+    """One document's result; raises the backend's ``BackendError`` (and ``InputError`` for a
+    document that cannot be prepared)."""
     document = prepare(document)
     return _result(backend, document, backend.extract(document), include_text=include_text)
 
@@ -270,23 +186,3 @@ def _source(document: Document, *, include_text: bool) -> Source:
         published_at=document.published_at,
         text=document.text if include_text else None,
     )
-
-
-def _as_document(item: Document | str, published_at: dt.datetime | None) -> Document:
-    if isinstance(item, Document):
-        return item.model_copy(update={"published_at": published_at}) if published_at else item
-    if not isinstance(item, str):
-        raise InputError(f"<text>: an article is a str or a Document, not {type(item).__name__}")
-    if not item.strip():
-        raise InputError("<text>: the article text is empty")
-    return document_from_text(normalise_newlines(item), published_at=published_at)
-
-
-def parse_published_at(value: dt.datetime | str | None) -> dt.datetime | None:
-    """A publication moment given by a caller: a datetime, or an ISO 8601 string."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"published_at {value!r} is not an ISO 8601 date or datetime") from None

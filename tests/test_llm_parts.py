@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import BackendUnavailable
-from extractor.grounding import ground
 from extractor.ingest import document_from_text
 from extractor.llm import chunks, prompts
 from extractor.llm.cache import ResponseCache
 from extractor.llm.costs import cost_usd
+from extractor.llm.grounding import ground
 from extractor.llm.prompts import body_text, count_tokens, render
 from extractor.llm.response import LLMMeeting
 

@@ -51,7 +51,7 @@ from extractor.ingest import (
     plan_inputs,
     read_target,
 )
-from extractor.pipeline import parse_published_at
+from extractor.ingest.given import parse_published_at
 
 _SKIPPED_SHOWN = 5
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -130,8 +129,8 @@ def run_eval(
     cases = load_cases(fixtures)
     if predictions is not None:
         return _score_predictions(cases, fixtures, predictions)
+    from extractor import batch
     from extractor.backends import get_backend
-    from extractor.pipeline import aextract_many
 
     chosen = get_backend(backend)
 
@@ -141,12 +140,9 @@ def run_eval(
         for item, case in zip(read, cases, strict=True)
     ]
 
-    async def extract_all() -> list[ExtractionResult]:
-        return [r async for r in aextract_many(documents, backend=chosen, include_text=True)]
-
+    lines = batch.run(documents, chosen, include_text=True)  # a model's cases concurrently
     results = [
-        _case_result(case, result)
-        for case, result in zip(cases, asyncio.run(extract_all()), strict=True)
+        _case_result(case, line.to_result()) for case, line in zip(cases, lines, strict=True)
     ]
     for result, item in zip(results, read, strict=True):
         moment = None if isinstance(item, InputFailure) else item.published_at
@@ -165,7 +161,7 @@ def _read(case: Case) -> Document | InputFailure:
 
 def _with_label_moment(item: Document | InputFailure, case: Case) -> Document | InputFailure:
     """The document dated by its label when the article states no moment of its own."""
-    from extractor.pipeline import parse_published_at
+    from extractor.ingest.given import parse_published_at
 
     if isinstance(item, InputFailure) or item.published_at is not None or not case.published_at:
         return item

@@ -9,13 +9,13 @@ from functools import cached_property
 from extractor.backends import BackendOutput, Capabilities
 from extractor.document import Document
 from extractor.errors import LLMError
-from extractor.grounding import ground
 from extractor.llm import chunks
 from extractor.llm.cache import ResponseCache, cache_key, default_cache_dir
 from extractor.llm.client import Answer, ModelClient
 from extractor.llm.config import LLMConfig
 from extractor.llm.costs import cost_usd
 from extractor.llm.examples import load_examples
+from extractor.llm.grounding import ground
 from extractor.llm.prompts import DEFAULT_PROMPT, Prompt, body_text, render
 from extractor.llm.response import LLMMeeting, MeetingsResponse
 from extractor.schema import SCHEMA_VERSION, Usage
