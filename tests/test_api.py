@@ -52,3 +52,19 @@ def test_extract_many_names_a_failure_as_it_would_a_success(seed_text: str) -> N
     assert results[1].source.id == "document-2" and results[1].error is not None
     assert "not int" in results[1].error.message
     assert all(r.to_json() for r in results)
+
+
+def test_a_path_is_pointed_to_extract_paths_and_bytes_are_read(seed_text: str) -> None:
+    from pathlib import Path
+
+    with pytest.raises(TypeError, match=r"extract_paths\(\[path\]\)"):
+        extract(Path("article.txt"), backend="rules")
+    from_bytes = extract(seed_text.encode("utf-8"), backend="rules")
+    assert from_bytes.meetings == extract(seed_text, backend="rules").meetings
+
+
+def test_the_public_names_import_from_the_package() -> None:
+    import extractor
+
+    assert callable(extractor.aextract_many) and extractor.LLMConfig(model="m").model == "m"
+    assert set(extractor.__all__) <= set(dir(extractor))

@@ -445,3 +445,27 @@ def test_a_key_no_http_header_can_carry_is_refused_before_any_request(
     assert "OPENAI_API_KEY" in result.stderr
     assert server.requests == []
     assert KEY[:10] not in result.output and KEY[10:] not in result.output
+
+
+def test_the_cli_takes_few_shot_examples_and_verbose_after_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "one.txt").write_text("Talks\n10:00 GMT, March 8, 2024\nA met B on Monday.\n")
+    (examples / "one.json").write_text(json.dumps({"meetings": [{"status": "held"}]}))
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    flags = ["--backend", "llm", "--model", "fake", "--no-cache", "--few-shot", str(examples)]
+    with FakeLLM(default=answer([MEETING])).then(status(503)) as server:
+        result = CliRunner().invoke(
+            main, ["extract", str(SEED), *flags, "--base-url", server.url, "-v"]
+        )
+    assert result.exit_code == 0, result.output
+    assert "A met B on Monday." in server.requests[0].body["messages"][0]["content"]
+    assert "retry 1/4 after HTTP 503" in result.stderr  # -v after the command logs too
+
+
+def test_python_callers_choose_a_model_without_the_environment(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])) as server:
+        result = extract(SEED.read_text(), backend="llm", config=config(server, tmp_path))
+    assert result.backend == "llm" and result.model == "fake-model" and result.meetings

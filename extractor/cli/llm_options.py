@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -30,6 +31,12 @@ def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Requests in flight at once [default 8].",
         ),
         click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request."),
+        click.option(
+            "--few-shot",
+            "few_shot_dir",
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            help="Labelled articles (NAME.txt + NAME.json) to show the model as examples.",
+        ),
         click.option(
             "--no-cache",
             "no_cache",
