@@ -5,10 +5,30 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractor.utf8 import EncodableStr
+
+
+@dataclass(frozen=True)
+class WireOpener:
+    """The filing place and agency that open a wire story's first paragraph
+    ("NEW DELHI, May 14 (Reuters) -"), as ingest read them.
+
+    ``month``, ``day`` and ``year`` are the filing date the opener prints, when it prints
+    one; most print a day without its year ("Feb. 25").
+    """
+
+    place: str
+    region: str | None  # "Calif.", "Italy", "India": what follows the place
+    agency: str | None
+    start: int
+    end: int
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
 
 
 class Document(BaseModel):
@@ -32,6 +52,11 @@ class Document(BaseModel):
     line: int | None = Field(default=None, description="Row number in a JSON Lines input.")
     noise: tuple[tuple[int, int], ...] | None = Field(
         default=None, description="[start, end) character ranges of page noise in text."
+    )
+    opener: WireOpener | None = Field(
+        default=None,
+        description='The wire opener ingest read ("NEW DELHI, May 14 (Reuters) -"): the filing '
+        "place, agency and printed day, so that no backend reads the page top again.",
     )
 
     @property

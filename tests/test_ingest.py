@@ -16,7 +16,6 @@ from extractor.ingest import (
     plan_inputs,
     prepare,
     read_target,
-    wire_opener,
 )
 from extractor.ingest.sources import STDIN, Target
 
@@ -341,8 +340,7 @@ def test_bare_filing_city_line_under_the_headline_is_the_opener() -> None:
         "Pakistan's foreign office said on Monday that no meeting was planned.\n"
     )
     document = document_from_text(text)
-    opener = wire_opener(text, document.title)
-    assert opener is not None and opener.place == "KARACHI"
+    assert document.opener is not None and document.opener.place == "KARACHI"
     assert "KARACHI" in _marked(document)
 
 

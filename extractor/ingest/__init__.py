@@ -1,6 +1,6 @@
 """Ingest: raw inputs to prepared ``Document``s (text, headline, dateline, page noise)."""
 
-from extractor.ingest.article import document_from_html, document_from_text, prepare, wire_opener
+from extractor.ingest.article import document_from_html, document_from_text, prepare
 from extractor.ingest.plan import (
     STDIN,
     FileIdentity,
@@ -29,5 +29,4 @@ __all__ = [
     "plan_inputs",
     "prepare",
     "read_target",
-    "wire_opener",
 ]

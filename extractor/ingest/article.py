@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from extractor.document import Document
-from extractor.ingest.dateline import MONTH_PATTERN, MONTHS, WireOpener, read_stamp
+from extractor.ingest.dateline import MONTH_PATTERN, MONTHS, read_stamp
 from extractor.ingest.html import extract_article, looks_like_html
 from extractor.ingest.noise import find_noise
 from extractor.ingest.page import Page, read_page
@@ -36,6 +36,7 @@ def prepare(document: Document) -> Document:
     return document.model_copy(
         update={
             "title": document.title or page.headline,
+            "opener": page.opener,
             "published_at": moment,
             "noise": tuple(sorted(noise)),
         }
@@ -173,13 +174,3 @@ def document_from_html(
             published_at=published_at or article.published_at,
         )
     )
-
-
-def wire_opener(text: str, title: str | None) -> WireOpener | None:
-    """The "NEW DELHI, May 14 (Reuters) -" opener of the first paragraph after the headline
-    and stamps, or a filing city on its own line: metadata, so that its date is not read as
-    the date of a meeting (see ``extractor.ingest.page``)."""
-    page = read_page(text, None)  # what ``prepare`` read when it found the headline itself
-    if title is not None and title.strip() != page.headline:
-        page = read_page(text, title)
-    return page.opener

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from extractor.document import WireOpener
+
 MONTHS: dict[str, int] = {
     "january": 1,
     "february": 2,
@@ -389,24 +391,6 @@ _BYLINE_OPENER = re.compile(
     + _OPENER_END
     + r"|\s*)"
 )
-
-
-@dataclass(frozen=True)
-class WireOpener:
-    """The filing place and agency that open a wire story's first paragraph.
-
-    ``month``, ``day`` and ``year`` are the filing date the opener prints, when it prints
-    one; most print a day without its year ("Feb. 25").
-    """
-
-    place: str
-    region: str | None  # "Calif.", "Italy", "India": what follows the place
-    agency: str | None
-    start: int
-    end: int
-    month: int | None = None
-    day: int | None = None
-    year: int | None = None
 
 
 def find_wire_opener(text: str, start: int, end: int) -> WireOpener | None:

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
+from extractor.document import WireOpener
 from extractor.ingest.dateline import (
     STAMP_SEARCH_LINES,
     Dateline,
     Stamp,
-    WireOpener,
     find_wire_opener,
     read_stamp,
 )
@@ -58,13 +57,12 @@ class Page:
     body_start: int  # where the first line of body text starts
 
 
-@lru_cache(maxsize=16)
 def read_page(text: str, title: str | None = None, search_lines: int = STAMP_SEARCH_LINES) -> Page:
     """Read the top of ``text`` (see the module's docstring).
 
     ``title`` is the headline when the caller knows it (HTML metadata, a JSON Lines row): its
-    line is then the headline whatever its shape. Remembered for the last few texts, since
-    ingest and the rule backend both ask.
+    line is then the headline whatever its shape. Read once per document, by ``prepare``,
+    which keeps what backends need of it on the ``Document`` (the wire opener).
     """
     wanted = title.strip() if title else None
     headline: str | None = None

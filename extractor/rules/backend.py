@@ -17,11 +17,9 @@ from itertools import pairwise
 
 from extractor.backends import BackendOutput, Capabilities
 from extractor.dates import AnchoredPhrase, DatePhrase, find_anchored_phrase, find_date_phrases
-from extractor.document import Document
+from extractor.document import Document, WireOpener
 from extractor.folding import fold, folded_pattern
 from extractor.guards import has_two_parties
-from extractor.ingest import wire_opener
-from extractor.ingest.dateline import WireOpener
 from extractor.rules.content import find_agreements, find_topics, talks_about_content
 from extractor.rules.context import filed_from, home_country
 from extractor.rules.drafts import Draft, Event, find_events, merge_events
@@ -264,7 +262,7 @@ def _read(document: Document, sentences: list[Sentence], triggers: list[list[Tri
         if sentences and document.title and sentences[0].text.startswith(document.title[:40])
         else None
     )
-    opener = wire_opener(text, document.title)
+    opener = document.opener
     people = PersonFinder(lexicon(), text, quoted).run(sentences, triggers, headline=headline)
     return _Article(
         document=document,

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractor.document import Document
+from extractor.document import Document, WireOpener
 from extractor.folding import fold
-from extractor.ingest.dateline import WireOpener
 from extractor.rules.lexicon import Lexicon
 from extractor.rules.places import FoundPlace
 from extractor.rules.text import Sentence
