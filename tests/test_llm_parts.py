@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import stat
 import sys
 from collections.abc import Iterator
@@ -205,3 +206,12 @@ def test_a_cache_left_world_readable_is_made_private(tmp_path: Path) -> None:
     database.chmod(0o644)  # as an earlier version left it
     ResponseCache(tmp_path).close()
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_the_cache_closes_its_connection_at_the_end_of_a_with_block(tmp_path: Path) -> None:
+    with ResponseCache(tmp_path) as cache:
+        cache.put("key", model="m", prompt_version="v", answer={"meetings": []}, usage={})
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        cache.get("key")
+    with ResponseCache(tmp_path) as reopened:
+        assert reopened.get("key") == '{"meetings": []}'
