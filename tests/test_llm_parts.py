@@ -23,7 +23,9 @@ from extractor.llm.costs import cost_usd
 from extractor.llm.prompts import body_text, count_tokens, render
 from extractor.llm.response import LLMMeeting
 
-from .conftest import SEED
+from .conftest import REPO, SEED
+
+PACKAGED_PROMPTS = REPO / "extractor" / "prompts"
 
 
 def test_long_text_is_split_on_sentences_with_overlap() -> None:
@@ -95,17 +97,57 @@ def test_the_fingerprint_changes_with_what_the_messages_are_rendered_from(
     edited = tmp_path / "extract-v1"
     edited.mkdir()
     for name in ("system.jinja", "user.jinja"):
-        source = (Path(__file__).parents[1] / "prompts" / "extract-v1" / name).read_text()
+        source = (PACKAGED_PROMPTS / "extract-v1" / name).read_text()
         (edited / name).write_text(source + ("\nBe brief." if name == "system.jinja" else ""))
     monkeypatch.setenv("EXTRACTOR_PROMPTS_DIR", str(tmp_path))
-    for cached in (prompts._templates, prompts._sources, prompts._template_digest):
-        cached.cache_clear()
+    _forget_templates()
     try:
         assert render(document, body_text(document)).fingerprint != fingerprint
     finally:
         monkeypatch.delenv("EXTRACTOR_PROMPTS_DIR")
-        for cached in (prompts._templates, prompts._sources, prompts._template_digest):
-            cached.cache_clear()
+        _forget_templates()
+
+
+def _forget_templates() -> None:
+    """The templates are read once per process: read them again."""
+    for cached in (prompts._templates, prompts._sources, prompts._template_digest):
+        cached.cache_clear()
+
+
+@pytest.fixture
+def fresh_templates() -> Iterator[None]:
+    _forget_templates()
+    yield
+    _forget_templates()
+
+
+@pytest.mark.usefixtures("fresh_templates")
+def test_prompts_come_from_the_package_or_the_directory_the_user_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EXTRACTOR_PROMPTS_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # a prompts/ folder in the current directory is not read
+    (tmp_path / "prompts" / "extract-v1").mkdir(parents=True)
+    for name in ("system.jinja", "user.jinja"):
+        (tmp_path / "prompts" / "extract-v1" / name).write_text("not the package's")
+    first_line = (PACKAGED_PROMPTS / "extract-v1" / "system.jinja").read_text().split("\n")[0]
+    document = document_from_text(SEED.read_text())
+    assert render(document, "Text.").system.startswith(first_line)
+
+    own = tmp_path / "own"
+    (own / "extract-v9").mkdir(parents=True)
+    for name in ("system.jinja", "user.jinja"):
+        (own / "extract-v9" / name).write_text(f"{name} of my own")
+    monkeypatch.setenv("EXTRACTOR_PROMPTS_DIR", str(own))
+    assert render(document, "Text.", version="extract-v9").system == "system.jinja of my own"
+    assert render(document, "Text.").system.startswith(first_line)  # the package's
+    with pytest.raises(BackendUnavailable, match=r"'extract-v7' not found .* in .*own or the"):
+        render(document, "Text.", version="extract-v7")
+
+    monkeypatch.setenv("EXTRACTOR_PROMPTS_DIR", str(tmp_path / "missing"))
+    _forget_templates()
+    with pytest.raises(BackendUnavailable, match=r"^EXTRACTOR_PROMPTS_DIR='.*missing' is not a"):
+        render(document, "Text.", version="extract-v9")
 
 
 def test_grounding_recounts_dates_and_keeps_the_article_spelling() -> None:
