@@ -38,6 +38,15 @@ def test_long_text_is_split_on_sentences_with_overlap() -> None:
     assert chunks.split("short text.", 300) == ["short text."]
 
 
+def test_chunks_end_where_the_rules_end_sentences() -> None:
+    opening = "Mr. Wang met Ms. Penny Wong in Canberra. U.S. officials said they talked."
+    text = "\n".join([opening] + [f"Sentence number {i} is here." for i in range(20)])
+    pieces = chunks.split(text, 45)
+    assert pieces[0] == "Mr. Wang met Ms. Penny Wong in Canberra."  # one sentence, whole
+    assert all(not piece.endswith(("Mr.", "Ms.", "U.S.")) for piece in pieces)
+    assert all(not piece.startswith(("Wang", "Penny", "officials")) for piece in pieces)
+
+
 def test_the_same_meeting_from_two_chunks_is_merged() -> None:
     first = LLMMeeting(
         status="held",
