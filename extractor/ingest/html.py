@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from extractor.errors import EmptyInput
 from extractor.ingest.dateline import parse_moment
+from extractor.isodates import find_iso_moment
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -132,18 +133,11 @@ def _published_at(html: str) -> dt.datetime | None:
     candidates += [t.get("datetime", "") for t in tree.iter("time") if t.get("datetime")]
     candidates += [m.group(1) for m in _JSON_LD_DATE.finditer(html)]
     for candidate in candidates:
-        moment = _iso(candidate) or parse_moment(candidate)
+        moment = find_iso_moment(candidate) or parse_moment(candidate)
         if moment is not None:
             return moment
     return None
 
 
-def _iso(value: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _day(value: str | None) -> dt.datetime | None:
-    return _iso(value) if value else None
+    return find_iso_moment(value) if value else None
