@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from extractor import batch
-from extractor.backends import Backend, get_backend
+from extractor.backends import Backend, close_backend, get_backend
 from extractor.ingest import DEFAULT_MAX_BYTES, plan_inputs, read_target
 from extractor.ingest.given import given_document, given_items, parse_published_at
 from extractor.pipeline import aextract_many, run_document
@@ -47,8 +48,8 @@ def extract(
     is not an article (a ``Path`` names ``extract_paths``), and ``BackendError`` when the
     backend cannot run; use ``extract_many`` to get errors as results instead.
     """
-    chosen = get_backend(backend, **backend_options)
-    return run_document(chosen, given_document(document, parse_published_at(published_at)))
+    with _backend(backend, backend_options) as chosen:
+        return run_document(chosen, given_document(document, parse_published_at(published_at)))
 
 
 def extract_many(
@@ -59,10 +60,10 @@ def extract_many(
     **backend_options: Any,
 ) -> Iterator[ExtractionResult]:
     """One result per document, in order, lazily; failures become results with ``error``."""
-    chosen = get_backend(backend, **backend_options)
-    items = given_items(documents, parse_published_at(published_at))
-    for line in batch.run(items, chosen):
-        yield line.to_result()
+    moment = parse_published_at(published_at)
+    with _backend(backend, backend_options) as chosen:
+        for line in batch.run(given_items(documents, moment), chosen):
+            yield line.to_result()
 
 
 def extract_paths(
@@ -79,7 +80,6 @@ def extract_paths(
 
     Directory entries that are not read (other suffixes, links to directories, FIFOs) are
     logged as warnings on the ``extractor`` logger, each with its reason."""
-    chosen = get_backend(backend, **backend_options)
     moment = parse_published_at(published_at)
     plan = plan_inputs(paths)
     for skipped in plan.skipped:
@@ -89,5 +89,20 @@ def extract_paths(
         for target in plan.targets
         for item in read_target(target, max_bytes=max_bytes, published_at=moment, analyse=False)
     )
-    for line in batch.run(items, chosen, workers=workers):
-        yield line.to_result()
+    with _backend(backend, backend_options) as chosen:
+        for line in batch.run(items, chosen, workers=workers):
+            yield line.to_result()
+
+
+@contextmanager
+def _backend(backend: str | Backend, options: dict[str, Any]) -> Iterator[Backend]:
+    """The backend to run: made from its name, and closed afterwards (its cache, its
+    connections); a backend object the caller gave is the caller's to close."""
+    if not isinstance(backend, str):
+        yield backend
+        return
+    made = get_backend(backend, **options)
+    try:
+        yield made
+    finally:
+        close_backend(made)

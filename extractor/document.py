@@ -68,10 +68,6 @@ class Document(BaseModel):
         """The id, or a stable one derived from the text when none was given."""
         return self.id or f"sha256:{self.content_hash[:16]}"
 
-    def is_noise(self, start: int, end: int) -> bool:
-        """True when [start, end) overlaps page noise."""
-        return any(start < n_end and n_start < end for n_start, n_end in self.noise or ())
-
 
 def outside(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
     """The parts of [start, end) that no span covers (``spans`` sorted, overlaps allowed):

@@ -61,6 +61,7 @@ class Request:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    raw: bytes = b""  # the body as it was sent
 
 
 def completion(
@@ -256,10 +257,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length", 0))
-        body = json.loads(self.rfile.read(length) or b"{}")
+        raw = self.rfile.read(length)
+        body = json.loads(raw or b"{}")
         fake = self.server_fake
         with fake._lock:
-            fake.requests.append(Request(self.path, dict(self.headers), body))
+            fake.requests.append(Request(self.path, dict(self.headers), body, raw))
             fake.in_flight += 1
             fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
         try:

@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from extractor import ExtractionResult, extract
 from extractor.backends import get_backend
 from extractor.cli import main
 from extractor.errors import LLMError
+from extractor.llm.backend import LLMBackend
 from extractor.llm.config import LLMConfig
 from extractor.pipeline import aextract_many
 
@@ -206,6 +208,23 @@ def test_the_cache_answers_a_rerun_without_a_request(tmp_path: Path) -> None:
     assert len(server.requests) == 1
     assert second.meetings == first.meetings
     assert second.usage is not None and second.usage.cached and second.usage.prompt_tokens == 0
+
+
+def test_closing_the_backend_closes_its_cache_and_can_be_used_again(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])) as server:
+        with LLMBackend(config(server, tmp_path, cache=True)) as backend:
+            first = extract(SEED.read_text(), backend=backend)
+            cache = backend.cache
+            assert cache is not None
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            cache.get("any key")
+        try:  # closed, it opens the cache again when asked
+            second = extract(SEED.read_text(), backend=backend)
+        finally:
+            backend.close()
+    assert len(server.requests) == 1
+    assert second.usage is not None and second.usage.cached
+    assert second.meetings == first.meetings
 
 
 def test_the_key_never_leaves_in_results_errors_logs_or_cache(

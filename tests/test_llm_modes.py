@@ -6,19 +6,25 @@ these tests hold it to what instructor's own patched ``create`` sends, request f
 
 from __future__ import annotations
 
+import asyncio
 import json
+import tomllib
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import instructor
 import openai
 import pytest
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 from extractor.errors import LLMError
 from extractor.llm.client import _MODES, ModelClient
 from extractor.llm.config import MODES
 from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
 
+from .conftest import REPO
 from .fake_llm import Behaviour, FakeLLM, raw, text
 from .test_llm_faults import MEETING, config, run
 
@@ -59,12 +65,20 @@ def test_every_mode_reports_a_cut_off_answer(tmp_path: Path, mode: str) -> None:
     assert failure.value.usage is not None and failure.value.usage.completion_tokens == 20
 
 
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("mode", MODES)
-def test_requests_are_those_of_instructors_create(tmp_path: Path, mode: str) -> None:
-    """The first request and the re-ask, byte for byte, as instructor's create sends them."""
+def test_requests_are_those_of_instructors_create(
+    tmp_path: Path, mode: str, asynchronous: bool
+) -> None:
+    """The first request and the re-ask, byte for byte, as instructor's create sends them,
+    from the sync client and the async one (which a batch uses)."""
     script = (unknown_topic(mode), answering(mode, [MEETING]))
     with FakeLLM().then(*script) as ours:
-        ModelClient(config(ours, tmp_path, mode=mode)).ask(MESSAGES)
+        client = ModelClient(config(ours, tmp_path, mode=mode))
+        if asynchronous:
+            asyncio.run(client.aask(MESSAGES))
+        else:
+            client.ask(MESSAGES)
     with FakeLLM().then(*script) as theirs:
         settings = config(theirs, tmp_path, mode=mode)
         compact = mode == "json_object"
@@ -72,18 +86,37 @@ def test_requests_are_those_of_instructors_create(tmp_path: Path, mode: str) -> 
         if compact:
             schema = CompactMeetingsResponse.model_json_schema()
             extra["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
-        client = openai.OpenAI(base_url=theirs.url, api_key="k", max_retries=0)
-        instructor.from_openai(client, mode=_MODES[mode]).chat.completions.create(
-            model=settings.model,
-            messages=MESSAGES,
-            response_model=CompactMeetingsResponse if compact else MeetingsResponse,
-            max_retries=settings.max_reasks,
-            temperature=0,
-            max_tokens=settings.max_output_tokens,
+        request: dict[str, Any] = {
+            "model": settings.model,
+            "messages": MESSAGES,
+            "response_model": CompactMeetingsResponse if compact else MeetingsResponse,
+            "max_retries": settings.max_reasks,
+            "temperature": 0,
+            "max_tokens": settings.max_output_tokens,
             **extra,
-        )
-    sent = [json.dumps(r.body) for r in ours.requests]
-    assert len(sent) == 2 and sent == [json.dumps(r.body) for r in theirs.requests]
+        }
+        if asynchronous:
+            patched = instructor.from_openai(
+                openai.AsyncOpenAI(base_url=theirs.url, api_key="k", max_retries=0),
+                mode=_MODES[mode],
+            )
+            asyncio.run(patched.chat.completions.create(**request))
+        else:
+            instructor.from_openai(
+                openai.OpenAI(base_url=theirs.url, api_key="k", max_retries=0), mode=_MODES[mode]
+            ).chat.completions.create(**request)
+    sent = [(r.path, r.raw) for r in ours.requests]
+    assert len(sent) == 2 and sent == [(r.path, r.raw) for r in theirs.requests]
+
+
+def test_instructor_is_pinned_to_the_minor_release_whose_internals_the_client_uses() -> None:
+    """The client calls instructor's internal handlers (``instructor.v2``), which may change in
+    any minor release: the requirement admits the installed, tested minor release only."""
+    dependencies = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    [pinned] = [r for r in map(Requirement, dependencies) if r.name == "instructor"]
+    installed = Version(version("instructor"))
+    assert installed in pinned.specifier
+    assert Version(f"{installed.major}.{installed.minor + 1}") not in pinned.specifier
 
 
 def test_a_request_leaves_the_callers_messages_alone(tmp_path: Path) -> None:

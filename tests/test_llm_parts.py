@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import stat
 import sys
 from collections.abc import Iterator
@@ -22,7 +23,9 @@ from extractor.llm.grounding import ground
 from extractor.llm.prompts import body_text, count_tokens, render
 from extractor.llm.response import LLMMeeting
 
-from .conftest import SEED
+from .conftest import REPO, SEED
+
+PACKAGED_PROMPTS = REPO / "extractor" / "prompts"
 
 
 def test_long_text_is_split_on_sentences_with_overlap() -> None:
@@ -33,6 +36,15 @@ def test_long_text_is_split_on_sentences_with_overlap() -> None:
     for before, after in pairwise(pieces):
         assert before.split(". ")[-1] in after  # the last sentence is read again
     assert chunks.split("short text.", 300) == ["short text."]
+
+
+def test_chunks_end_where_the_rules_end_sentences() -> None:
+    opening = "Mr. Wang met Ms. Penny Wong in Canberra. U.S. officials said they talked."
+    text = "\n".join([opening] + [f"Sentence number {i} is here." for i in range(20)])
+    pieces = chunks.split(text, 45)
+    assert pieces[0] == "Mr. Wang met Ms. Penny Wong in Canberra."  # one sentence, whole
+    assert all(not piece.endswith(("Mr.", "Ms.", "U.S.")) for piece in pieces)
+    assert all(not piece.startswith(("Wang", "Penny", "officials")) for piece in pieces)
 
 
 def test_the_same_meeting_from_two_chunks_is_merged() -> None:
@@ -94,17 +106,57 @@ def test_the_fingerprint_changes_with_what_the_messages_are_rendered_from(
     edited = tmp_path / "extract-v1"
     edited.mkdir()
     for name in ("system.jinja", "user.jinja"):
-        source = (Path(__file__).parents[1] / "prompts" / "extract-v1" / name).read_text()
+        source = (PACKAGED_PROMPTS / "extract-v1" / name).read_text()
         (edited / name).write_text(source + ("\nBe brief." if name == "system.jinja" else ""))
     monkeypatch.setenv("EXTRACTOR_PROMPTS_DIR", str(tmp_path))
-    for cached in (prompts._templates, prompts._sources, prompts._template_digest):
-        cached.cache_clear()
+    _forget_templates()
     try:
         assert render(document, body_text(document)).fingerprint != fingerprint
     finally:
         monkeypatch.delenv("EXTRACTOR_PROMPTS_DIR")
-        for cached in (prompts._templates, prompts._sources, prompts._template_digest):
-            cached.cache_clear()
+        _forget_templates()
+
+
+def _forget_templates() -> None:
+    """The templates are read once per process: read them again."""
+    for cached in (prompts._templates, prompts._sources, prompts._template_digest):
+        cached.cache_clear()
+
+
+@pytest.fixture
+def fresh_templates() -> Iterator[None]:
+    _forget_templates()
+    yield
+    _forget_templates()
+
+
+@pytest.mark.usefixtures("fresh_templates")
+def test_prompts_come_from_the_package_or_the_directory_the_user_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EXTRACTOR_PROMPTS_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)  # a prompts/ folder in the current directory is not read
+    (tmp_path / "prompts" / "extract-v1").mkdir(parents=True)
+    for name in ("system.jinja", "user.jinja"):
+        (tmp_path / "prompts" / "extract-v1" / name).write_text("not the package's")
+    first_line = (PACKAGED_PROMPTS / "extract-v1" / "system.jinja").read_text().split("\n")[0]
+    document = document_from_text(SEED.read_text())
+    assert render(document, "Text.").system.startswith(first_line)
+
+    own = tmp_path / "own"
+    (own / "extract-v9").mkdir(parents=True)
+    for name in ("system.jinja", "user.jinja"):
+        (own / "extract-v9" / name).write_text(f"{name} of my own")
+    monkeypatch.setenv("EXTRACTOR_PROMPTS_DIR", str(own))
+    assert render(document, "Text.", version="extract-v9").system == "system.jinja of my own"
+    assert render(document, "Text.").system.startswith(first_line)  # the package's
+    with pytest.raises(BackendUnavailable, match=r"'extract-v7' not found .* in .*own or the"):
+        render(document, "Text.", version="extract-v7")
+
+    monkeypatch.setenv("EXTRACTOR_PROMPTS_DIR", str(tmp_path / "missing"))
+    _forget_templates()
+    with pytest.raises(BackendUnavailable, match=r"^EXTRACTOR_PROMPTS_DIR='.*missing' is not a"):
+        render(document, "Text.", version="extract-v9")
 
 
 def test_grounding_recounts_dates_and_keeps_the_article_spelling() -> None:
@@ -205,3 +257,12 @@ def test_a_cache_left_world_readable_is_made_private(tmp_path: Path) -> None:
     database.chmod(0o644)  # as an earlier version left it
     ResponseCache(tmp_path).close()
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_the_cache_closes_its_connection_at_the_end_of_a_with_block(tmp_path: Path) -> None:
+    with ResponseCache(tmp_path) as cache:
+        cache.put("key", model="m", prompt_version="v", answer={"meetings": []}, usage={})
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        cache.get("key")
+    with ResponseCache(tmp_path) as reopened:
+        assert reopened.get("key") == '{"meetings": []}'

@@ -64,3 +64,11 @@ class AsyncBackend(Backend, Protocol):
     """A backend that waits on a service: ``aextract`` runs many documents at once."""
 
     async def aextract(self, document: Document) -> BackendOutput: ...
+
+
+def close_backend(backend: Backend) -> None:
+    """Release what a backend holds open (the LLM's response cache and connections), by its
+    optional ``close()``: a backend that holds nothing, like the rules, need not have one."""
+    close = getattr(backend, "close", None)
+    if callable(close):
+        close()

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from extractor.backends.base import AsyncBackend, Backend, BackendOutput, Capabilities
+from extractor.backends.base import (
+    AsyncBackend,
+    Backend,
+    BackendOutput,
+    Capabilities,
+    close_backend,
+)
 from extractor.document import Document
 from extractor.errors import BackendError
 
@@ -32,6 +38,10 @@ class FallbackBackend:
             return await self.primary.aextract(document)
         except BackendError as error:
             return self._fall_back(document, error)
+
+    def close(self) -> None:
+        close_backend(self.primary)
+        close_backend(self.fallback)
 
     def _fall_back(self, document: Document, error: BackendError) -> BackendOutput:
         output = self.fallback.extract(document)

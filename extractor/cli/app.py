@@ -10,6 +10,7 @@ others are still written) or there was nothing to read; 2 a usage or configurati
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -68,7 +69,9 @@ class _Redact(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from extractor.llm.config import LLMConfig
 
-        record.msg = LLMConfig.from_env().redact(record.getMessage())
+        # not from_env(), which refuses unusable settings: a log line must never fail
+        key = LLMConfig(api_key=os.environ.get("OPENAI_API_KEY"))
+        record.msg = key.redact(record.getMessage())
         record.args = None
         return True
 

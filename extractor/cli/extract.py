@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from extractor import batch
-from extractor.backends import get_backend
+from extractor.backends import close_backend, get_backend
 from extractor.batch import (
     Existing,
     LineWriter,
@@ -212,6 +212,7 @@ def extract(
         writer.close()
         if errors:
             errors.close()
+        close_backend(chosen)
     if not quiet or lines.stopped:
         click.echo(lines.summary.describe(time.perf_counter() - started), err=True)
     if lines.stopped:

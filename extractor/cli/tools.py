@@ -41,7 +41,7 @@ def backends() -> None:
     "version",
     default="extract-v1",
     show_default=True,
-    help="Prompt version (a folder of prompts/).",
+    help="Prompt version: a folder of extractor/prompts/ or of EXTRACTOR_PROMPTS_DIR.",
 )
 def prompt(article: Path | None, version: str) -> None:
     """Print the prompt the LLM backend would send for ARTICLE (default: the seed article)
@@ -49,8 +49,9 @@ def prompt(article: Path | None, version: str) -> None:
     from extractor.ingest import document_from_text
     from extractor.llm.prompts import body_text, count_tokens, render
     from extractor.llm.response import MeetingsResponse
+    from extractor.seed import seed_article_path
 
-    path = article or Path(__file__).resolve().parents[2] / "fixtures" / "seed-article.txt"
+    path = article or seed_article_path()
     try:
         document = document_from_text(path.read_text(encoding="utf-8"), name=str(path))
         rendered = render(document, body_text(document), version=version)

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import CorpusError
-
-ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+from extractor.ingest.plan import ARTICLE_SUFFIXES
 
 
 @dataclass(frozen=True)

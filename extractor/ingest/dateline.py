@@ -14,6 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from extractor.document import WireOpener
+from extractor.isodates import find_iso_moment
 
 MONTHS: dict[str, int] = {
     "january": 1,
@@ -282,12 +283,7 @@ def find_dateline(text: str, *, search_lines: int = STAMP_SEARCH_LINES) -> Datel
 
 def _find_iso_moment(text: str) -> dt.datetime | None:
     match = _ISO_MOMENT.search(text)
-    if match is None:
-        return None
-    try:
-        return dt.datetime.fromisoformat(match.group(0).replace(" ", "T"))
-    except ValueError:
-        return None
+    return find_iso_moment(match.group(0)) if match else None
 
 
 def _find_date(text: str) -> dt.date | None:

@@ -16,6 +16,7 @@ from extractor.errors import InputError
 from extractor.ingest.article import document_from_text
 from extractor.ingest.decode import decode_bytes, normalise_newlines
 from extractor.ingest.sources import InputFailure
+from extractor.isodates import parse_iso_moment
 
 
 def given_document(item: object, published_at: dt.datetime | None = None) -> Document:
@@ -76,6 +77,6 @@ def parse_published_at(value: dt.datetime | str | None) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         return value
     try:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_iso_moment(value)
     except ValueError:
         raise InputError(f"published_at {value!r} is not an ISO 8601 date or datetime") from None

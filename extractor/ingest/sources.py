@@ -28,6 +28,7 @@ from extractor.errors import (
 from extractor.ingest.article import document_from_html, document_from_text
 from extractor.ingest.decode import decode_bytes, normalise_newlines
 from extractor.ingest.plan import JSONL_SUFFIXES, STDIN, Target
+from extractor.isodates import parse_iso_moment
 
 DEFAULT_MAX_BYTES = 10_000_000
 _SKIP_CHUNK = 1 << 20  # how much of an over-long row is read at a time to get past it
@@ -297,6 +298,6 @@ def _row_moment(value: object, *, where: str) -> dt.datetime | None:
     if value in (None, ""):
         return None
     try:
-        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parse_iso_moment(str(value))
     except ValueError:
         raise MalformedInput(f"{where}: published_at {value!r} is not an ISO 8601 date") from None

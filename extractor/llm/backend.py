@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Self
 
 from extractor.backends import BackendOutput, Capabilities
 from extractor.document import Document
@@ -46,9 +47,25 @@ class LLMBackend:
 
     @cached_property
     def cache(self) -> ResponseCache | None:
+        """The response cache, opened on first use: a backend that is never asked (the
+        rules answer every document) opens no file."""
         if not self.config.cache:
             return None
         return ResponseCache(self.config.cache_dir or default_cache_dir())
+
+    def close(self) -> None:
+        """Close the response cache and the HTTP connections, if they were opened. The
+        backend may be used again: what it needs is opened anew."""
+        cache = vars(self).pop("cache", None)
+        if cache is not None:
+            cache.close()
+        self.client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @cached_property
     def _in_flight(self) -> asyncio.Semaphore:

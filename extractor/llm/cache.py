@@ -21,7 +21,7 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -65,7 +65,13 @@ def cache_key(*, endpoint: str, model: str, schema_version: str, mode: str, prom
 
 
 class ResponseCache:
-    """One SQLite file, safe to share between the threads of a batch."""
+    """One SQLite file, safe to share between the threads of a batch.
+
+    Its connection is open until ``close`` (or the end of a ``with`` block): the backend that
+    opens it closes it when it is closed itself. An unclosed connection keeps the -wal file
+    unmerged and, from Python 3.13, is reported as a ``ResourceWarning``
+    (https://docs.python.org/3/library/sqlite3.html#sqlite3.Connection.close).
+    """
 
     def __init__(self, directory: Path) -> None:
         make_private_directory(directory)
@@ -102,5 +108,12 @@ class ResponseCache:
             )
 
     def close(self) -> None:
+        """Close the connection; closing it again does nothing (sqlite3's own rule)."""
         with self._lock:
             self._connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

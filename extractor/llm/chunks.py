@@ -1,18 +1,17 @@
 """Long articles in overlapping pieces, and the pieces' meetings put back together.
 
 A piece ends on a sentence boundary and the next one starts a couple of sentences earlier, so
-a meeting reported across the boundary is seen whole at least once. The same meeting found in
+a meeting reported across the boundary is seen whole at least once. Sentences are the rules'
+(``extractor.sentences``): "Mr. Wang" and "U.S. officials" are not cut. The same meeting found in
 two pieces (the same people, or the same states when nobody is named) is merged before the
 answer is grounded, so evidence is located once, in the whole article.
 """
 
 from __future__ import annotations
 
-import re
-
 from extractor.llm.response import LLMMeeting
+from extractor.sentences import split_sentences
 
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
 OVERLAP_SENTENCES = 2
 
 
@@ -20,7 +19,7 @@ def split(text: str, budget: int) -> list[str]:
     """``text`` in pieces of at most about ``budget`` characters, overlapping by two sentences."""
     if len(text) <= budget:
         return [text]
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    sentences = _sentences(text)
     pieces: list[str] = []
     current: list[str] = []
     size = 0
@@ -34,6 +33,16 @@ def split(text: str, budget: int) -> list[str]:
     if current:
         pieces.append(" ".join(current))
     return pieces
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of every line of ``text``, in order."""
+    sentences: list[str] = []
+    position = 0
+    for line in text.split("\n"):
+        sentences += [s.text for s in split_sentences(text, position, position + len(line))]
+        position += len(line) + 1
+    return sentences
 
 
 def merge(meetings: list[LLMMeeting]) -> list[LLMMeeting]:

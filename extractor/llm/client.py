@@ -145,6 +145,13 @@ class ModelClient:
     def _async(self) -> openai.AsyncOpenAI:
         return openai.AsyncOpenAI(**self._client_options())
 
+    def close(self) -> None:
+        """Close the sync client's connection pool, if it was opened. (The async client's
+        belongs to the event loop that used it, and goes with it.)"""
+        sync = vars(self).pop("_sync", None)
+        if sync is not None:
+            sync.close()
+
     def request(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
         """The parameters of ``chat.completions.create`` for ``messages``: ours, and what the
         mode's instructor handler adds (tools and tool_choice, a response_format, the schema

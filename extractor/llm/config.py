@@ -8,16 +8,24 @@
 | ``EXTRACTOR_MODE`` | tools (default), json_schema, json, md_json, json_object |
 | ``EXTRACTOR_CACHE_DIR`` | where the response cache lives (default: the user cache directory) |
 | ``EXTRACTOR_PRICES`` | a JSON file of prices per million tokens, ``{"model": [in, out]}`` |
+
+An empty variable counts as unset. A value that cannot be used is an error naming the variable
+and what it accepts, raised when the configuration is read, before any document: a misspelt
+mode silently replaced by the default, or a price table found broken at the first answer (and
+the LLM then abandoned for the rules), would hide the mistake. A flag given in ``overrides``
+wins, and the variable it replaces is not read.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from extractor.errors import BackendUnavailable
+from extractor.llm.costs import price_table
 
 Mode = Literal["tools", "json_schema", "json", "md_json", "json_object"]
 MODES: tuple[str, ...] = get_args(Mode)
@@ -55,18 +63,16 @@ class LLMConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> LLMConfig:
-        """The configuration the environment describes, with non-None ``overrides`` on top."""
-        env = os.environ
-        mode = env.get("EXTRACTOR_MODE", "tools")
-        config = cls(
-            model=env.get("EXTRACTOR_MODEL") or None,
-            base_url=env.get("OPENAI_BASE_URL") or None,
-            api_key=env.get("OPENAI_API_KEY") or None,
-            mode=mode if mode in MODES else "tools",  # type: ignore[arg-type]
-            cache_dir=Path(env["EXTRACTOR_CACHE_DIR"]) if env.get("EXTRACTOR_CACHE_DIR") else None,
-            prices_file=Path(env["EXTRACTOR_PRICES"]) if env.get("EXTRACTOR_PRICES") else None,
-        )
-        return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+        """The configuration the environment describes, with non-None ``overrides`` on top.
+
+        Raises ``BackendUnavailable`` naming the variable whose value cannot be used."""
+        given = {name: value for name, value in overrides.items() if value is not None}
+        read = {
+            name: parse(variable, os.environ[variable])
+            for name, (variable, parse) in _VARIABLES.items()
+            if name not in given and os.environ.get(variable)
+        }
+        return cls(**read, **given)
 
     def check_key(self) -> None:
         """Refuse a key that no HTTP header can carry (a line break, another control character
@@ -89,3 +95,45 @@ class LLMConfig:
         if self.api_key and len(self.api_key) >= 4:
             text = text.replace(self.api_key, "[redacted]")
         return text
+
+
+def _text(variable: str, value: str) -> str:
+    return value
+
+
+def _mode(variable: str, value: str) -> Mode:
+    if value not in MODES:
+        raise BackendUnavailable(
+            f"{variable}={value!r} is not a structured-output mode: choose one of "
+            f"{', '.join(MODES)}"
+        )
+    return value  # type: ignore[return-value]  # one of MODES, the Literal's values
+
+
+def _directory(variable: str, value: str) -> Path:
+    """A directory, created on first use when it does not exist yet."""
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise BackendUnavailable(f"{variable}={value!r} is not a directory")
+    return path
+
+
+def _prices(variable: str, value: str) -> Path:
+    """A price table file, read now (and kept: ``price_table`` caches it)."""
+    path = Path(value)
+    try:
+        price_table(path)
+    except BackendUnavailable as error:
+        raise BackendUnavailable(f"{variable}: {error}") from None
+    return path
+
+
+# The configuration's fields that the environment sets: the variable, and how its value is read.
+_VARIABLES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
+    "model": ("EXTRACTOR_MODEL", _text),
+    "base_url": ("OPENAI_BASE_URL", _text),
+    "api_key": ("OPENAI_API_KEY", _text),
+    "mode": ("EXTRACTOR_MODE", _mode),
+    "cache_dir": ("EXTRACTOR_CACHE_DIR", _directory),
+    "prices_file": ("EXTRACTOR_PRICES", _prices),
+}

@@ -6,9 +6,11 @@ missing from the table has no cost (``None``), not a made-up one; local models c
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, TypeAdapter, ValidationError
 
 from extractor.errors import BackendUnavailable
 
@@ -36,15 +38,30 @@ def cost_usd(
 
 @cache
 def _prices(prices_file: Path | None) -> dict[str, tuple[float, float]]:
-    prices = dict(DEFAULT_PRICES)
-    if prices_file is None:
-        return prices
+    return DEFAULT_PRICES if prices_file is None else DEFAULT_PRICES | price_table(prices_file)
+
+
+# Prices are finite and not negative; each model has exactly an input and an output price.
+_Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+_PRICE_TABLE: TypeAdapter[dict[str, tuple[float, float]]] = TypeAdapter(
+    dict[str, tuple[_Price, _Price]]
+)
+
+
+@cache
+def price_table(path: Path) -> dict[str, tuple[float, float]]:
+    """The prices a user's JSON file sets, ``{"model": [input, output]}``, checked by pydantic.
+
+    Raises ``BackendUnavailable`` naming the file and its first problem."""
     try:
-        extra = json.loads(prices_file.read_text(encoding="utf-8"))
-        prices.update({str(name): (float(p[0]), float(p[1])) for name, p in extra.items()})
-    except (OSError, ValueError, TypeError, IndexError, AttributeError) as error:
-        raise BackendUnavailable(
-            f"{prices_file}: not a price table of {{model: [input, output]}} per million "
-            f"tokens ({error})"
-        ) from None
-    return prices
+        return _PRICE_TABLE.validate_json(path.read_bytes())
+    except OSError as error:
+        why = error.strerror or str(error)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        why = f"{where}: {first['msg']}" if where else first["msg"]
+    raise BackendUnavailable(
+        f"{path}: not a price table of {{model: [input, output]}} dollars per million tokens "
+        f"({why})"
+    )

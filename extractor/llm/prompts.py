@@ -11,7 +11,6 @@ read as instructions; so every article tag in the text is made inert before rend
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import json
@@ -32,7 +31,7 @@ from extractor.llm.cache import make_private_directory
 from extractor.schema import TOPICS
 
 DEFAULT_PROMPT = "extract-v1"
-_SOURCE_PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
+PROMPTS_DIR_VARIABLE = "EXTRACTOR_PROMPTS_DIR"
 # The "<" of anything a reader could take for an article tag, opening or closing, in any case
 # or spacing: "</article>", "</ARTICLE >", "< /article\n>", "<article id=x>".
 _ARTICLE_TAG_START = re.compile(r"<(?=\s*/?\s*article\b)", re.IGNORECASE)
@@ -129,20 +128,28 @@ def _sources(version: str) -> tuple[str, str]:
 
 
 def _prompt_folder(version: str) -> Traversable:
-    """``EXTRACTOR_PROMPTS_DIR``, else the repository's ``prompts/``, else the installed copy."""
+    """The folder of prompt ``version``: in ``EXTRACTOR_PROMPTS_DIR`` when the user sets it and
+    it holds that version, else in the package (``extractor/prompts/``).
+
+    Only these two places are looked in. The package's own folder is found through
+    importlib.resources, the same in a source checkout and an installed wheel, so no folder that
+    merely happens to sit beside the package (a ``prompts/`` in site-packages, or in the
+    directory Python was started from) is ever read by accident.
+    """
     roots: list[Traversable] = []
-    if os.environ.get("EXTRACTOR_PROMPTS_DIR"):
-        roots.append(Path(os.environ["EXTRACTOR_PROMPTS_DIR"]))
-    if _SOURCE_PROMPTS.is_dir():
-        roots.append(_SOURCE_PROMPTS)
-    with contextlib.suppress(ModuleNotFoundError):  # not installed: a source checkout
-        roots.append(resources.files("extractor.prompts"))
+    override = os.environ.get(PROMPTS_DIR_VARIABLE)
+    if override:
+        if not Path(override).is_dir():
+            raise BackendUnavailable(f"{PROMPTS_DIR_VARIABLE}={override!r} is not a directory")
+        roots.append(Path(override))
+    roots.append(resources.files("extractor").joinpath("prompts"))
     for root in roots:
         folder = root.joinpath(version)
         if folder.joinpath("system.jinja").is_file():
             return folder
+    where = f"{override} or the package" if override else "the package"
     raise BackendUnavailable(
-        f"prompt version {version!r} not found (looked for {version}/system.jinja)"
+        f"prompt version {version!r} not found (looked for {version}/system.jinja in {where})"
     )
 
 

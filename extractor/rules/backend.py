@@ -28,8 +28,9 @@ from extractor.rules.lexicon import Lexicon, lexicon
 from extractor.rules.mentions import Mention, People, Person, PersonFinder
 from extractor.rules.places import FoundPlace, find_location
 from extractor.rules.quotes import AttributedQuote, attribute_quotes, find_quoted
-from extractor.rules.text import Sentence, Spans, StartIndex, body_sentences
+from extractor.rules.text import Spans, StartIndex, body_sentences
 from extractor.schema import Evidence, Location, Meeting, Participant, Quote
+from extractor.sentences import Sentence
 
 
 @dataclass

@@ -10,7 +10,7 @@ from extractor.document import Document, WireOpener
 from extractor.folding import fold
 from extractor.rules.lexicon import Lexicon
 from extractor.rules.places import FoundPlace
-from extractor.rules.text import Sentence
+from extractor.sentences import Sentence
 
 _CREDIT_REACH = 600  # characters at each end of a page where its agency credit is looked for
 _MASTHEAD_LINES = 4  # the lines at the top of a page where a masthead stands

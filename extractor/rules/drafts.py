@@ -22,7 +22,8 @@ from extractor.folding import fold, folded_pattern
 from extractor.rules.events import Format, Trigger
 from extractor.rules.lexicon import Lexicon, find_titles
 from extractor.rules.mentions import Mention, People
-from extractor.rules.text import Sentence, Spans
+from extractor.rules.text import Spans
+from extractor.sentences import Sentence
 
 _T = TypeVar("_T")
 _PRONOUN_SUBJECT = re.compile(

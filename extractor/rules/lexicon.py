@@ -36,7 +36,6 @@ class Place:
 @dataclass(frozen=True)
 class Organization:
     name: str
-    kind: str
     members: tuple[str, ...] = ()  # member states of a bloc, in the data's order
     joined: tuple[tuple[str, str], ...] = ()  # (state, ISO day it joined) for recent members
 
@@ -55,7 +54,6 @@ class Lexicon:
     places: dict[str, Place]
     ambiguous_places: frozenset[str]
     capitals: dict[str, str]  # country code -> capital
-    country_names: dict[str, str]  # country code -> name
     organizations: dict[str, Organization]
     place_pattern: re.Pattern[str]
     organization_pattern: re.Pattern[str]
@@ -95,7 +93,7 @@ def _words(pattern_source: str) -> str:
 
 @cache
 def lexicon() -> Lexicon:
-    places, ambiguous, capitals, names = _places(_data("countries.json"))
+    places, ambiguous, capitals = _places(_data("countries.json"))
     organizations = _organizations(_data("organizations.json"))
     titles = _data("titles.json")
     venues: dict[str, list[str]] = _data("venues.json")
@@ -109,7 +107,6 @@ def lexicon() -> Lexicon:
         places=places,
         ambiguous_places=ambiguous,
         capitals=capitals,
-        country_names=names,
         organizations=organizations,
         place_pattern=re.compile(_words(trie_pattern(places))),
         organization_pattern=re.compile(_words(trie_pattern(organizations))),
@@ -176,14 +173,12 @@ def _dominant_newsrooms(offsets: dict[str, Any]) -> dict[float, str]:
 
 def _places(
     countries: list[dict[str, Any]],
-) -> tuple[dict[str, Place], frozenset[str], dict[str, str], dict[str, str]]:
+) -> tuple[dict[str, Place], frozenset[str], dict[str, str]]:
     places: dict[str, Place] = {}
     ambiguous: set[str] = set()
     capitals: dict[str, str] = {}
-    names: dict[str, str] = {}
     for country in countries:
         code = country["code"]
-        names[code] = country["name"]
         forms: list[tuple[str, PlaceKind]] = [(a, "country") for a in country["aliases"]]
         forms += [(d, "demonym") for d in country.get("demonyms", [])]
         if country.get("capital"):
@@ -196,7 +191,7 @@ def _places(
             if form.startswith("the "):
                 places.setdefault(form[4:].capitalize(), Place(code, kind, canonical))
         ambiguous.update(country.get("ambiguous", []))
-    return places, frozenset(ambiguous), capitals, names
+    return places, frozenset(ambiguous), capitals
 
 
 def _organizations(entries: list[dict[str, Any]]) -> dict[str, Organization]:
@@ -204,7 +199,6 @@ def _organizations(entries: list[dict[str, Any]]) -> dict[str, Organization]:
     for entry in entries:
         organization = Organization(
             _short_name(entry),
-            entry.get("kind", "intergovernmental"),
             tuple(entry.get("members", ())),
             tuple(entry.get("joined", {}).items()),
         )

@@ -26,7 +26,8 @@ from extractor.rules.lexicon import (
     find_titles,
     title_starts_at,
 )
-from extractor.rules.text import Sentence, Spans, StartIndex
+from extractor.rules.text import Spans, StartIndex
+from extractor.sentences import Sentence
 
 _CORPORATE_TITLES = frozenset(
     {

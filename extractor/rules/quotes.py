@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from extractor.rules.mentions import People
-from extractor.rules.text import Sentence, SentenceIndex, Spans
+from extractor.rules.text import SentenceIndex, Spans
+from extractor.sentences import Sentence
 
 _PAIRS = re.compile(r"“([^“”]{2,}?)”|\"([^\"\n]{2,}?)\"|«([^«»]{2,}?)»")
 _SPEECH_VERB = (

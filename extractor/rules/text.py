@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from extractor.document import Document, outside
-
-# A sentence ends at . ! or ? (with closing quotes or brackets), then space and a capital,
-# a quote or a digit. Abbreviations and initials are checked separately.
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9À-Þ])")
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr st sr jr gen lt col maj capt sgt adm sen rep gov prof rev hon amb pres
-    no vs etc inc corp ltd co dept univ jan feb mar apr jun jul aug sep sept oct nov dec
-    u.s u.k u.n e.u u.s.a p.m a.m d.c h.e""".split()
-)
-_LAST_TOKEN = re.compile(r"([\w.]+)[.!?][\"'”’)\]]*$")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    start: int
-    end: int
-    text: str
-    paragraph: int
+from extractor.sentences import Sentence, split_sentences
 
 
 def body_sentences(document: Document) -> list[Sentence]:
@@ -38,40 +19,8 @@ def body_sentences(document: Document) -> list[Sentence]:
         start, position = position, position + len(line) + 1
         for segment_start, segment_end in outside(noise, start, start + len(line)):
             if text[segment_start:segment_end].strip():
-                sentences.extend(_split(text, segment_start, segment_end, paragraph))
+                sentences.extend(split_sentences(text, segment_start, segment_end, paragraph))
     return sentences
-
-
-def _split(text: str, start: int, end: int, paragraph: int) -> list[Sentence]:
-    pieces: list[Sentence] = []
-    cursor = start
-    for match in _BOUNDARY.finditer(text, start, end):
-        if _is_abbreviation(text[cursor : match.end()]):
-            continue
-        pieces.append(_sentence(text, cursor, match.end(), paragraph))
-        cursor = match.end()
-    if text[cursor:end].strip():
-        pieces.append(_sentence(text, cursor, end, paragraph))
-    return [piece for piece in pieces if piece.text]
-
-
-def _sentence(text: str, start: int, end: int, paragraph: int) -> Sentence:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Sentence(start, end, text[start:end], paragraph)
-
-
-def _is_abbreviation(piece: str) -> bool:
-    """True when the period ending ``piece`` belongs to an abbreviation or an initial."""
-    if not piece.rstrip("\"'”’)]").endswith("."):
-        return False
-    match = _LAST_TOKEN.search(piece.rstrip()[-24:])  # the last word is enough
-    if not match:
-        return False
-    token = match.group(1)
-    return (len(token) == 1 and token.isupper()) or token.lower() in _ABBREVIATIONS
 
 
 class Spans:
