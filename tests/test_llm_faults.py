@@ -488,3 +488,21 @@ def test_python_callers_choose_a_model_without_the_environment(tmp_path: Path) -
     with FakeLLM(default=answer([MEETING])) as server:
         result = extract(SEED.read_text(), backend="llm", config=config(server, tmp_path))
     assert result.backend == "llm" and result.model == "fake-model" and result.meetings
+
+
+def test_python_callers_choose_the_prompt_version(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])) as server:
+        result = extract(
+            SEED.read_text(),
+            backend="llm",
+            config=config(server, tmp_path),
+            prompt_version="extract-v1",
+        )
+    assert result.prompt_version == "extract-v1"
+    with pytest.raises(Exception, match="no-such-version"):
+        extract(
+            "Talks.",
+            backend="llm",
+            config=config(server, tmp_path),
+            prompt_version="no-such-version",
+        )

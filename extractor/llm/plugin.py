@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from extractor.backends import REGISTRY, Backend, FallbackBackend, Register
+from extractor.backends import REGISTRY, AsyncBackend, Backend, FallbackBackend, Register
 from extractor.errors import BackendUnavailable
 
 if TYPE_CHECKING:
@@ -25,8 +25,13 @@ def _configured(config: LLMConfig | None) -> LLMConfig:
     return config or LLMConfig.from_env()
 
 
-def _llm(*, config: LLMConfig | None = None, **options: Any) -> Backend:
+def _llm(
+    *, config: LLMConfig | None = None, prompt_version: str | None = None, **options: Any
+) -> Backend:
+    """The LLM backend with ``config`` (default: the environment's) and a prompt version of
+    ``extractor/prompts/`` or ``EXTRACTOR_PROMPTS_DIR`` (default: the current one)."""
     from extractor.llm.backend import LLMBackend
+    from extractor.llm.prompts import DEFAULT_PROMPT
 
     config = _configured(config)
     if not config.configured:
@@ -34,14 +39,14 @@ def _llm(*, config: LLMConfig | None = None, **options: Any) -> Backend:
             "no model configured for the LLM backend: set EXTRACTOR_MODEL (or --model), and "
             "OPENAI_BASE_URL (or --base-url) for a server other than OpenAI"
         )
-    return LLMBackend(config)
+    return LLMBackend(config, prompt_version=prompt_version or DEFAULT_PROMPT)
 
 
 def _auto(*, config: LLMConfig | None = None, **options: Any) -> Backend:
-    from extractor.llm.backend import LLMBackend
-
     config = _configured(config)
     rules = REGISTRY.create("rules", **options)
     if not config.configured:
         return rules
-    return FallbackBackend(LLMBackend(config), rules, name="auto")
+    llm = _llm(config=config, **options)
+    assert isinstance(llm, AsyncBackend)
+    return FallbackBackend(llm, rules, name="auto")
