@@ -10,6 +10,7 @@ one bad input never stops the others; the single-document Python API raises them
     │   └── OutputIsInput          an input is the batch's own output file
     ├── BackendError               a backend failed on one document (``usage``: what it cost)
     │   ├── BackendUnavailable     the backend cannot run here (unknown, not configured)
+    │   ├── WorkerDied             a worker process died while extracting the document
     │   └── LLMError               the model gave no valid answer after every retry
     ├── BatchFileError             an output, errors or retry file that cannot be used
     │   ├── OutputBusy             another process is writing the output file
@@ -65,6 +66,10 @@ class BackendError(ExtractorError):
     def __init__(self, message: str, *, usage: Usage | None = None) -> None:
         super().__init__(message)
         self.usage = usage
+
+
+class WorkerDied(BackendError):
+    """The worker process extracting a document died, twice (out of memory, or killed)."""
 
 
 class BackendUnavailable(BackendError):

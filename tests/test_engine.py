@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+from pathlib import Path
 
 from extractor import batch
 from extractor.backends import BackendOutput, Capabilities
@@ -100,3 +102,36 @@ def test_a_stop_signal_cancels_an_async_batch_and_keeps_what_finished() -> None:
     assert seen[:5] == [str(n) for n in range(5)] and len(seen) < 100 and run.stopped
     numbers = [int(n) for n in seen]
     assert numbers == sorted(set(numbers))  # in input order; a cancelled one gives no line
+
+
+class Fragile:
+    """A process-safe backend whose worker dies (SIGKILL, as the out-of-memory killer sends)
+    on documents whose text names a marker file: once when the file does not exist yet
+    (it is made first), every time when the text says "always"."""
+
+    name = "fragile"
+    capabilities = Capabilities(process_safe=True)
+
+    def extract(self, document: Document) -> BackendOutput:
+        if document.text.startswith("die"):
+            marker = Path(document.text.split()[-1])
+            if "always" in document.text or not marker.exists():
+                marker.touch()
+                os.kill(os.getpid(), signal.SIGKILL)
+        return BackendOutput([], [str(os.getpid())])
+
+
+def test_a_killed_worker_is_replaced_and_its_documents_done_again(tmp_path: Path) -> None:
+    items: list[Document | InputFailure] = [*documents(150)]
+    items[70] = Document(text=f"die once {tmp_path / 'once'}", id="70")
+    lines = list(batch.run(items, Fragile(), workers=2))
+    assert [line.id for line in lines] == [str(n) for n in range(150)]
+    assert all(line.error is None for line in lines)
+
+
+def test_a_document_that_kills_every_worker_gets_an_error_line(tmp_path: Path) -> None:
+    items: list[Document | InputFailure] = [*documents(100)]
+    items[40] = Document(text=f"die always {tmp_path / 'always'}", id="40")
+    lines = list(batch.run(items, Fragile(), workers=2))
+    assert [line.id for line in lines] == [str(n) for n in range(100)]
+    assert [(line.id, line.error.type) for line in lines if line.error] == [("40", "WorkerDied")]

@@ -1,27 +1,52 @@
-"""A CPU-bound backend over worker processes, result lines in input order."""
+"""A CPU-bound backend over worker processes, result lines in input order.
+
+A worker may die in the middle of its work: the kernel's out-of-memory killer, a ``kill -9``
+by an operator, a crash in a C extension. The batch must neither hang nor lose what that
+worker held, so the pool is ``concurrent.futures.ProcessPoolExecutor``, which reports a dead
+worker (``BrokenProcessPool``) where ``multiprocessing.Pool`` waits for ever. The chunks
+whose results had not come back are then sent to a new pool; a chunk that breaks a pool again
+is split into single documents, and a document that breaks a pool twice gets an error line
+(``WorkerDied``) instead of bringing the batch down. Results are yielded once, in order.
+"""
 
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
-from functools import partial
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
 
 from extractor.backends import Backend
 from extractor.batch.lines import ResultLine
 from extractor.document import Document
+from extractor.errors import WorkerDied
 from extractor.ingest import InputFailure
 from extractor.pipeline import extract_target_documents
 
 # Documents a worker is sent at a time: a few dozen make the pool's own cost per document small
 # next to the extraction, and still keep every worker busy to the end of a batch.
 _CHUNK = 32
+_CHUNKS_PER_WORKER = 2  # chunks in flight per worker: one running, one waiting
+_BREAKS_ALLOWED = 2  # pools a chunk, then a single document, may break before it is given up
+
+Item = Document | InputFailure
+
+
+@dataclass
+class _Chunk:
+    items: list[Item]
+    breaks: int = 0  # pools that died while it was in flight
 
 
 def in_processes(
-    items: Iterable[Document | InputFailure],
+    items: Iterable[Item],
     backend: Backend,
     *,
     workers: int,
@@ -32,14 +57,90 @@ def in_processes(
 
     Each worker gets the backend once, analyses its documents (``read_target`` with
     ``analyse=False`` leaves that to it) and serialises their results, so that the parent
-    process only reads and writes.
+    process only reads and writes. Up to two chunks per worker are in flight at once.
     """
-    import multiprocessing
+    pool = _Pool(backend, workers, include_text=include_text, pretty=pretty)
+    source = iter(items)
+    waiting: deque[_Chunk] = deque()  # chunks to send again, after a pool broke
+    in_flight: deque[tuple[_Chunk, Future[list[ResultLine]]]] = deque()
+    try:
+        while True:
+            while len(in_flight) < _CHUNKS_PER_WORKER * workers:
+                chunk = waiting.popleft() if waiting else _next_chunk(source)
+                if chunk is None:
+                    break
+                in_flight.append((chunk, pool.submit(chunk)))
+            if not in_flight:
+                return
+            chunk, future = in_flight.popleft()
+            try:
+                lines = future.result()
+            except BrokenProcessPool:
+                # Every chunk in flight is lost with the pool: each goes again, in order.
+                lost = [chunk, *(other for other, _ in in_flight)]
+                in_flight.clear()
+                pool.restart()
+                waiting.extendleft(reversed(_after_break(lost, backend, pretty)))
+                continue
+            yield from lines
+    finally:
+        pool.shutdown()
 
-    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
-    work = partial(_work, include_text=include_text, pretty=pretty)
-    with context.Pool(workers, initializer=_start_worker, initargs=(backend,)) as pool:
-        yield from pool.imap(work, items, chunksize=_CHUNK)
+
+def _next_chunk(source: Iterator[Item]) -> _Chunk | None:
+    items = list(islice(source, _CHUNK))
+    return _Chunk(items) if items else None
+
+
+def _after_break(lost: list[_Chunk], backend: Backend, pretty: bool) -> list[_Chunk]:
+    """What to send again after a pool died: the first chunk (the likeliest to have killed
+    it) one document at a time if it broke a pool before, and a single document that broke
+    two pools as an error line of its own; the others as they were."""
+    head, rest = lost[0], lost[1:]
+    head.breaks += 1
+    if head.breaks < _BREAKS_ALLOWED:
+        return lost
+    if len(head.items) > 1:
+        return [_Chunk([item], breaks=1) for item in head.items] + rest
+    return [_Chunk([_died(head.items[0])], breaks=0), *rest]
+
+
+def _died(item: Item) -> InputFailure:
+    if isinstance(item, InputFailure):
+        return item
+    message = (
+        f"{item.path or item.resolved_id}: a worker process died twice while extracting it "
+        "(out of memory, or killed)"
+    )
+    return InputFailure(item.resolved_id, item.path, WorkerDied(message), item.line)
+
+
+class _Pool:
+    """A process pool that can be started anew after one of its workers died."""
+
+    def __init__(self, backend: Backend, workers: int, *, include_text: bool, pretty: bool):
+        self._backend, self._workers = backend, workers
+        self._include_text, self._pretty = include_text, pretty
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        method = "spawn" if sys.platform == "darwin" else "fork"
+        return ProcessPoolExecutor(
+            self._workers,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_start_worker,
+            initargs=(self._backend,),
+        )
+
+    def submit(self, chunk: _Chunk) -> Future[list[ResultLine]]:
+        return self._executor.submit(_work, chunk.items, self._include_text, self._pretty)
+
+    def restart(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._start()
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 _worker_backend: Backend | None = None  # the backend of this worker process
@@ -71,7 +172,7 @@ def _end_with_parent() -> None:
         os._exit(0)
 
 
-def _work(item: Document | InputFailure, *, include_text: bool, pretty: bool) -> ResultLine:
+def _work(items: list[Item], include_text: bool, pretty: bool) -> list[ResultLine]:
     assert _worker_backend is not None
-    [result] = extract_target_documents([item], _worker_backend, include_text=include_text)
-    return ResultLine.of(result, pretty=pretty, serialize=True)
+    results = extract_target_documents(items, _worker_backend, include_text=include_text)
+    return [ResultLine.of(result, pretty=pretty, serialize=True) for result in results]

@@ -20,6 +20,7 @@ from typing import BinaryIO
 from extractor.document import Document
 from extractor.errors import (
     EmptyInput,
+    ExtractorError,
     InputError,
     InputNotFound,
     InputTooLarge,
@@ -40,7 +41,7 @@ class InputFailure:
 
     id: str
     path: str | None
-    error: InputError
+    error: ExtractorError  # an InputError, or why a worker could not extract it
     line: int | None = None  # the row, for a JSON Lines input
 
 
