@@ -480,3 +480,27 @@ def test_pool_workers_end_quietly_with_their_killed_parent(tmp_path: Path) -> No
     process.send_signal(signal.SIGKILL)
     _, stderr = process.communicate(timeout=30)  # ends when the workers close stderr too
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+
+
+# A crash between a failure's result line and its errors line; resuming a failed batch.
+
+
+def test_resume_gives_every_failure_its_errors_line(tmp_path: Path) -> None:
+    feed = rows_file(
+        tmp_path / "feed.jsonl",
+        [{"id": "ok", "text": SEED_TEXT}, {"id": "bad1"}, {"id": "bad2", "text": ""}],
+    )
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    assert invoke(str(feed), "-o", str(out), "--errors", str(errors))[0] == 1
+    complete = errors.read_text().splitlines(keepends=True)
+    assert len(complete) == 2
+    errors.write_text(complete[0][:25])  # killed: one line torn, one never written
+    resumed = CliRunner().invoke(
+        main, ["extract", str(feed), "-o", str(out), "--errors", str(errors), "--resume"]
+    )
+    assert resumed.exit_code == 1  # nothing was left to do, but the output holds two failures
+    assert "3 already done (--resume), 2 of them failed" in resumed.stderr
+    assert sorted(errors.read_text().splitlines(keepends=True)) == sorted(complete)
+    retried = tmp_path / "retried.jsonl"
+    assert invoke("--retry-errors", str(errors), "-o", str(retried))[0] == 1
+    assert ids_of(retried) == ["bad1", "bad2"]

@@ -57,10 +57,10 @@ class BatchRun:
     """The result lines of one batch, in input order, as an iterator; ``summary`` counts them
     as they pass, and ``stopped`` tells whether a ``StopSignal`` ended the batch early."""
 
-    def __init__(self, lines: Iterator[ResultLine], stop: StopSignal, skipped: int) -> None:
+    def __init__(self, lines: Iterator[ResultLine], stop: StopSignal) -> None:
         self._lines = lines
         self._stop = stop
-        self.summary = Summary(skipped=skipped)
+        self.summary = Summary()
 
     def __iter__(self) -> Iterator[ResultLine]:
         for line in self._lines:
@@ -80,16 +80,14 @@ def run(
     include_text: bool = False,
     pretty: bool = False,
     stop: StopSignal | None = None,
-    skipped: int = 0,
 ) -> BatchRun:
     """Extract every document of ``items`` with ``backend``; one line per item, in order.
 
     ``items`` are documents, or failures to read one (``read_target`` yields both): a failure
     gets its error line, and so does a document the backend fails on; nothing raises for one
     document. ``workers`` is the number of processes for a ``process_safe`` backend (ignored
-    otherwise); ``include_text`` adds ``source.text``; ``pretty`` indents the JSON;
-    ``skipped`` is how many inputs were done before the run, for the summary. Lazy: nothing
-    runs until the lines are iterated.
+    otherwise); ``include_text`` adds ``source.text``; ``pretty`` indents the JSON.
+    Lazy: nothing runs until the lines are iterated.
     """
     stop = stop or StopSignal()
     feed = _until(iter(items), stop)
@@ -103,7 +101,7 @@ def run(
     else:
         results = extract_target_documents(feed, backend, include_text=include_text)
         lines = (ResultLine.of(result, pretty=pretty) for result in results)
-    return BatchRun(lines, stop, skipped)
+    return BatchRun(lines, stop)
 
 
 def _until(

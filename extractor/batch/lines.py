@@ -11,6 +11,7 @@ import json
 import os
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Any
 
 from extractor.schema import ErrorInfo, ExtractionResult, Usage
 
@@ -89,12 +90,11 @@ class ResultLine:
 def error_record(result: ExtractionResult) -> str:
     """One line of the errors file: enough to read that input again, and why it failed."""
     assert result.error is not None
-    return json.dumps(
-        {
-            "id": result.source.id,
-            "path": result.source.path,
-            "line": result.source.line,
-            "error": result.error.model_dump(),
-        },
-        ensure_ascii=False,
-    )
+    return error_record_of(result.source.model_dump(), result.error.model_dump())
+
+
+def error_record_of(source: dict[str, Any], error: dict[str, Any]) -> str:
+    """The errors-file line of a failed input, from its result's ``source`` and ``error`` as
+    JSON objects (which is how ``--resume`` reads them back from the output)."""
+    record = {"id": source["id"], "path": source["path"], "line": source["line"]}
+    return json.dumps({**record, "error": error}, ensure_ascii=False)

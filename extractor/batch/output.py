@@ -14,13 +14,13 @@ import errno
 import fcntl
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import IO
 
-from extractor.batch.lines import input_key
+from extractor.batch.lines import error_record_of, input_key
 from extractor.errors import BatchFileError, OutputBusy, OutputClosed, OutputWriteError
 from extractor.ingest import Target
 
@@ -108,37 +108,64 @@ def _open_locked(path: Path, existing: Existing) -> int:
 @dataclass(frozen=True)
 class Resumed:
     done: frozenset[str]  # input keys of documents with a result line
-    torn: bool  # a torn last line was cut off
+    failed: dict[str, str]  # input key -> errors-file line, for the done ones that failed
 
 
 def resume_state(path: Path) -> Resumed:
-    """The inputs already done in ``path`` (their ``input_key``); a torn last line is removed
-    from the file. The file is read a line at a time, so that an output of any size can be
-    resumed. Raises ``BatchFileError`` for a file that does not hold result lines."""
-    if not path.exists():
-        return Resumed(frozenset(), torn=False)
+    """The inputs already done in ``path`` (their ``input_key``), and those of them that
+    failed; a torn last line is cut off (its input is done again). The file is read a line at
+    a time, so that an output of any size can be resumed. Raises ``BatchFileError`` for a
+    file that does not hold result lines."""
     done: set[str] = set()
+    failed: dict[str, str] = {}
+    for number, line in whole_lines(path):
+        try:
+            result = json.loads(line)
+            source = result["source"]
+            key = input_key(source.get("path"), source.get("line"))
+            if key is not None and result.get("error"):
+                failed[key] = error_record_of(source, result["error"])
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            raise BatchFileError(
+                f"{path}:{number}: not a result line; cannot resume into this file"
+            ) from None
+        if key is not None:
+            done.add(key)
+    return Resumed(frozenset(done), failed)
+
+
+def whole_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) for each non-blank line of a file a batch appends to, read one at a
+    time; a torn last line, left by a crash in the middle of a write, is cut off the file."""
+    if not path.exists():
+        return
     with path.open("r+b") as file:
         whole = 0  # bytes of the file up to the end of its last whole line
         for number, line in enumerate(file, start=1):
-            if not line.endswith(b"\n"):  # torn by a crash: cut off, and its input done again
+            if not line.endswith(b"\n"):
                 file.truncate(whole)
-                return Resumed(frozenset(done), torn=True)
+                return
             whole += len(line)
-            key = _done_key(line, where=f"{path}:{number}")
-            if key is not None:
-                done.add(key)
-    return Resumed(frozenset(done), torn=False)
+            if line.strip():
+                yield number, line
 
 
-def _done_key(line: bytes, *, where: str) -> str | None:
-    if not line.strip():
-        return None
-    try:
-        source = json.loads(line)["source"]
-        return input_key(source.get("path"), source.get("line"))
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise BatchFileError(f"{where}: not a result line; cannot resume into this file") from None
+def repair_errors_file(path: Path, failed: dict[str, str], writer: LineWriter) -> int:
+    """Give every failed input of the output its line in the errors file at ``path`` (which
+    ``writer`` appends to), as ``--resume`` starts: a crash between writing a failure's result
+    line and its errors line would otherwise leave it out of ``--retry-errors`` for good.
+    Returns how many lines were added."""
+    listed = set()
+    for number, line in whole_lines(path):
+        try:
+            record = json.loads(line)
+            listed.add(input_key(record["path"], record.get("line")))
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            raise BatchFileError(f"{path}:{number}: not an errors-file line") from None
+    missing = [record for key, record in failed.items() if key not in listed]
+    for record in missing:
+        writer.write(record)
+    return len(missing)
 
 
 def retry_targets(path: Path) -> list[Target]:

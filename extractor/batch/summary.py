@@ -16,6 +16,7 @@ class Summary:
     meetings: int = 0
     errors: int = 0
     skipped: int = 0  # already done before the run (``--resume``)
+    skipped_failed: int = 0  # of those, the ones that had failed
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached: int = 0
@@ -45,6 +46,8 @@ class Summary:
         )
         if self.skipped:
             line += f"; {self.skipped} already done (--resume)"
+        if self.skipped_failed:
+            line += f", {self.skipped_failed} of them failed"
         if self.billed:
             cost = "unknown cost" if self.cost_usd is None else f"${self.cost_usd:.4f}"
             line += (

@@ -25,8 +25,10 @@ from extractor.batch import (
     Existing,
     LineWriter,
     ResultLine,
+    Resumed,
     StopSignal,
     input_key,
+    repair_errors_file,
     resume_state,
     retry_targets,
     skip_done,
@@ -163,9 +165,12 @@ def extract(
     try:
         writer = LineWriter(output, stream=sys.stdout, existing=existing)
         errors = LineWriter(errors_path, existing=existing) if errors_path else None
-        done = resume_state(output).done if resume and output else frozenset()
+        resumed = resume_state(output) if resume and output else Resumed(frozenset(), {})
+        if resume and errors and errors_path:
+            repair_errors_file(errors_path, resumed.failed, errors)
     except ExtractorError as error:
         fail(str(error))
+    done = resumed.done
     documents = (
         item
         for target in skip_done(plan.targets, done)
@@ -181,8 +186,8 @@ def extract(
         include_text=include_text,
         pretty=pretty,
         stop=stop,
-        skipped=len(done),
     )
+    lines.summary.skipped, lines.summary.skipped_failed = len(done), len(resumed.failed)
     given_ids: set[str] = set()
     started = time.perf_counter()
     try:
@@ -218,7 +223,7 @@ def extract(
     if lines.stopped:
         click.echo("extractor: interrupted; rerun with --resume to go on", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    if lines.summary.errors:
+    if lines.summary.errors or resumed.failed:  # the whole output, not this run alone
         sys.exit(EXIT_INPUT_FAILED)
 
 
