@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.utf8 import EncodableStr
+from extractor.utf8 import EncodableStr, PathStr
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Document(BaseModel):
     title: EncodableStr | None = None
     published_at: dt.datetime | None = None
     url: EncodableStr | None = None
-    path: EncodableStr | None = None
+    path: PathStr | None = None
     line: int | None = Field(default=None, description="Row number in a JSON Lines input.")
     noise: tuple[tuple[int, int], ...] | None = Field(
         default=None, description="[start, end) character ranges of page noise in text."

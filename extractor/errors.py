@@ -6,7 +6,8 @@ one bad input never stops the others; the single-document Python API raises them
 
     ExtractorError
     ├── InputError                 an input could not be read as an article
-    │   ├── EmptyInput, BinaryInput, InputTooLarge, MalformedInput, InputNotFound
+    │   ├── EmptyInput, BinaryInput, InputTooLarge, MalformedInput, InputNotFound,
+    │   │   InputUnreadable
     │   └── OutputIsInput          an input is the batch's own output file
     ├── BackendError               a backend failed on one document (``usage``: what it cost)
     │   ├── BackendUnavailable     the backend cannot run here (unknown, not configured)
@@ -53,6 +54,10 @@ class MalformedInput(InputError):
 
 class InputNotFound(InputError):
     pass
+
+
+class InputUnreadable(InputError):
+    """An input that exists but cannot be read (permissions, an I/O error)."""
 
 
 class OutputIsInput(InputError):

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from extractor.iso3166 import ALPHA2_CODES
-from extractor.utf8 import EncodableStr
+from extractor.utf8 import EncodableStr, PathStr
 
 SCHEMA_VERSION = "1"
 
@@ -151,7 +151,7 @@ class Meeting(_Model):
 
 class Source(_Model):
     id: EncodableStr
-    path: EncodableStr | None = None
+    path: PathStr | None = None
     line: int | None = Field(default=None, description="Row number in a JSON Lines input.")
     url: EncodableStr | None = None
     title: EncodableStr | None = None

@@ -14,11 +14,12 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from extractor.schema import ErrorInfo, ExtractionResult, Usage
+from extractor.utf8 import printable_path
 
 
 @lru_cache(maxsize=4096)
 def _resolved(path: str) -> str:
-    return os.path.realpath(path)
+    return os.path.realpath(printable_path(path))
 
 
 def input_key(path: str | None, line: int | None) -> str | None:

@@ -14,6 +14,7 @@ import errno
 import fcntl
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -23,6 +24,7 @@ from typing import IO
 from extractor.batch.lines import error_record_of, input_key
 from extractor.errors import BatchFileError, OutputBusy, OutputClosed, OutputWriteError
 from extractor.ingest import Target
+from extractor.utf8 import readable_path
 
 
 class Existing(Enum):
@@ -94,9 +96,10 @@ def _open_locked(path: Path, existing: Existing) -> int:
                 "wait for it to end, or write to another file"
             ) from None
         raise BatchFileError(f"{path}: cannot be locked ({error.strerror})") from None
-    if existing is Existing.OVERWRITE:
+    regular = stat.S_ISREG(os.fstat(fd).st_mode)  # not a device such as /dev/null
+    if existing is Existing.OVERWRITE and regular:
         os.ftruncate(fd, 0)
-    elif existing is Existing.REFUSE and os.fstat(fd).st_size > 0:
+    elif existing is Existing.REFUSE and regular and os.fstat(fd).st_size > 0:
         os.close(fd)
         raise BatchFileError(
             f"{path} is not empty: add --resume to go on where it stopped, "
@@ -174,6 +177,8 @@ def retry_targets(path: Path) -> list[Target]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise BatchFileError(f"{path}: cannot read ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise BatchFileError(f"{path}: not an errors file (not UTF-8)") from None
     rows: dict[str, set[int]] = {}
     whole: dict[str, str] = {}
     for number, line in enumerate(lines, start=1):
@@ -182,6 +187,7 @@ def retry_targets(path: Path) -> list[Target]:
         try:
             record = json.loads(line)
             source, row = record["path"], record.get("line")
+            source = readable_path(source) if source else source
         except (ValueError, KeyError, TypeError):
             raise BatchFileError(f"{path}:{number}: not an errors-file line") from None
         if not source:

@@ -8,6 +8,7 @@ one item per document: a ``Document`` or an ``InputFailure``; nothing is dropped
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from extractor.document import Document
 from extractor.errors import (
@@ -24,15 +25,16 @@ from extractor.errors import (
     InputError,
     InputNotFound,
     InputTooLarge,
+    InputUnreadable,
     MalformedInput,
 )
 from extractor.ingest.article import document_from_html, document_from_text
 from extractor.ingest.decode import decode_bytes, normalise_newlines
 from extractor.ingest.plan import JSONL_SUFFIXES, STDIN, Target
+from extractor.ingest.rows import bounded_rows, not_utf8, peekable, text_rows
 from extractor.isodates import parse_iso_moment
 
 DEFAULT_MAX_BYTES = 10_000_000
-_SKIP_CHUNK = 1 << 20  # how much of an over-long row is read at a time to get past it
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,20 @@ def read_target(
     path = None if target.path == STDIN else target.path
     name = path or "<stdin>"
     if path is not None and Path(path).suffix.lower() in JSONL_SUFFIXES:
-        yield from _stream_jsonl(target, path, max_bytes=max_bytes, reading=reading)
+        yield from _file_rows(target, path, max_bytes=max_bytes, reading=reading)
         return
     try:
-        data = _read_bytes(target.path, max_bytes=max_bytes, stdin=stdin)
+        if path is None:
+            stream = peekable(stdin or sys.stdin.buffer)
+            if stream.peek(64)[:64].lstrip().startswith(b"{"):  # JSON Lines on stdin
+                yield from _rows(text_rows(stream), target, max_bytes=max_bytes, reading=reading)
+                return
+            data = _bounded_read(stream, name, max_bytes)
+        else:
+            data = _read_bytes(path, max_bytes=max_bytes)
         text = decode_bytes(data, name=name)
-        if _is_jsonl(target.path, text):
-            yield from _jsonl_documents(text, target, reading)
+        if _is_json(target.path):
+            yield from _json_documents(text, target, reading)
             return
         yield document_from_text(
             text, id=target.id, path=path, published_at=published_at, name=name, analyse=analyse
@@ -95,7 +104,7 @@ def _unexpected(where: str, error: Exception) -> InputError:
     return MalformedInput(f"{where}: could not be read ({problem})")
 
 
-def _stream_jsonl(
+def _file_rows(
     target: Target, path: str, *, max_bytes: int, reading: _Reading
 ) -> Iterator[Document | InputFailure]:
     try:
@@ -103,49 +112,37 @@ def _stream_jsonl(
     except OSError as error:
         yield InputFailure(target.id, path, _unreadable(path, error))
         return
-    rows = 0
     with handle:
-        for line_number, raw in _bounded_rows(handle, max_bytes):
-            if target.lines is not None and line_number not in target.lines:
-                continue
-            rows += 1
-            if isinstance(raw, int):
-                yield InputFailure(
-                    f"{target.id}:{line_number}",
-                    path,
-                    InputTooLarge(
-                        f"{path}:{line_number}: a row of {raw:,} bytes is over the limit of "
-                        f"{max_bytes:,} (raise --max-bytes)"
-                    ),
-                    line_number,
-                )
-                continue
-            yield _row(_decode_row(raw), line_number, target, reading)
-    if rows == 0 and target.lines is None:
-        yield InputFailure(target.id, path, EmptyInput(f"{path}: the file holds no rows"))
+        yield from _rows(text_rows(handle), target, max_bytes=max_bytes, reading=reading)
 
 
-def _bounded_rows(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | int]]:
-    """(line number, row) for each non-blank row; a row over ``max_bytes`` comes as its size
-    in bytes instead, read past in chunks without ever being held whole."""
-    line_number = 0
-    while raw := handle.readline(max_bytes + 1):
-        line_number += 1
-        if len(raw) <= max_bytes or raw.endswith(b"\n"):
-            if raw.strip():
-                yield line_number, raw
+def _rows(
+    rows: TextIO, target: Target, *, max_bytes: int, reading: _Reading
+) -> Iterator[Document | InputFailure]:
+    """One document (or failure) per row of a JSON Lines stream (``extractor.ingest.rows``);
+    a stream without a row is one failure, not silence."""
+    path = None if target.path == STDIN else target.path
+    count = 0
+    for line_number, row in bounded_rows(rows, max_bytes):
+        if target.lines is not None and line_number not in target.lines:
             continue
-        size = len(raw)
-        while (rest := handle.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
-            size += len(rest)
-        yield line_number, size + len(rest)
-
-
-def _decode_row(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        count += 1
+        where = f"{path or '<stdin>'}:{line_number}"
+        problem: InputError | None = None
+        if isinstance(row, int):
+            problem = InputTooLarge(
+                f"{where}: a row of {row:,} characters is over the limit of {max_bytes:,} "
+                "(raise --max-bytes)"
+            )
+        elif not_utf8(row):
+            problem = MalformedInput(f"{where}: not UTF-8 text (JSON Lines rows are UTF-8)")
+        if problem is not None:
+            yield InputFailure(f"{target.id}:{line_number}", path, problem, line_number)
+        else:
+            yield _row(str(row), line_number, target, reading)
+    if count == 0 and target.lines is None:
+        where = path or "<stdin>"
+        yield InputFailure(target.id, path, EmptyInput(f"{where}: the input holds no rows"))
 
 
 def _unreadable(path: str, error: OSError) -> InputError:
@@ -153,21 +150,21 @@ def _unreadable(path: str, error: OSError) -> InputError:
         return InputNotFound(f"{path}: no such file")
     if isinstance(error, IsADirectoryError):
         return InputNotFound(f"{path}: is a directory that could not be listed")
-    return InputNotFound(f"{path}: cannot be read ({error.strerror or error})")
+    return InputUnreadable(f"{path}: cannot be read ({error.strerror or error})")
 
 
-def _read_bytes(path: str, *, max_bytes: int, stdin: BinaryIO | None) -> bytes:
-    """At most ``max_bytes`` of a file or of stdin; raises ``InputTooLarge`` for more (having
-    read one byte more, not the rest) and ``InputNotFound`` for a file that cannot be read."""
-    name = "<stdin>" if path == STDIN else path
+def _read_bytes(path: str, *, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` of a file; raises ``InputTooLarge`` for more (having read one
+    byte more, not the rest) and ``InputNotFound`` for a file that cannot be read."""
     try:
-        if path == STDIN:
-            data = (stdin or sys.stdin.buffer).read(max_bytes + 1)
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read(max_bytes + 1)
+        with open(path, "rb") as handle:
+            return _bounded_read(handle, path, max_bytes)
     except OSError as error:
         raise _unreadable(path, error) from None
+
+
+def _bounded_read(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
+    data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputTooLarge(
             f"{name}: more than the limit of {max_bytes:,} bytes (raise --max-bytes)"
@@ -175,20 +172,15 @@ def _read_bytes(path: str, *, max_bytes: int, stdin: BinaryIO | None) -> bytes:
     return data
 
 
-def _is_jsonl(path: str, text: str) -> bool:
-    suffix = Path(path).suffix.lower()
-    if suffix in JSONL_SUFFIXES or suffix == ".json":
-        return True
-    return path == STDIN and text.lstrip().startswith("{")
+def _is_json(path: str) -> bool:
+    return path != STDIN and Path(path).suffix.lower() == ".json"
 
 
-def _jsonl_documents(
+def _json_documents(
     text: str, target: Target, reading: _Reading
 ) -> Iterator[Document | InputFailure]:
-    """One document per JSON Lines row; a broken row is an error for that row only.
-
-    A ``.json`` file holding one object (or an array of them) is read the same way.
-    """
+    """The documents of a ``.json`` file: one object, an array of them, or JSON Lines; a
+    broken row is an error for that row only."""
     stripped = text.strip()
     rows: list[tuple[int, object]]
     if stripped.startswith("[") and Path(target.path).suffix.lower() == ".json":
@@ -241,25 +233,39 @@ def given_id(value: object) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return json.dumps(_numbers_as_numbers(value), ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:  # an id nested too deeply to write: the file and line name it
+        return None
 
 
-# Python refuses to turn more than 4,300 digits into an int (CVE-2020-10735); a row's number
-# that long is kept as its digits, which is all an id needs.
-_MAX_INT_DIGITS = 4300
+def _numbers_as_numbers(value: object) -> object:
+    """An object or array id with its numbers as numbers again, to be written as JSON."""
+    if isinstance(value, dict):
+        return {key: _numbers_as_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers_as_numbers(item) for item in value]
+    if isinstance(value, _Number):
+        with contextlib.suppress(ValueError):  # a number Python will not hold stays its text
+            return json.loads(value)
+    return value
 
 
-def _parse_int(digits: str) -> int | str:
-    return int(digits) if len(digits) <= _MAX_INT_DIGITS else digits
+class _Number(str):
+    """A JSON number, as the text it is written as (see ``_parse_json``)."""
 
 
 def _parse_json(text: str, *, where: str) -> object:
-    """A JSON value; raises ``MalformedInput`` for invalid JSON and for nesting too deep for
-    the parser, so that no row can end the batch."""
+    """A JSON value, its numbers kept as the text they are written as (an id ``1e2`` stays
+    "1e2", ``-0`` stays "-0", a number of thousands of digits stays whole: Python would refuse
+    to make an int of it). Raises ``MalformedInput`` for invalid JSON and for nesting too deep
+    for the parser, so that no row can end the batch."""
     try:
-        return json.loads(text, parse_int=_parse_int)
+        return json.loads(text, parse_int=_Number, parse_float=_Number, parse_constant=_Number)
     except json.JSONDecodeError as error:
-        raise MalformedInput(f"{where}: invalid JSON ({error.msg})") from None
+        raise MalformedInput(
+            f"{where}: invalid JSON ({error.msg} at column {error.colno})"
+        ) from None
     except RecursionError:
         raise MalformedInput(f"{where}: JSON nested too deeply to read") from None
 
@@ -273,7 +279,7 @@ def _row_document(
     row: dict[str, object], *, where: str, document_id: str, path: str, reading: _Reading
 ) -> Document:
     content = row.get("text") if row.get("text") is not None else row.get("html")
-    if not isinstance(content, str) or not content.strip():
+    if not isinstance(content, str) or isinstance(content, _Number) or not content.strip():
         raise MalformedInput(f"{where}: the row has no non-empty 'text' or 'html' field")
     build = (
         partial(document_from_text, analyse=reading.analyse)
