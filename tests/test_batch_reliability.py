@@ -504,3 +504,81 @@ def test_resume_gives_every_failure_its_errors_line(tmp_path: Path) -> None:
     retried = tmp_path / "retried.jsonl"
     assert invoke("--retry-errors", str(errors), "-o", str(retried))[0] == 1
     assert ids_of(retried) == ["bad1", "bad2"]
+
+
+# Found by a second hostile pass: names, encodings, endings, numbers, devices, stdin.
+
+
+def test_file_names_that_are_not_utf8_stay_apart_through_resume(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for byte in (b"\xfe", b"\xff"):
+        (Path(os.fsdecode(bytes(folder) + b"/x" + byte + b".txt"))).write_text(SEED_TEXT)
+    empty = Path(os.fsdecode(bytes(folder) + b"/z\xfe.txt"))
+    empty.write_text("")
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    assert invoke(str(folder), "-o", str(out), "--errors", str(errors))[0] == 1
+    paths = [line["source"]["path"] for line in lines_of(out)]  # type: ignore[index]
+    assert [Path(p).name for p in paths] == ["x\\xfe.txt", "x\\xff.txt", "z\\xfe.txt"]
+    out.write_text(out.read_text().splitlines(keepends=True)[0])
+    assert invoke(str(folder), "-o", str(out), "--resume")[0] == 1
+    assert sorted(line["source"]["path"] for line in lines_of(out)) == sorted(paths)  # type: ignore[index]
+    empty.write_text(SEED_TEXT)  # mended: the errors file still finds it
+    retried = tmp_path / "retried.jsonl"
+    assert invoke("--retry-errors", str(errors), "-o", str(retried))[0] == 0
+    assert lines_of(retried)[0]["meetings"]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "ending"),
+    [("utf-8-sig", "\n"), ("utf-16", "\n"), ("utf-8", "\r"), ("utf-8", "\r\n")],
+)
+def test_json_lines_in_any_encoding_and_line_ending(
+    tmp_path: Path, encoding: str, ending: str
+) -> None:
+    rows = [json.dumps({"id": name, "text": SEED_TEXT}) for name in ("a", "b")]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes((ending.join(rows) + ending).encode(encoding))
+    results = list(extract_paths([str(feed)], backend="rules"))
+    assert [(r.source.id, r.source.line, r.error) for r in results] == [
+        ("a", 1, None),
+        ("b", 2, None),
+    ]
+
+
+def test_a_row_that_is_not_utf8_is_refused_alone(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(
+        b'{"id": "latin", "text": "caf\xe9 talks"}\n'
+        + json.dumps({"id": "fine", "text": SEED_TEXT}).encode()
+        + b"\n"
+    )
+    results = list(extract_paths([str(feed)], backend="rules"))
+    assert results[0].error is not None and "not UTF-8" in results[0].error.message
+    assert results[1].source.id == "fine" and results[1].meetings
+
+
+def test_numbers_as_ids_are_kept_as_written(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    ids = ["1e2", "-0", "0.1000", "1.5e400", "1.23456789012345678901", "NaN"]
+    feed.write_text("".join(f'{{"id": {n}, "text": "Talks."}}\n' for n in ids))
+    feed.write_text(feed.read_text() + '{"id": 7, "text": 7}\n')  # a number is not a text
+    results = list(extract_paths([str(feed)], backend="rules"))
+    assert [r.source.id for r in results] == [*ids, "7"]
+    assert results[-1].error is not None and "'text'" in results[-1].error.message
+
+
+def test_json_lines_on_stdin_are_streamed_row_by_row() -> None:
+    rows = "".join(json.dumps({"id": f"r{n}", "text": SEED_TEXT}) + "\n" for n in range(40))
+    result = CliRunner().invoke(
+        main, ["extract", "-", "--backend", "rules", "-q", "--max-bytes", "10000"], input=rows
+    )
+    assert result.exit_code == 0, result.stderr  # 40 rows, 150 KB: only each row is bounded
+    assert [json.loads(line)["source"]["id"] for line in result.stdout.splitlines()] == [
+        f"r{n}" for n in range(40)
+    ]
+
+
+def test_force_on_a_device_writes_to_it() -> None:
+    code, _, stderr = invoke(str(SEED), "-o", "/dev/null", "--force")
+    assert code == 0, stderr
