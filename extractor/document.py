@@ -68,6 +68,19 @@ class Document(BaseModel):
         """The id, or a stable one derived from the text when none was given."""
         return self.id or f"sha256:{self.content_hash[:16]}"
 
+    @property
+    def origin(self) -> str:
+        """Where the document came from, for messages and log lines about it."""
+        return origin(self.path, self.line, self.resolved_id)
+
+
+def origin(path: str | None, line: int | None, document_id: str) -> str:
+    """Where a document came from, as the user would look for it: its file and row, its file,
+    or (given as text) its id."""
+    if path and line is not None:
+        return f"{path}:{line}"
+    return path or document_id
+
 
 def outside(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
     """The parts of [start, end) that no span covers (``spans`` sorted, overlaps allowed):

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import AsyncGenerator, Iterable, Iterator
 
 from extractor.backends import AsyncBackend, Backend, BackendOutput, get_backend
-from extractor.document import Document
+from extractor.document import Document, origin
 from extractor.errors import BackendError, ExtractorError, InputError
 from extractor.guards import guard_records
 from extractor.ingest import InputFailure, prepare
@@ -123,7 +123,7 @@ def failure_result(
     """The result line of an input that could not be processed, its message naming the input
     (the CLI prints only the message): an ``InputError`` names it itself, being raised where
     the input is read; any other error is told where its document came from."""
-    where = f"{path}:{line}" if path and line is not None else path or document_id
+    where = origin(path, line, document_id)
     if isinstance(error, InputError):
         message = str(error)
     elif isinstance(error, ExtractorError):

@@ -135,6 +135,12 @@ def text(content: str, **options: Any) -> Behaviour:
     return lambda handler, request: handler.reply(200, body)
 
 
+def body(data: bytes, content_type: str = "text/html") -> Behaviour:
+    """Answer 200 with these bytes as the whole body: an HTML error page from a proxy, a
+    truncated JSON document, anything that is not a chat completion."""
+    return lambda handler, request: handler.reply_bytes(200, data, content_type)
+
+
 def status(code: int, headers: dict[str, str] | None = None) -> Behaviour:
     body = {"error": {"message": f"fake error {code}", "type": "fake", "code": code}}
     return lambda handler, request: handler.reply(code, body, headers or {})
@@ -273,9 +279,17 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.in_flight -= 1
 
     def reply(self, code: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(body).encode()
+        self.reply_bytes(code, json.dumps(body).encode(), "application/json", headers)
+
+    def reply_bytes(
+        self,
+        code: int,
+        data: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(code)
-        self.send_header("content-type", "application/json")
+        self.send_header("content-type", content_type)
         self.send_header("content-length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)

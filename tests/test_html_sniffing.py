@@ -107,3 +107,52 @@ def test_sniffing_reads_openers_as_the_spec_lists_them(start: str, html: bool) -
     from extractor.ingest.html import looks_like_html
 
     assert looks_like_html(start) is html
+
+
+FRAGMENT = (
+    "<p>Foreign Minister Yoko Kamikawa met India's External Affairs Minister Subrahmanyam "
+    "Jaishankar on Thursday in Tokyo &amp; Osaka.</p>\n"
+)
+
+
+def test_a_text_file_holding_a_fragment_is_read_without_its_tags(tmp_path: Path) -> None:
+    """trafilatura finds no article in a fragment; a text only sniffed as HTML is then read
+    with its tags taken out, and the evidence points into that text."""
+    path = tmp_path / "fragment.txt"
+    path.write_text(FRAGMENT)
+    result = CliRunner().invoke(
+        main, ["extract", str(path), "--include-text", "--published-at", "2024-03-08", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    text = line["source"]["text"]
+    assert text.startswith("Foreign Minister Yoko Kamikawa") and "Tokyo & Osaka." in text
+    [meeting] = line["meetings"]
+    assert [p["name"] for p in meeting["participants"]] == [
+        "Yoko Kamikawa",
+        "Subrahmanyam Jaishankar",
+    ]
+    for evidence in meeting["evidence"]:
+        assert text[evidence["start"] : evidence["end"]] == evidence["text"]
+
+
+def test_a_fragment_given_as_text_to_the_api_is_read_without_its_tags() -> None:
+    result = extract(FRAGMENT, backend="rules")
+    assert len(result.meetings) == 1
+
+
+@pytest.mark.parametrize("name", ["fragment.html", "fragment.htm"])
+def test_an_html_file_with_no_article_is_still_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(FRAGMENT)
+    result = CliRunner().invoke(main, ["extract", str(path), "-q"])
+    assert result.exit_code == 1
+    assert "no article text found in the HTML page" in result.stderr
+
+
+def test_a_text_of_nothing_but_tags_is_still_empty(tmp_path: Path) -> None:
+    path = tmp_path / "tags.txt"
+    path.write_text("<p><b></b></p>\n")
+    result = CliRunner().invoke(main, ["extract", str(path), "-q"])
+    assert result.exit_code == 1
+    assert "no article text found" in result.stderr

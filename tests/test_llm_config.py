@@ -23,6 +23,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "EXTRACTOR_MODE",
         "EXTRACTOR_CACHE_DIR",
         "EXTRACTOR_PRICES",
+        "OPENAI_BASE_URL",
     ):
         monkeypatch.delenv(variable, raising=False)
 
@@ -97,3 +98,44 @@ def test_the_command_line_stops_before_reading_anything(monkeypatch: pytest.Monk
         result.stderr
     )
     assert result.stdout == ""
+
+
+NOT_ENDPOINTS = [
+    "not a url",
+    "ftp://x",
+    "http://",
+    "localhost:8080",
+    "http://a b/v1",
+    "http://x:port",
+]
+
+
+@pytest.mark.parametrize("url", NOT_ENDPOINTS)
+def test_a_base_url_that_is_no_http_endpoint_is_an_error_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
+    with pytest.raises(BackendUnavailable, match=r"OPENAI_BASE_URL=.* is not an http or https URL"):
+        LLMConfig.from_env()
+    with pytest.raises(BackendUnavailable, match=r"base_url=.* is not an http or https URL"):
+        LLMConfig(base_url=url)
+
+
+@pytest.mark.parametrize("url", NOT_ENDPOINTS)
+def test_a_base_url_flag_that_is_no_http_endpoint_is_a_usage_error(url: str) -> None:
+    result = CliRunner().invoke(
+        main, ["extract", str(SEED), "--backend", "llm", "--model", "m", "--base-url", url]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"extractor: error: --base-url={url!r} is not an http or https URL with a host "
+        "(such as http://localhost:8080/v1)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["http://localhost:8080/v1", "https://api.openai.com/v1", "http://[::1]:11434/v1"]
+)
+def test_http_endpoints_are_taken(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", url)
+    assert LLMConfig.from_env().base_url == url

@@ -35,6 +35,7 @@ from .fake_llm import (
     Behaviour,
     FakeLLM,
     answer,
+    body,
     drop,
     empty_choices,
     hang,
@@ -506,3 +507,53 @@ def test_python_callers_choose_the_prompt_version(tmp_path: Path) -> None:
             config=config(server, tmp_path),
             prompt_version="no-such-version",
         )
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "said"),
+    [
+        (b"<html><body>Please log in</body></html>", "text/html", "'<html><body>Please log in"),
+        (b'{"choices": [', "application/json", "not JSON (Expecting"),
+        (b"[1, 2]", "application/json", "'[1, 2]'"),
+    ],
+    ids=["html page", "broken json", "json of another shape"],
+)
+def test_a_body_that_is_no_chat_completion_is_a_clear_error_naming_the_endpoint(
+    tmp_path: Path, data: bytes, content_type: str, said: str
+) -> None:
+    with FakeLLM(default=body(data, content_type)) as server:
+        with pytest.raises(LLMError) as caught:
+            run(server, tmp_path)
+        endpoint = f"{server.url}/"
+    assert f"{endpoint} answered with a body that is not a chat completion: " in str(caught.value)
+    assert said in str(caught.value)
+    assert len(server.requests) == 1  # asking again would not mend it
+
+
+def _extract_verbosely(server: FakeLLM, *flags: str) -> Any:
+    return CliRunner().invoke(
+        main,
+        ["-v", "extract", str(SEED), "--model", "fake", "--base-url", server.url, *flags],
+    )
+
+
+def test_retry_log_lines_name_their_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeLLM(default=answer([MEETING])).then(status(500)) as server:
+        result = _extract_verbosely(server, "--backend", "llm")
+    assert result.exit_code == 0, result.output
+    assert f"extractor: extractor.llm: {SEED}: retry 1/4 after HTTP 500" in result.stderr
+
+
+def test_a_fallback_to_the_rules_is_logged_naming_the_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeLLM(default=status(401)) as server:
+        result = _extract_verbosely(server, "--backend", "auto")
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{SEED}: the llm backend failed, falling back to the rules: model fake: " in result.stderr
+    )

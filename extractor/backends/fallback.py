@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from extractor.backends.base import (
     AsyncBackend,
     Backend,
@@ -11,6 +13,8 @@ from extractor.backends.base import (
 )
 from extractor.document import Document
 from extractor.errors import BackendError
+
+logger = logging.getLogger(__name__)
 
 
 class FallbackBackend:
@@ -44,6 +48,15 @@ class FallbackBackend:
         close_backend(self.fallback)
 
     def _fall_back(self, document: Document, error: BackendError) -> BackendOutput:
+        """The fallback's output, with the warning; logged too, for ``-v`` to show when it
+        happens rather than only in the result line."""
+        logger.debug(
+            "%s: the %s backend failed, falling back to the %s: %s",
+            document.origin,
+            self.primary.name,
+            self.fallback.name,
+            error,
+        )
         output = self.fallback.extract(document)
         output.warnings.insert(
             0, f"{self.primary.name} backend failed, used the {self.fallback.name}: {error}"

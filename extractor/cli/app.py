@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -28,6 +30,47 @@ def fail(message: str) -> NoReturn:
     """A usage or configuration error: one line on stderr, exit status 2."""
     click.echo(f"extractor: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+@contextmanager
+def printing() -> Iterator[None]:
+    """Around what a command prints on stdout: a full disk (``> /dev/full``) is one line and
+    status 74, a reader that left (``| head``) is status 141, instead of a traceback. stdout
+    is flushed inside, so that a failure shows here rather than in Python's flush at exit."""
+    try:
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+        sys.exit(EXIT_OUTPUT_CLOSED)
+    except OSError as error:
+        _drop_stdout()
+        click.echo(f"extractor: error: cannot write to stdout: {_reason(error)}", err=True)
+        sys.exit(EXIT_OUTPUT_FAILED)
+
+
+def write_file(path: Path, text: str, *, what: str) -> None:
+    """Write ``text`` to ``path``; a file that cannot be written is one line naming it (and
+    ``what`` it is, the flag that named it) and status 74."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        click.echo(f"extractor: error: {what} {path}: cannot write it: {_reason(error)}", err=True)
+        sys.exit(EXIT_OUTPUT_FAILED)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null once writing to it failed, so that the text still in its
+    buffer does not fail again, with a traceback, when Python flushes it at exit."""
+    with suppress(OSError, ValueError):  # no descriptor at all (a test runner's buffer)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _verbose(context: click.Context, parameter: click.Parameter, value: bool) -> None:

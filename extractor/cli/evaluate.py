@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.cli.app import EXIT_INPUT_FAILED, fail, verbose_option
+from extractor.cli.app import EXIT_INPUT_FAILED, fail, printing, verbose_option, write_file
 from extractor.errors import ExtractorError
 
 if TYPE_CHECKING:
@@ -81,31 +81,33 @@ def evaluate(
     from rich.text import Text
 
     from extractor.evals import run_eval
-    from extractor.evals.compare import compare, failures_under, parse_threshold
+    from extractor.evals.compare import compare, failures_under, load_baseline, parse_threshold
     from extractor.evals.report_html import to_html
     from extractor.evals.report_json import to_json
     from extractor.evals.report_text import print_report
 
     try:
         thresholds = [parse_threshold(t) for t in fail_under]
+        before = load_baseline(baseline) if baseline else None
         report = run_eval(
             fixtures,
             backend=backend,
             predictions=predictions,
             published_at_from_label=published_at_from_label,
         )
-        before = json.loads(baseline.read_text(encoding="utf-8")) if baseline else None
     except (ExtractorError, ValueError, OSError) as error:
         fail(str(error))
     document = to_json(report)  # the reports are written first: printing cannot lose them
     if json_out:
-        json_out.write_text(json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8")
+        report_json = json.dumps(document, indent=1, ensure_ascii=False)
+        write_file(json_out, report_json, what="the JSON report")
     if html_out:
-        html_out.write_text(to_html(report), encoding="utf-8")
+        write_file(html_out, to_html(report), what="the HTML report")
+    with printing():
+        print_report(report, Console())
     # Case ids and figure names are the user's text: printed as they are, not read as Rich
     # markup ("[/bold]" would raise MarkupError) or ":emoji:" codes.
     console = Console(stderr=True, markup=False, emoji=False)
-    print_report(report, Console())
     problems = failures_under(document["figures"], thresholds)
     if before is not None:
         comparison = compare(document, before)

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from extractor.llm.config import MODES
+from extractor.cli.app import fail
+from extractor.errors import BackendUnavailable
+from extractor.llm.config import MODES, check_base_url
 
 if TYPE_CHECKING:
     from extractor.llm.config import LLMConfig
@@ -19,7 +21,11 @@ def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     flag on purpose: command lines end up in shell histories and process lists)."""
     options = [
         click.option("--model", help="Model name [EXTRACTOR_MODEL]."),
-        click.option("--base-url", help="OpenAI-compatible endpoint [OPENAI_BASE_URL]."),
+        click.option(
+            "--base-url",
+            callback=_base_url,
+            help="OpenAI-compatible endpoint, http(s)://HOST[:PORT]/... [OPENAI_BASE_URL].",
+        ),
         click.option(
             "--mode",
             type=click.Choice(MODES),
@@ -48,6 +54,17 @@ def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _base_url(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """The endpoint; one that is not an http(s) URL is a usage error, in the words the
+    variable's would be, before anything is read."""
+    if value is None:
+        return None
+    try:
+        return check_base_url(value, name="--base-url")
+    except BackendUnavailable as error:
+        fail(str(error))
 
 
 def llm_config(flags: dict[str, Any]) -> LLMConfig:

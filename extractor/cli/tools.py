@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from extractor.cli.app import fail, verbose_option
+from extractor.cli.app import EXIT_INPUT_FAILED, fail, printing, verbose_option
 from extractor.errors import ExtractorError
+from extractor.ingest import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from extractor.document import Document
 
 
 @click.command()
@@ -17,7 +22,8 @@ def schema() -> None:
     """Print the JSON Schema of one result line."""
     from extractor.schema import json_schema
 
-    click.echo(json.dumps(json_schema(), indent=2))
+    with printing():
+        click.echo(json.dumps(json_schema(), indent=2))
 
 
 @click.command()
@@ -26,8 +32,9 @@ def backends() -> None:
     """List the backends --backend accepts: built in, and from installed plugins."""
     from extractor.backends import REGISTRY
 
-    for registration in REGISTRY.registrations():
-        click.echo(f"{registration.name}: {registration.summary}  [{registration.plugin}]")
+    with printing():
+        for registration in REGISTRY.registrations():
+            click.echo(f"{registration.name}: {registration.summary}  [{registration.plugin}]")
     for plugin, why in REGISTRY.broken_plugins().items():
         click.echo(f"extractor: plugin {plugin} failed to load: {why}", err=True)
 
@@ -43,27 +50,53 @@ def backends() -> None:
     show_default=True,
     help="Prompt version: a folder of extractor/prompts/ or of EXTRACTOR_PROMPTS_DIR.",
 )
-def prompt(article: Path | None, version: str) -> None:
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse an article larger than this.",
+)
+def prompt(article: Path | None, version: str, max_bytes: int) -> None:
     """Print the prompt the LLM backend would send for ARTICLE (default: the seed article)
-    and its size in tokens (OpenAI's cl100k_base encoding, counted offline)."""
+    and its size in tokens (OpenAI's cl100k_base encoding, counted offline). ARTICLE is read
+    as ``extract`` reads it; of a JSON Lines file, the first row."""
     from extractor.ingest import document_from_text
     from extractor.llm.prompts import body_text, count_tokens, render
     from extractor.llm.response import MeetingsResponse
     from extractor.seed import seed_article_path
 
-    path = article or seed_article_path()
+    if article is None:
+        seed = seed_article_path().read_text(encoding="utf-8")  # ours, in the package
+        document = document_from_text(seed, name="the seed article")
+    else:
+        document = _read_article(article, max_bytes)
     try:
-        document = document_from_text(path.read_text(encoding="utf-8"), name=str(path))
         rendered = render(document, body_text(document), version=version)
-    except (ExtractorError, OSError) as error:
+    except (ExtractorError, OSError) as error:  # an unknown version, an unreadable template
         fail(str(error))
     schema_text = json.dumps(MeetingsResponse.model_json_schema())
-    click.echo(f"--- system ---\n{rendered.system}\n--- user ---\n{rendered.user}")
+    with printing():
+        click.echo(f"--- system ---\n{rendered.system}\n--- user ---\n{rendered.user}")
     click.echo(
         f"tokens: system {count_tokens(rendered.system)}, user {count_tokens(rendered.user)}, "
         f"response schema {count_tokens(schema_text)} (sent with every request in tools mode)",
         err=True,
     )
+
+
+def _read_article(path: Path, max_bytes: int) -> Document:
+    """The article's first document, read by the reader ``extract`` uses (bounded, any
+    encoding, HTML or text), so that the prompt shown is the prompt sent; an article that
+    cannot be read is the input failing, status 1."""
+    from extractor.ingest import InputFailure, Target, read_target
+
+    # every target yields one item at least: a document or a failure
+    first = next(read_target(Target(str(path), str(path)), max_bytes=max_bytes))
+    if isinstance(first, InputFailure):
+        click.echo(f"extractor: error: {first.error}", err=True)
+        sys.exit(EXIT_INPUT_FAILED)
+    return first
 
 
 @click.command(name="local-model")

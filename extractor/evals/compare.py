@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from extractor.evals.run import figure_names
+
 DEFAULT_TOLERANCE = 0.02
+_MAX_BASELINE_BYTES = 100_000_000  # a report of tens of thousands of cases is far less
 
 
 @dataclass(frozen=True)
@@ -52,26 +58,78 @@ def compare(current: dict[str, Any], baseline: dict[str, Any]) -> Comparison:
     return Comparison(deltas, worse)
 
 
+def load_baseline(path: Path) -> dict[str, Any]:
+    """A JSON report to compare with, checked for what ``compare`` reads of it; raises
+    ``ValueError`` naming the file and what is wrong, before anything is scored."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_MAX_BASELINE_BYTES + 1)
+    except OSError as error:
+        raise ValueError(f"baseline {path}: cannot be read ({error.strerror})") from None
+    if len(data) > _MAX_BASELINE_BYTES:
+        raise ValueError(f"baseline {path}: more than {_MAX_BASELINE_BYTES:,} bytes")
+    try:
+        report = json.loads(data)
+    except (ValueError, RecursionError) as error:  # invalid JSON or UTF-8; nesting too deep
+        raise ValueError(f"baseline {path}: not JSON ({error})") from None
+    problem = _report_problem(report)
+    if problem:
+        raise ValueError(f"baseline {path}: not a JSON report of extractor eval: {problem}")
+    return dict(report)
+
+
+def _report_problem(report: object) -> str | None:
+    """What keeps ``report`` from being compared with (its figures and cases), if anything."""
+    if not isinstance(report, dict):
+        return f"a JSON {type(report).__name__}, not an object"
+    figures = report.get("figures")
+    if not isinstance(figures, dict):
+        return "no 'figures' object"
+    for name, value in figures.items():
+        if isinstance(value, bool) or not isinstance(value, int | float | None):
+            return f"the figure {name!r} is {value!r}, not a number"
+    cases = report.get("cases", [])
+    if not isinstance(cases, list) or not all(_is_case(case) for case in cases):
+        return "'cases' is not a list of objects with an 'id' and a number of 'errors'"
+    return None
+
+
+def _is_case(case: object) -> bool:
+    return (
+        isinstance(case, dict)
+        and isinstance(case.get("id"), str)
+        and isinstance(case.get("errors"), int)
+        and not isinstance(case.get("errors"), bool)
+    )
+
+
 def parse_threshold(text: str) -> tuple[str, float]:
-    """ "participants.f1=0.8" (or "participants=0.8" for F1, "date=0.7" for accuracy)."""
+    """ "participants.f1=0.8" (or "participants=0.8" for F1, "date=0.7" for accuracy), as the
+    figure's full name and the threshold; raises ``ValueError`` for a figure no report gives,
+    listing those it gives."""
     name, _, value = text.partition("=")
     try:
         threshold = float(value)
     except ValueError:
-        raise ValueError(f"--fail-under {text!r}: expected FIELD=NUMBER") from None
-    return name.strip(), threshold
+        threshold = math.nan
+    if not math.isfinite(threshold):  # no figure is ever under "nan"
+        raise ValueError(f"--fail-under {text!r}: expected FIELD=NUMBER")
+    known = figure_names()
+    name = name.strip()
+    figure = next((f for f in (name, f"{name}.f1", f"{name}.accuracy") if f in known), None)
+    if figure is None:
+        raise ValueError(
+            f"--fail-under {text!r}: no figure {name!r}; the figures: {', '.join(known)}"
+        )
+    return figure, threshold
 
 
 def failures_under(
     figures: dict[str, float | None], thresholds: list[tuple[str, float]]
 ) -> list[str]:
-    """Messages for every figure below its threshold; an unknown figure is an error too."""
+    """Messages for every figure below its threshold (figures named by ``parse_threshold``)."""
     messages = []
-    for name, threshold in thresholds:
-        key = next((k for k in (name, f"{name}.f1", f"{name}.accuracy") if k in figures), None)
-        if key is None:
-            messages.append(f"{name}: no such figure (see the JSON report's 'figures')")
-            continue
+    for key, threshold in thresholds:
         value = figures[key]
         if value is None or value < threshold:
             shown = "none" if value is None else f"{value:.3f}"

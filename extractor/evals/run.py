@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from extractor.document import Document
 from extractor.errors import CorpusError
@@ -19,8 +20,22 @@ from extractor.evals.scoring import (
     Tally,
     score_case,
 )
-from extractor.ingest import InputFailure
+from extractor.ingest import DEFAULT_MAX_BYTES, InputFailure
 from extractor.schema import ExtractionResult
+
+_TALLIED = (*LIST_FIELDS, "meetings", "detection")  # figures: precision, recall, F1
+_ACCURATE = (*VALUE_FIELDS, "published_at")  # figures: accuracy
+_COUNTS = ("meeting_count.mean_abs_error", "meeting_count.exact")
+# The longest predictions line read: a result line carries its article's text when written
+# with --include-text (up to DEFAULT_MAX_BYTES read, longer once JSON escapes it) and meetings.
+_MAX_LINE_BYTES = 4 * DEFAULT_MAX_BYTES
+
+
+def figure_names() -> list[str]:
+    """The flat name of every figure a report gives (``Report.figures``), known before any
+    case is scored: a gate on a misspelt one is refused before a run that may be long."""
+    names = [f"{name}.{kind}" for name in _TALLIED for kind in ("precision", "recall", "f1")]
+    return [*names, *(f"{name}.accuracy" for name in _ACCURATE), *_COUNTS]
 
 
 @dataclass
@@ -59,8 +74,8 @@ class Report:
 
     def figures(self) -> dict[str, float | None]:
         """Every corpus-level figure by a flat name ("participants.f1", "date.accuracy")."""
-        tallies = {name: Tally() for name in (*LIST_FIELDS, "meetings", "detection")}
-        accuracies = {name: Accuracy() for name in (*VALUE_FIELDS, "published_at")}
+        tallies = {name: Tally() for name in _TALLIED}
+        accuracies = {name: Accuracy() for name in _ACCURATE}
         count_errors: list[int] = []
         for result in self.cases:
             for name in LIST_FIELDS:
@@ -91,8 +106,9 @@ class Report:
         for name, accuracy in accuracies.items():
             figures[f"{name}.accuracy"] = accuracy.value
         cases = len(count_errors) or 1
-        figures["meeting_count.mean_abs_error"] = sum(count_errors) / cases
-        figures["meeting_count.exact"] = sum(e == 0 for e in count_errors) / cases
+        mean_abs_error, exact = _COUNTS
+        figures[mean_abs_error] = sum(count_errors) / cases
+        figures[exact] = sum(e == 0 for e in count_errors) / cases
         return figures
 
     def supports(self) -> dict[str, int]:
@@ -193,11 +209,37 @@ def _score_predictions(cases: list[Case], fixtures: Path, path: Path) -> Report:
 def _read_predictions(path: Path) -> dict[str, dict[str, Any]]:
     """Result lines by ``source.id`` (a path-like id matches by its stem too)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with path.open("rb") as handle:
+            return _rows_by_id(_lines(handle, path), path)
     except OSError as error:
         raise CorpusError(f"{path}: cannot read predictions ({error.strerror})") from None
+
+
+def _lines(handle: BinaryIO, path: Path) -> Iterator[tuple[int, str]]:
+    """(number, text) of every line, read one at a time and no more than ``_MAX_LINE_BYTES``
+    of one: ``/dev/zero``, or a file with no line breaks, is refused without filling memory.
+    Result lines are UTF-8 (``extract`` writes them so): other bytes are an error naming the
+    line, not a guess at another encoding."""
+    number = 0
+    while raw := handle.readline(_MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > _MAX_LINE_BYTES:
+            raise CorpusError(
+                f"{path}:{number}: not a result line (longer than {_MAX_LINE_BYTES:,} bytes)"
+            )
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise CorpusError(
+                f"{path}:{number}: not UTF-8 (byte 0x{raw[error.start]:02x} at byte "
+                f"{error.start + 1} of the line)"
+            ) from None
+
+
+def _rows_by_id(lines: Iterator[tuple[int, str]], path: Path) -> dict[str, dict[str, Any]]:
+    """The result lines by ``source.id``; a line that is not one is an error naming it."""
     by_id: dict[str, dict[str, Any]] = {}
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         if not line.strip():
             continue
         try:
@@ -205,6 +247,8 @@ def _read_predictions(path: Path) -> dict[str, dict[str, Any]]:
             document_id = str(row["source"]["id"])
         except (json.JSONDecodeError, KeyError, TypeError) as error:
             raise CorpusError(f"{path}:{number}: not a result line ({error})") from None
+        except RecursionError:
+            raise CorpusError(f"{path}:{number}: not a result line (nested too deeply)") from None
         by_id[document_id] = row
     return by_id
 

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from extractor.document import Document
+from extractor.errors import EmptyInput
 from extractor.ingest.dateline import MONTH_PATTERN, MONTHS, read_stamp
-from extractor.ingest.html import extract_article, looks_like_html
+from extractor.ingest.html import (
+    HTML_SUFFIXES,
+    extract_article,
+    looks_like_html,
+    text_without_tags,
+)
 from extractor.ingest.noise import find_noise
 from extractor.ingest.page import Page, read_page
 
@@ -140,17 +147,31 @@ def document_from_text(
 ) -> Document:
     """A prepared document from article text, or from a whole HTML page if it is one.
 
+    A text only sniffed as HTML (starting with "<p>" or "<b>"; not in an HTML file) in which
+    trafilatura finds no article, a fragment rather than a page, is read with its tags taken
+    out instead of refused: evidence offsets then refer to that text (``Document.text``).
     ``analyse=False`` leaves the headline, dateline and noise unread (``noise=None``): the
     pipeline reads them just before extraction, which a parallel batch does in its workers.
     """
     if looks_like_html(text):
-        return document_from_html(
-            text, id=id, path=path, url=url, title=title, published_at=published_at, name=name
-        )
+        try:
+            return document_from_html(
+                text, id=id, path=path, url=url, title=title, published_at=published_at, name=name
+            )
+        except EmptyInput:
+            stripped = "" if _named_html(path) else text_without_tags(text)
+            if not stripped.strip():
+                raise
+            text = stripped
     document = Document(
         text=text, id=id, path=path, url=url, title=title, published_at=published_at
     )
     return prepare(document) if analyse else document
+
+
+def _named_html(path: str | None) -> bool:
+    """The file's name says it is an HTML page: its text is read as one and nothing else."""
+    return path is not None and Path(path).suffix.lower() in HTML_SUFFIXES
 
 
 def document_from_html(

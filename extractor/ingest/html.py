@@ -23,6 +23,8 @@ from extractor.isodates import find_iso_moment
 _TITLE_TAG = re.compile(r"<title[^>]*>([^<]{1,400})</title>", re.IGNORECASE)
 # What sites put between their name and the story's in a <title>: the first one splits.
 _TITLE_SEPARATOR = re.compile(r"\s*[:|–—]\s+|\s+-\s+")
+# The names that say a file is an HTML page, whatever its text looks like.
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _RESOURCE_HEADER = 1445  # bytes a browser sniffs at most (MIME Sniffing §5.2); here characters
 _WHITESPACE = r"[\t\n\f\r ]"  # the spec's whitespace bytes
 # A comment or a processing instruction (an XML declaration is one), after any whitespace.
@@ -91,6 +93,20 @@ def extract_article(html: str, *, name: str) -> HtmlArticle:
         body = f"{title}\n{body}"
     published = find_iso_moment(extracted.date) if extracted.date else None
     return HtmlArticle(title=title, text=body, published_at=published, url=extracted.url)
+
+
+def text_without_tags(html: str) -> str:
+    """The text with its tags taken out and its character references read ("&amp;" is "&"),
+    its own line breaks kept: for a text that only starts like HTML (a ``.txt`` file holding
+    "<p>...</p>") and in which trafilatura finds no article, being a fragment, not a page.
+    Empty when nothing but tags is left."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        return str(lxml.html.document_fromstring(html).text_content())
+    except (lxml.etree.ParserError, ValueError):  # nothing but tags; a character XML refuses
+        return ""
 
 
 def _headline(html: str, title: str | None) -> str | None:

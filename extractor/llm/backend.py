@@ -77,7 +77,7 @@ class LLMBackend:
         for prompt in self._prompts(document):
             cached = self._cached(prompt)
             if cached is None:
-                cached = self._record(prompt, spent, self._ask(prompt, spent))
+                cached = self._record(prompt, spent, self._ask(prompt, document, spent))
             meetings += cached
         return self._output(document, meetings, spent)
 
@@ -88,7 +88,7 @@ class LLMBackend:
             cached = self._cached(prompt)
             if cached is None:
                 async with self._in_flight:
-                    answer = await self._aask(prompt, spent)
+                    answer = await self._aask(prompt, document, spent)
                 cached = self._record(prompt, spent, answer)
             meetings += cached
         return self._output(document, meetings, spent)
@@ -122,15 +122,15 @@ class LLMBackend:
             return None
         return MeetingsResponse.model_validate_json(hit).meetings
 
-    def _ask(self, prompt: Prompt, spent: _Spent) -> Answer:
+    def _ask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
         try:
-            return self.client.ask(prompt.messages())
+            return self.client.ask(prompt.messages(), label=document.origin)
         except LLMError as error:
             raise self._with_usage(error, spent) from None
 
-    async def _aask(self, prompt: Prompt, spent: _Spent) -> Answer:
+    async def _aask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
         try:
-            return await self.client.aask(prompt.messages())
+            return await self.client.aask(prompt.messages(), label=document.origin)
         except LLMError as error:
             raise self._with_usage(error, spent) from None
 

@@ -87,6 +87,11 @@ class _NoChoices(Exception):
     """The server answered 200 with an empty ``choices`` list."""
 
 
+class _NotACompletion(Exception):
+    """The server answered 200 with a body that is not a chat completion: not JSON (an HTML
+    page from a proxy or a web server at the wrong address) or JSON of another shape."""
+
+
 class _StillInvalid(Exception):
     """The answer failed validation after the last allowed re-ask (the cause says why)."""
 
@@ -171,44 +176,54 @@ class ModelClient:
             )
         return request
 
-    def ask(self, messages: list[dict[str, Any]]) -> Answer:
+    def ask(self, messages: list[dict[str, Any]], *, label: str = "") -> Answer:
+        """The validated answer to ``messages``; ``label`` names the document in the retry log
+        lines, which a batch interleaves."""
         tally = _Tally()
         conversation = self._conversation(messages, tally)
         try:
             request = next(conversation)
             while True:
-                request = conversation.send(self._send(request))
+                request = conversation.send(self._send(request, label))
         except StopIteration as done:
             answer: Answer = done.value
             return answer
         except Exception as error:  # noqa: BLE001 - every failure becomes one typed error
             raise self._failure(error, tally) from None
 
-    async def aask(self, messages: list[dict[str, Any]]) -> Answer:
+    async def aask(self, messages: list[dict[str, Any]], *, label: str = "") -> Answer:
+        """``ask``, for the event loop."""
         tally = _Tally()
         conversation = self._conversation(messages, tally)
         try:
             request = next(conversation)
             while True:
-                request = conversation.send(await self._asend(request))
+                request = conversation.send(await self._asend(request, label))
         except StopIteration as done:
             answer: Answer = done.value
             return answer
         except Exception as error:  # noqa: BLE001 - every failure becomes one typed error
             raise self._failure(error, tally) from None
 
-    def _send(self, request: dict[str, Any]) -> ChatCompletion:
+    def _send(self, request: dict[str, Any], label: str) -> ChatCompletion:
         """``request`` sent, and sent again on a transport fault (tenacity's policy)."""
-        return Retrying(**self._retry_policy)(self._sync.chat.completions.create, **request)
+        retrying = Retrying(**self._retry_policy, before_sleep=_log_retry(self.config, label))
+        try:
+            return _completion(retrying(self._sync.chat.completions.create, **request))
+        except json.JSONDecodeError as error:
+            raise _NotACompletion(f"not JSON ({error})") from None
 
-    async def _asend(self, request: dict[str, Any]) -> ChatCompletion:
+    async def _asend(self, request: dict[str, Any], label: str) -> ChatCompletion:
         """``request`` sent, and sent again on a transport fault (tenacity's policy)."""
 
-        async def send() -> ChatCompletion:  # tenacity awaits coroutine functions only
-            completion: ChatCompletion = await self._async.chat.completions.create(**request)
-            return completion
+        async def send() -> object:  # tenacity awaits coroutine functions only
+            return await self._async.chat.completions.create(**request)
 
-        return await AsyncRetrying(**self._retry_policy)(send)
+        retrying = AsyncRetrying(**self._retry_policy, before_sleep=_log_retry(self.config, label))
+        try:
+            return _completion(await retrying(send))
+        except json.JSONDecodeError as error:
+            raise _NotACompletion(f"not JSON ({error})") from None
 
     def _conversation(self, messages: list[dict[str, Any]], tally: _Tally) -> _Conversation:
         """Ask, validate, and re-ask with what was wrong, at most ``max_reasks`` times: the
@@ -248,12 +263,11 @@ class ModelClient:
     @cached_property
     def _retry_policy(self) -> dict[str, Any]:
         """tenacity's settings, built once: they hold no state of their own (each call gets
-        its own ``Retrying`` for that)."""
+        its own ``Retrying`` for that, with a log of its retries that names its document)."""
         return {
             "retry": retry_if_exception(lambda e: _transient(e) is not None),
             "wait": _wait(self.config),
             "stop": stop_after_attempt(self.config.max_transport_retries + 1),
-            "before_sleep": _log_retry(self.config),
             "reraise": True,
         }
 
@@ -268,6 +282,8 @@ class ModelClient:
             reason = "the answer was cut off at the output token limit (finish_reason=length)"
         elif isinstance(error, _NoChoices):
             reason = "the server's answer had no choices"
+        elif isinstance(error, _NotACompletion):
+            reason = f"{self.endpoint} answered with a body that is not a chat completion: {error}"
         elif isinstance(error, openai.APIStatusError):
             reason = f"the server refused the request: {_describe(error)}"
         elif isinstance(error, _StillInvalid):
@@ -282,6 +298,14 @@ class ModelClient:
             prompt_tokens=tally.prompt_tokens,
             completion_tokens=tally.completion_tokens,
         )
+
+
+def _completion(body: object) -> ChatCompletion:
+    """The chat completion the openai client parsed; for a body it could not parse (served as
+    text/html, or JSON of another shape) it hands back the text or the value, not an error."""
+    if isinstance(body, ChatCompletion):
+        return body
+    raise _NotACompletion(repr(" ".join(str(body).split())[:120]))
 
 
 def _why_invalid(cause: BaseException | None) -> str:
@@ -330,13 +354,16 @@ def _wait(config: LLMConfig) -> Callable[[RetryCallState], float]:
     return wait
 
 
-def _log_retry(config: LLMConfig) -> Callable[[RetryCallState], None]:
+def _log_retry(config: LLMConfig, label: str) -> Callable[[RetryCallState], None]:
+    """A log line per retry, naming the document it is for (``label``) when one is given."""
+    where = f"{label}: " if label else ""
+
     def log(state: RetryCallState) -> None:
         error = _transient(state.outcome.exception() if state.outcome else None)
         waited = state.next_action.sleep if state.next_action else 0.0
         logger.debug(
             config.redact(
-                f"retry {state.attempt_number}/{config.max_transport_retries} after "
+                f"{where}retry {state.attempt_number}/{config.max_transport_retries} after "
                 f"{_describe(error)}; waiting {waited:.2f}s"
             )
         )

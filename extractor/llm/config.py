@@ -19,6 +19,7 @@ wins, and the variable it replaces is not read.
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,8 @@ class LLMConfig:
         # it, which no key has; sent as they are, they make every request fail.
         if self.api_key is not None:
             object.__setattr__(self, "api_key", self.api_key.strip() or None)
+        if self.base_url is not None:
+            check_base_url(self.base_url, name="base_url")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> LLMConfig:
@@ -101,6 +104,33 @@ def _text(variable: str, value: str) -> str:
     return value
 
 
+def check_base_url(value: str, *, name: str) -> str:
+    """``value`` if it is an http or https URL with a host; else raises ``BackendUnavailable``
+    naming ``name`` (the flag or variable it came from). Anything else would be sent, fail in
+    the HTTP library, and be retried as a connection error for every document."""
+    if not _is_http_url(value):
+        raise BackendUnavailable(
+            f"{name}={value!r} is not an http or https URL with a host "
+            "(such as http://localhost:8080/v1)"
+        )
+    return value
+
+
+def _is_http_url(value: str) -> bool:
+    if not value.isprintable() or any(character.isspace() for character in value):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+        # .port raises ValueError for a port that is not a number from 0 to 65535
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # also a malformed IPv6 host ("http://[::1")
+        return False
+
+
+def _url(variable: str, value: str) -> str:
+    return check_base_url(value, name=variable)
+
+
 def _mode(variable: str, value: str) -> Mode:
     if value not in MODES:
         raise BackendUnavailable(
@@ -131,7 +161,7 @@ def _prices(variable: str, value: str) -> Path:
 # The configuration's fields that the environment sets: the variable, and how its value is read.
 _VARIABLES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "model": ("EXTRACTOR_MODEL", _text),
-    "base_url": ("OPENAI_BASE_URL", _text),
+    "base_url": ("OPENAI_BASE_URL", _url),
     "api_key": ("OPENAI_API_KEY", _text),
     "mode": ("EXTRACTOR_MODE", _mode),
     "cache_dir": ("EXTRACTOR_CACHE_DIR", _directory),
