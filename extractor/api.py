@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -67,7 +68,7 @@ def extract_many(
 
 
 def extract_paths(
-    paths: Sequence[str],
+    paths: Sequence[str | os.PathLike[str]],
     *,
     backend: str | Backend = "auto",
     published_at: dt.datetime | str | None = None,
@@ -81,7 +82,7 @@ def extract_paths(
     Directory entries that are not read (other suffixes, links to directories, FIFOs) are
     logged as warnings on the ``extractor`` logger, each with its reason."""
     moment = parse_published_at(published_at)
-    plan = plan_inputs(paths)
+    plan = plan_inputs(_path_names(paths))
     for skipped in plan.skipped:
         logger.warning("skipped %s: %s", skipped.path, skipped.reason)
     items = (
@@ -92,6 +93,22 @@ def extract_paths(
     with _backend(backend, backend_options) as chosen:
         for line in batch.run(items, chosen, workers=workers):
             yield line.to_result()
+
+
+def _path_names(paths: Sequence[object]) -> list[str]:
+    """``paths`` as the names the planner takes; a ``str`` alone (not in a list) and values
+    that are not paths are a ``TypeError`` naming the argument."""
+    if isinstance(paths, str | bytes | os.PathLike):
+        raise TypeError("extract_paths() takes a list of paths: extract_paths([path])")
+    names = []
+    for number, path in enumerate(paths, start=1):
+        if not isinstance(path, str | bytes | os.PathLike):
+            raise TypeError(
+                f"extract_paths(): path {number} is {type(path).__name__}, not a file or "
+                "directory path (str, bytes or os.PathLike)"
+            )
+        names.append(os.fsdecode(path))
+    return names
 
 
 @contextmanager

@@ -220,7 +220,8 @@ def repeated_ids_inputs(tmp_path: Path) -> list[str]:
 def test_resume_keys_on_the_input_not_on_its_id(tmp_path: Path) -> None:
     inputs = repeated_ids_inputs(tmp_path)
     out = tmp_path / "out.jsonl"
-    code, _, stderr = invoke(*inputs, "-o", str(out))
+    first = CliRunner().invoke(main, ["extract", "--backend", "rules", *inputs, "-o", str(out)])
+    code, stderr = first.exit_code, first.stderr
     assert code == 0
     complete = out.read_text().splitlines(keepends=True)
     assert len(complete) == 6  # y/a.txt named twice is read once, and says so
@@ -582,3 +583,57 @@ def test_json_lines_on_stdin_are_streamed_row_by_row() -> None:
 def test_force_on_a_device_writes_to_it() -> None:
     code, _, stderr = invoke(str(SEED), "-o", "/dev/null", "--force")
     assert code == 0, stderr
+
+
+def test_the_output_cannot_be_the_errors_file_it_retries(tmp_path: Path) -> None:
+    errors = tmp_path / "errors.jsonl"
+    errors.write_text(json.dumps({"id": "a", "path": str(SEED), "line": None}) + "\n")
+    before = errors.read_text()
+    code, _, stderr = invoke("--retry-errors", str(errors), "-o", str(errors), "--force")
+    assert code == 2 and "--retry-errors" in stderr and errors.read_text() == before
+
+
+def test_stdout_appended_to_a_file_is_locked_too(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with out.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a running `extractor ... -o out.jsonl` holds it
+        with out.open("a") as stdout:
+            run = subprocess.run(
+                command(str(SEED)), env=ENV, stdout=stdout, stderr=subprocess.PIPE, text=True
+            )
+    assert run.returncode == 2 and "<stdout>: another extractor process" in run.stderr
+    assert out.read_text() == ""
+
+
+def test_extract_paths_names_an_argument_that_is_not_paths(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="path 2 is NoneType"):
+        list(extract_paths([str(SEED), None], backend="rules"))  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"extract_paths\(\[path\]\)"):
+        list(extract_paths(str(SEED), backend="rules"))
+    [result] = list(extract_paths([SEED], backend="rules"))  # a Path is a path
+    assert result.meetings
+
+
+def test_repeated_ids_are_told_a_few_times_then_counted(tmp_path: Path) -> None:
+    feed = rows_file(tmp_path / "feed.jsonl", [{"id": "same", "text": "Talks."}] * 12)
+    told = CliRunner().invoke(main, ["extract", str(feed), "--backend", "rules"])
+    warnings = [line for line in told.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 6 and warnings[-1].endswith("6 more inputs repeat an id")
+    assert f"again at {feed}:2)" in warnings[0]
+    quiet = CliRunner().invoke(main, ["extract", str(feed), "--backend", "rules", "-q"])
+    assert "warning" not in quiet.stderr and len(quiet.stdout.splitlines()) == 12
+
+
+def test_a_refused_run_leaves_no_empty_output(tmp_path: Path) -> None:
+    out, errors = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    errors.write_text("an earlier run's failures\n")
+    code, _, stderr = invoke(str(SEED), "-o", str(out), "--errors", str(errors))
+    assert code == 2 and "is not empty" in stderr and not out.exists()
+
+
+def test_a_symbolic_link_that_loops_is_named_so(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(SEED_TEXT)
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    _, _, stderr = invoke(str(tmp_path))
+    assert "a.txt (a symbolic link that loops)" in stderr

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
+from extractor.document import origin
 from extractor.schema import ErrorInfo, ExtractionResult, Usage
 from extractor.utf8 import printable_path
 
@@ -43,6 +44,7 @@ class ResultLine:
 
     id: str
     key: str | None  # ``input_key`` of the document
+    where: str  # the document for people: "feed.jsonl:3", "a.txt", or its id
     meetings: int
     backend: str
     error: ErrorInfo | None = None
@@ -62,6 +64,7 @@ class ResultLine:
         return cls(
             id=result.source.id,
             key=input_key(result.source.path, result.source.line),
+            where=origin(result.source.path, result.source.line, result.source.id),
             meetings=len(result.meetings),
             backend=result.backend,
             error=result.error,

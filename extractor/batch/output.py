@@ -38,7 +38,8 @@ class Existing(Enum):
 class LineWriter:
     """Appends JSON lines, each with a single write and a flush (see the module docstring).
 
-    A file is locked (``flock``, exclusive) for as long as the writer is open. Raises
+    A file is locked (``flock``, exclusive) for as long as the writer is open, and so is
+    ``stream`` when it is a regular file (stdout appended to one: ``>> out.jsonl``). Raises
     ``OutputBusy`` when another process holds the lock, ``BatchFileError`` when the file
     cannot be opened or holds lines that ``existing`` says not to touch; ``write`` raises
     ``OutputWriteError`` (or ``OutputClosed`` for a closed stdout) and leaves every line
@@ -55,8 +56,11 @@ class LineWriter:
         self._fd: int | None = None
         self._stream = stream
         self.path = path
+        self._created = path is not None and not path.exists()
         if path is not None:
             self._fd = _open_locked(path, existing)
+        elif stream is not None:
+            _lock_if_a_file(stream)
 
     def write(self, line: str) -> None:
         data = (line.rstrip("\n") + "\n").encode("utf-8")
@@ -80,6 +84,13 @@ class LineWriter:
             os.close(self._fd)
             self._fd = None
 
+    def discard(self) -> None:
+        """Close, and remove the file if this writer created it and wrote nothing: a run
+        refused after its output was opened leaves no empty file behind."""
+        self.close()
+        if self.path is not None and self._created and self.path.stat().st_size == 0:
+            self.path.unlink()
+
 
 def _open_locked(path: Path, existing: Existing) -> int:
     try:
@@ -87,15 +98,10 @@ def _open_locked(path: Path, existing: Existing) -> int:
     except OSError as error:
         raise BatchFileError(f"{path}: cannot write ({error.strerror})") from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as error:
+        _lock(fd, str(path))
+    except BatchFileError:
         os.close(fd)
-        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            raise OutputBusy(
-                f"{path}: another extractor process is writing this file; "
-                "wait for it to end, or write to another file"
-            ) from None
-        raise BatchFileError(f"{path}: cannot be locked ({error.strerror})") from None
+        raise
     regular = stat.S_ISREG(os.fstat(fd).st_mode)  # not a device such as /dev/null
     if existing is Existing.OVERWRITE and regular:
         os.ftruncate(fd, 0)
@@ -106,6 +112,28 @@ def _open_locked(path: Path, existing: Existing) -> int:
             "--append to add to it, or --force to overwrite it"
         )
     return fd
+
+
+def _lock(fd: int, name: str) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            raise OutputBusy(
+                f"{name}: another extractor process is writing this file; "
+                "wait for it to end, or write to another file"
+            ) from None
+        raise BatchFileError(f"{name}: cannot be locked ({error.strerror})") from None
+
+
+def _lock_if_a_file(stream: IO[str]) -> None:
+    try:
+        fd = stream.fileno()
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except (OSError, ValueError):  # no descriptor at all (a test runner's buffer)
+        return
+    if regular:
+        _lock(fd, "<stdout>")
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,10 @@ def printing() -> Iterator[None]:
         finally:
             sys.stdout.flush()
     except BrokenPipeError:
-        _drop_stdout()
+        drop_stdout()
         sys.exit(EXIT_OUTPUT_CLOSED)
     except OSError as error:
-        _drop_stdout()
+        drop_stdout()
         click.echo(f"extractor: error: cannot write to stdout: {_reason(error)}", err=True)
         sys.exit(EXIT_OUTPUT_FAILED)
 
@@ -65,7 +65,7 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _drop_stdout() -> None:
+def drop_stdout() -> None:
     """Point stdout at /dev/null once writing to it failed, so that the text still in its
     buffer does not fail again, with a traceback, when Python flushes it at exit."""
     with suppress(OSError, ValueError):  # no descriptor at all (a test runner's buffer)

@@ -38,6 +38,7 @@ from extractor.cli.app import (
     EXIT_INTERRUPTED,
     EXIT_OUTPUT_CLOSED,
     EXIT_OUTPUT_FAILED,
+    drop_stdout,
     fail,
     verbose_option,
 )
@@ -164,11 +165,15 @@ def extract(
     )
     try:
         writer = LineWriter(output, stream=sys.stdout, existing=existing)
+    except ExtractorError as error:
+        fail(str(error))
+    try:
         errors = LineWriter(errors_path, existing=existing) if errors_path else None
         resumed = resume_state(output) if resume and output else Resumed(frozenset(), {})
         if resume and errors and errors_path:
             repair_errors_file(errors_path, resumed.failed, errors)
     except ExtractorError as error:
+        writer.discard()  # a refused run leaves no empty output behind
         fail(str(error))
     done = resumed.done
     documents = (
@@ -188,7 +193,7 @@ def extract(
         stop=stop,
     )
     lines.summary.skipped, lines.summary.skipped_failed = len(done), len(resumed.failed)
-    given_ids: set[str] = set()
+    repeats = _RepeatedIds(quiet=quiet)
     started = time.perf_counter()
     try:
         with _progress(plan, enabled=not quiet and sys.stderr.isatty()) as advance, ctrl_c(stop):
@@ -198,12 +203,12 @@ def extract(
                     click.echo(f"extractor: {line.error.type}: {line.error.message}", err=True)
                     if errors and line.error_record:
                         errors.write(line.error_record)
-                _warn_if_repeated(line, given_ids)
+                repeats.see(line)
                 advance()
     except KeyboardInterrupt:
         pass  # the second Ctrl-C: what is still in progress is dropped, --resume redoes it
     except OutputClosed:
-        _stdout_to_devnull()
+        drop_stdout()
         sys.exit(EXIT_OUTPUT_CLOSED)
     except OutputWriteError as error:
         again = " and rerun with --resume" if output else ""
@@ -218,6 +223,7 @@ def extract(
         if errors:
             errors.close()
         close_backend(chosen)
+    repeats.tell_the_rest()
     if not quiet or lines.stopped:
         click.echo(lines.summary.describe(time.perf_counter() - started), err=True)
     if lines.stopped:
@@ -227,16 +233,32 @@ def extract(
         sys.exit(EXIT_INPUT_FAILED)
 
 
-def _warn_if_repeated(line: ResultLine, given_ids: set[str]) -> None:
+class _RepeatedIds:
     """Ids are the user's and may repeat (two rows with one id, ``a.txt`` beside ``a.html``):
-    each input still gets its own line, and the user is told."""
-    if line.id in given_ids:
-        click.echo(
-            f"extractor: warning: the id {line.id!r} is given to more than one input "
-            f"(again at {line.key}); each has its own result line",
-            err=True,
-        )
-    given_ids.add(line.id)
+    each input still gets its own line, and the user is told, the first few times by name and
+    then how many more (never with ``-q``)."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self._seen: set[str] = set()
+        self._quiet = quiet
+        self.repeated = 0
+
+    def see(self, line: ResultLine) -> None:
+        if line.id not in self._seen:
+            self._seen.add(line.id)
+            return
+        self.repeated += 1
+        if not self._quiet and self.repeated <= _SKIPPED_SHOWN:
+            click.echo(
+                f"extractor: warning: the id {line.id!r} is given to more than one input "
+                f"(again at {line.where}); each has its own result line",
+                err=True,
+            )
+
+    def tell_the_rest(self) -> None:
+        if not self._quiet and self.repeated > _SKIPPED_SHOWN:
+            more = self.repeated - _SKIPPED_SHOWN
+            click.echo(f"extractor: warning: {more} more inputs repeat an id", err=True)
 
 
 def _check_batch_flags(
@@ -260,6 +282,8 @@ def _check_batch_flags(
         fail("--resume cannot tell which documents of stdin are done; save them to a file")
     if output and errors_path and file_identity(output) == file_identity(errors_path):
         fail("--errors must name another file than --output")
+    if output and retry_path and file_identity(output) == file_identity(retry_path):
+        fail("--output must name another file than --retry-errors, which it would overwrite")
 
 
 def _output_identities(output: Path | None, errors_path: Path | None) -> list[FileIdentity]:
@@ -275,13 +299,6 @@ def _stdout_identity() -> FileIdentity | None:
         return descriptor_identity(sys.stdout.fileno())
     except (OSError, ValueError):  # not a file at all (a test runner's buffer)
         return None
-
-
-def _stdout_to_devnull() -> None:
-    """After the reader of stdout has gone (``| head``), point stdout at /dev/null, so that
-    Python's last flush at exit does not fail again (the Python docs' recipe for SIGPIPE)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 @contextmanager

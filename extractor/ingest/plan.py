@@ -12,6 +12,7 @@ never end.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Collection, Iterator, Sequence
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.errors import OutputIsInput
+from extractor.ingest.html import HTML_SUFFIXES
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml"})
+ARTICLE_SUFFIXES = frozenset({".txt", ".text"}) | HTML_SUFFIXES
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 STDIN = "-"
 
@@ -134,6 +136,15 @@ def _add(plan: InputPlan, seen: set[FileIdentity], target: Target, identity: Fil
     plan.targets.append(target)
 
 
+def _broken_link(path: Path) -> str:
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a symbolic link that loops"
+    return "a broken symbolic link"
+
+
 def _walk(directory: Path) -> Iterator[tuple[Path, str | None]]:
     """Every entry under ``directory``, depth first in name order, with the reason it is not
     read (None for a file to read). Symbolic links to files are read; links to directories
@@ -150,7 +161,7 @@ def _walk(directory: Path) -> Iterator[tuple[Path, str | None]]:
         elif entry.is_dir(follow_symlinks=False):
             yield from _walk(path)
         elif entry.is_symlink() and not path.exists():
-            yield path, "a broken symbolic link"
+            yield path, _broken_link(path)
         elif entry.is_symlink() and path.is_dir():
             yield path, _SYMLINKED_DIRECTORY
         elif not entry.is_file():
