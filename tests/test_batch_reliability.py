@@ -637,3 +637,38 @@ def test_a_symbolic_link_that_loops_is_named_so(tmp_path: Path) -> None:
     (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
     _, _, stderr = invoke(str(tmp_path))
     assert "a.txt (a symbolic link that loops)" in stderr
+
+
+def children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def test_workers_killed_in_quick_succession_lose_nothing(tmp_path: Path) -> None:
+    feed = rows_file(
+        tmp_path / "feed.jsonl", [{"id": f"r{i}", "text": SEED_TEXT} for i in range(1500)]
+    )
+    out = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        command(str(feed), "-o", str(out), "--workers", "2"),
+        env=ENV,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while not out.exists() or out.stat().st_size == 0:
+        time.sleep(0.01)
+    for _ in range(6):  # as an out-of-memory killer on a busy machine might
+        for worker in children(process.pid):
+            os.kill(worker, signal.SIGKILL)
+        time.sleep(0.03)
+    _, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    results = lines_of(out)
+    assert [r["source"]["id"] for r in results] == [f"r{i}" for i in range(1500)]  # type: ignore[index]
+    # A document in flight through several of the kills is given up with an error line of its
+    # own (--retry-errors takes it again): every other one is extracted.
+    failed = {r["error"]["type"] for r in results if r["error"]}  # type: ignore[index]
+    assert failed <= {"WorkerDied"} and process.returncode == (1 if failed else 0)

@@ -63,13 +63,23 @@ def in_processes(
     source = iter(items)
     waiting: deque[_Chunk] = deque()  # chunks to send again, after a pool broke
     in_flight: deque[tuple[_Chunk, Future[list[ResultLine]]]] = deque()
+    idle_breaks = 0  # pools found dead with nothing in flight, in a row
     try:
         while True:
             while len(in_flight) < _CHUNKS_PER_WORKER * workers:
                 chunk = waiting.popleft() if waiting else _next_chunk(source)
                 if chunk is None:
                     break
-                in_flight.append((chunk, pool.submit(chunk)))
+                try:
+                    in_flight.append((chunk, pool.submit(chunk)))
+                except BrokenProcessPool:  # a worker died between two results
+                    waiting.appendleft(chunk)  # not sent: it goes after those in flight
+                    if in_flight:
+                        break  # the break shows, and is dealt with, at their results
+                    idle_breaks += 1
+                    if idle_breaks > _BREAKS_ALLOWED:  # no pool lives: give the chunk up
+                        waiting[0] = _Chunk([_died(item) for item in chunk.items])
+                    pool.restart()
             if not in_flight:
                 return
             chunk, future = in_flight.popleft()
@@ -82,6 +92,7 @@ def in_processes(
                 pool.restart()
                 waiting.extendleft(reversed(_after_break(lost, backend, pretty)))
                 continue
+            idle_breaks = 0
             yield from lines
     finally:
         pool.shutdown()
@@ -133,6 +144,13 @@ class _Pool:
         )
 
     def submit(self, chunk: _Chunk) -> Future[list[ResultLine]]:
+        if all(isinstance(item, InputFailure) for item in chunk.items):
+            done: Future[list[ResultLine]] = Future()  # error lines need no worker
+            results = extract_target_documents(chunk.items, self._backend)
+            done.set_result(
+                [ResultLine.of(r, pretty=self._pretty, serialize=True) for r in results]
+            )
+            return done
         return self._executor.submit(_work, chunk.items, self._include_text, self._pretty)
 
     def restart(self) -> None:
