@@ -60,7 +60,11 @@ def extract_many(
     published_at: dt.datetime | str | None = None,
     **backend_options: Any,
 ) -> Iterator[ExtractionResult]:
-    """One result per document, in order, lazily; failures become results with ``error``."""
+    """One result per document, in order, lazily; failures become results with ``error``.
+
+    Raises ``TypeError`` for one article given alone (a ``str`` is not a list of them)."""
+    if isinstance(documents, str | bytes):
+        raise TypeError("extract_many() takes a list of articles: extract_many([text])")
     moment = parse_published_at(published_at)
     with _backend(backend, backend_options) as chosen:
         for line in batch.run(given_items(documents, moment), chosen):
@@ -81,6 +85,10 @@ def extract_paths(
 
     Directory entries that are not read (other suffixes, links to directories, FIFOs) are
     logged as warnings on the ``extractor`` logger, each with its reason."""
+    if not isinstance(workers, int) or workers < 0:
+        raise TypeError(
+            f"extract_paths(): workers is a number of processes (0: one per core), not {workers!r}"
+        )
     moment = parse_published_at(published_at)
     plan = plan_inputs(_path_names(paths))
     for skipped in plan.skipped:
@@ -91,7 +99,7 @@ def extract_paths(
         for item in read_target(target, max_bytes=max_bytes, published_at=moment, analyse=False)
     )
     with _backend(backend, backend_options) as chosen:
-        for line in batch.run(items, chosen, workers=workers):
+        for line in batch.run(items, chosen, workers=workers or os.cpu_count() or 1):
             yield line.to_result()
 
 

@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator, Iterable, Iterator
 
 from extractor.backends import AsyncBackend, Backend, BackendOutput, get_backend
 from extractor.document import Document, origin
-from extractor.errors import BackendError, ExtractorError, InputError
+from extractor.errors import BackendError, EmptyInput, ExtractorError, InputError
 from extractor.guards import guard_records
 from extractor.ingest import InputFailure, prepare
 from extractor.ingest.given import given_items
@@ -48,16 +48,19 @@ async def aextract_many(
     stop: asyncio.Event | None = None,
 ) -> AsyncGenerator[ExtractionResult, None]:
     """Like ``extract_many``, with many documents in progress at once for backends that call a
-    model (``LLMBackend`` bounds the requests actually in flight by its ``concurrency``).
+    model: no more than the backend's declared ``concurrency`` of them in its ``aextract`` at
+    once.
 
     Results still come out in input order: up to ``window`` documents (default: twice the
-    backend's concurrency) are worked on ahead of the one being waited for.
+    backend's concurrency) are read and prepared ahead of the one being waited for.
 
     Setting ``stop`` (the CLI's Ctrl-C) starts no further document and cancels those in
     progress, with their requests and retry backoff: a server's ``Retry-After`` may ask for
     minutes. The results finished by then still come out; a cancelled document gives none, as
     it was not done. Leaving the loop early cancels the documents in progress too.
     """
+    if isinstance(documents, str | bytes):
+        raise TypeError("aextract_many() takes a list of articles: aextract_many([text])")
     chosen = get_backend(backend)
     if not isinstance(chosen, AsyncBackend):
         for result in extract_target_documents(
@@ -66,6 +69,7 @@ async def aextract_many(
             yield result
         return
     width = window or 2 * chosen.capabilities.concurrency
+    requests = asyncio.Semaphore(chosen.capabilities.concurrency)
     stop = stop or asyncio.Event()
     pending: deque[asyncio.Task[ExtractionResult]] = deque()
     items = iter(given_items(documents))
@@ -77,7 +81,7 @@ async def aextract_many(
                 and len(pending) < width
                 and (item := next(items, None)) is not None
             ):
-                pending.append(asyncio.ensure_future(_arun(chosen, item, include_text)))
+                pending.append(asyncio.ensure_future(_arun(chosen, item, include_text, requests)))
             if not pending:
                 return
             await asyncio.wait([pending[0]])  # unlike awaiting it, no error if it was cancelled
@@ -100,16 +104,20 @@ async def _cancel_when_set(
 
 
 async def _arun(
-    backend: AsyncBackend, item: Document | InputFailure, include_text: bool
+    backend: AsyncBackend,
+    item: Document | InputFailure,
+    include_text: bool,
+    requests: asyncio.Semaphore,
 ) -> ExtractionResult:
     if isinstance(item, InputFailure):
         return failure_result(item.id, item.path, item.error, backend=backend.name, line=item.line)
     try:
-        document = prepare(item)
-        output = await backend.aextract(document)
+        document = _ready(item)
+        async with requests:  # no more than the backend's declared concurrency at once
+            output = _checked(backend, await backend.aextract(document))
+        return _result(backend, document, output, include_text=include_text)
     except Exception as error:  # noqa: BLE001 - one document never stops the batch
         return _document_failure(backend, item, error)
-    return _result(backend, document, output, include_text=include_text)
 
 
 def failure_result(
@@ -156,8 +164,26 @@ def run_document(
 ) -> ExtractionResult:
     """One document's result; raises the backend's ``BackendError`` (and ``InputError`` for a
     document that cannot be prepared)."""
-    document = prepare(document)
-    return _result(backend, document, backend.extract(document), include_text=include_text)
+    document = _ready(document)
+    output = _checked(backend, backend.extract(document))
+    return _result(backend, document, output, include_text=include_text)
+
+
+def _ready(document: Document) -> Document:
+    """The document prepared for a backend (``extractor.ingest.prepare``); an empty one is
+    an ``EmptyInput``, however it came (a ``Document(text="")`` given to the Python API)."""
+    if not document.text.strip():
+        raise EmptyInput(f"{document.origin}: the article text is empty")
+    return prepare(document)
+
+
+def _checked(backend: Backend, output: object) -> BackendOutput:
+    """What a backend returned, if it keeps the contract (a plugin may not)."""
+    if not isinstance(output, BackendOutput):
+        raise BackendError(
+            f"backend {backend.name!r} returned {type(output).__name__}, not a BackendOutput"
+        )
+    return output
 
 
 def _result(

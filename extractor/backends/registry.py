@@ -72,7 +72,8 @@ class Registry:
         """A new backend of that name, made by its factory with ``options``.
 
         Raises ``BackendUnavailable`` for a name nobody registered (naming the registered
-        ones and any plugin that failed to load) or a factory that cannot make its backend.
+        ones and any plugin that failed to load), a factory that fails, and a factory whose
+        object is not a backend (no ``name``, ``capabilities`` or ``extract``).
         """
         registrations = self._loaded()
         if name not in registrations:
@@ -81,7 +82,25 @@ class Registry:
                 f"; plugin {plugin} failed to load ({why})" for plugin, why in self._broken.items()
             )
             raise BackendUnavailable(f"unknown backend {name!r}; choose one of {known}{broken}")
-        return registrations[name].factory(**options)
+        registration = registrations[name]
+        try:
+            backend = registration.factory(**options)
+        except BackendUnavailable:
+            raise
+        except Exception as error:  # a plugin's failure, told in one line
+            raise BackendUnavailable(
+                f"backend {name!r} could not be made ({registration.plugin}): "
+                f"{type(error).__name__}: {error}"
+            ) from error
+        missing = [
+            part for part in ("name", "capabilities", "extract") if not hasattr(backend, part)
+        ]
+        if missing:
+            raise BackendUnavailable(
+                f"backend {name!r} ({registration.plugin}) made {type(backend).__name__}, not a "
+                f"backend: it has no {', '.join(missing)} (see extractor/backends/base.py)"
+            )
+        return backend
 
     def _loaded(self) -> dict[str, Registration]:
         if self._registrations is None:

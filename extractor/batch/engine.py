@@ -25,6 +25,7 @@ from extractor.batch.summary import Summary
 from extractor.batch.workers import in_processes
 from extractor.document import Document
 from extractor.ingest import InputFailure
+from extractor.ingest.given import given_items
 from extractor.pipeline import aextract_many, extract_target_documents
 
 
@@ -73,7 +74,7 @@ class BatchRun:
 
 
 def run(
-    items: Iterable[Document | InputFailure],
+    items: Iterable[Document | InputFailure | str],
     backend: Backend,
     *,
     workers: int = 1,
@@ -83,14 +84,19 @@ def run(
 ) -> BatchRun:
     """Extract every document of ``items`` with ``backend``; one line per item, in order.
 
-    ``items`` are documents, or failures to read one (``read_target`` yields both): a failure
-    gets its error line, and so does a document the backend fails on; nothing raises for one
-    document. ``workers`` is the number of processes for a ``process_safe`` backend (ignored
-    otherwise); ``include_text`` adds ``source.text``; ``pretty`` indents the JSON.
+    ``items`` are documents (``Document``, or an article's text), or failures to read one
+    (``read_target`` yields both): a failure gets its error line, and so does a document the
+    backend fails on; nothing raises for one document. ``workers`` is the number of processes
+    for a ``process_safe`` backend (ignored otherwise); ``include_text`` adds
+    ``source.text``; ``pretty`` indents the JSON.
     Lazy: nothing runs until the lines are iterated.
     """
+    if isinstance(backend, str):
+        raise TypeError(
+            f"batch.run() takes a backend object, not its name: get_backend({backend!r})"
+        )
     stop = stop or StopSignal()
-    feed = _until(iter(items), stop)
+    feed = _until(given_items(items), stop)
     lines: Iterator[ResultLine]
     if isinstance(backend, AsyncBackend):
         lines = _async_window(feed, backend, stop, include_text=include_text, pretty=pretty)

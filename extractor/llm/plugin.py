@@ -19,9 +19,11 @@ def register_backends(register: Register) -> None:
     )
 
 
-def _configured(config: LLMConfig | None) -> LLMConfig:
+def _configured(config: object) -> LLMConfig:
     from extractor.llm.config import LLMConfig
 
+    if config is not None and not isinstance(config, LLMConfig):
+        raise TypeError(f"config is an LLMConfig, not {type(config).__name__}")
     return config or LLMConfig.from_env()
 
 
