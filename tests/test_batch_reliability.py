@@ -672,3 +672,23 @@ def test_workers_killed_in_quick_succession_lose_nothing(tmp_path: Path) -> None
     # own (--retry-errors takes it again): every other one is extracted.
     failed = {r["error"]["type"] for r in results if r["error"]}  # type: ignore[index]
     assert failed <= {"WorkerDied"} and process.returncode == (1 if failed else 0)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_json_lines_on_stdin_with_a_byte_order_mark(encoding: str) -> None:
+    rows = "".join(json.dumps({"id": name, "text": SEED_TEXT}) + "\n" for name in ("a", "b"))
+    result = CliRunner().invoke(
+        main, ["extract", "-", "--backend", "rules", "-q"], input=rows.encode(encoding)
+    )
+    assert [json.loads(line)["source"]["id"] for line in result.stdout.splitlines()] == ["a", "b"]
+
+
+def test_a_prompts_directory_that_does_not_exist_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EXTRACTOR_PROMPTS_DIR", "/no/such/prompts")
+    for backend in ("llm", "auto"):
+        code, stdout, stderr = invoke(
+            str(SEED), "--backend", backend, "--model", "m", "--base-url", "http://127.0.0.1:9/v1"
+        )
+        assert code == 2 and stdout == "" and "EXTRACTOR_PROMPTS_DIR" in stderr

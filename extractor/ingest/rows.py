@@ -33,6 +33,14 @@ def text_rows(stream: BinaryIO) -> TextIO:
     return io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline=None)
 
 
+def starts_like_rows(stream: io.BufferedReader) -> bool:
+    """True when the stream's first character, past a BOM and white space, opens a JSON
+    object: stdin holding JSON Lines rather than an article (looked at without consuming)."""
+    head = stream.peek(256)[:256]
+    encoding = next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8-sig")
+    return head.decode(encoding, errors="ignore").lstrip().startswith("{")
+
+
 def peekable(stream: BinaryIO) -> io.BufferedReader:
     """A buffered reader over ``stream``, which can look ahead without consuming."""
     if isinstance(stream, io.BufferedReader):

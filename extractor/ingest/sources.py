@@ -31,7 +31,13 @@ from extractor.errors import (
 from extractor.ingest.article import document_from_html, document_from_text
 from extractor.ingest.decode import decode_bytes, normalise_newlines
 from extractor.ingest.plan import JSONL_SUFFIXES, STDIN, Target
-from extractor.ingest.rows import bounded_rows, not_utf8, peekable, text_rows
+from extractor.ingest.rows import (
+    bounded_rows,
+    not_utf8,
+    peekable,
+    starts_like_rows,
+    text_rows,
+)
 from extractor.isodates import parse_iso_moment
 
 DEFAULT_MAX_BYTES = 10_000_000
@@ -80,7 +86,7 @@ def read_target(
     try:
         if path is None:
             stream = peekable(stdin or sys.stdin.buffer)
-            if stream.peek(64)[:64].lstrip().startswith(b"{"):  # JSON Lines on stdin
+            if starts_like_rows(stream):  # JSON Lines on stdin
                 yield from _rows(text_rows(stream), target, max_bytes=max_bytes, reading=reading)
                 return
             data = _bounded_read(stream, name, max_bytes)

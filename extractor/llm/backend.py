@@ -17,7 +17,7 @@ from extractor.llm.config import LLMConfig
 from extractor.llm.costs import cost_usd
 from extractor.llm.examples import load_examples
 from extractor.llm.grounding import ground
-from extractor.llm.prompts import DEFAULT_PROMPT, Prompt, body_text, render
+from extractor.llm.prompts import DEFAULT_PROMPT, Prompt, body_text, prompt_folder, render
 from extractor.llm.response import LLMMeeting, MeetingsResponse
 from extractor.schema import SCHEMA_VERSION, Usage
 
@@ -38,6 +38,7 @@ class LLMBackend:
     def __init__(self, config: LLMConfig, *, prompt_version: str = DEFAULT_PROMPT) -> None:
         self.config = config
         self.prompt_version = prompt_version
+        prompt_folder(prompt_version)  # a missing version is refused now, not per document
         self.client = ModelClient(config)
 
     @property

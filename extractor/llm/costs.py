@@ -56,7 +56,7 @@ def price_table(path: Path) -> dict[str, tuple[float, float]]:
     try:
         return _PRICE_TABLE.validate_json(path.read_bytes())
     except OSError as error:
-        why = error.strerror or str(error)
+        why = f"{error.strerror or error}; the variable names a JSON file, not the JSON itself"
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])

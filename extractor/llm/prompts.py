@@ -120,14 +120,14 @@ def _template_digest(version: str) -> str:
 
 @cache
 def _sources(version: str) -> tuple[str, str]:
-    folder = _prompt_folder(version)
+    folder = prompt_folder(version)
     return (
         folder.joinpath("system.jinja").read_text(encoding="utf-8"),
         folder.joinpath("user.jinja").read_text(encoding="utf-8"),
     )
 
 
-def _prompt_folder(version: str) -> Traversable:
+def prompt_folder(version: str) -> Traversable:
     """The folder of prompt ``version``: in ``EXTRACTOR_PROMPTS_DIR`` when the user sets it and
     it holds that version, else in the package (``extractor/prompts/``).
 
