@@ -51,8 +51,9 @@ def ids_of(path: Path) -> list[object]:
     return [line["source"]["id"] for line in lines_of(path)]  # type: ignore[index]
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["extract", "--backend", "rules", "-q", *args])
+def invoke(*args: str, quiet: bool = True) -> tuple[int, str, str]:
+    flags = ["--backend", "rules", *(["-q"] if quiet else [])]
+    result = CliRunner().invoke(main, ["extract", *flags, *args])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -312,7 +313,7 @@ def test_every_directory_entry_not_read_is_listed_with_its_reason(tmp_path: Path
     (tmp_path / "broken.txt").symlink_to(tmp_path / "missing.txt")
     (tmp_path / "loop").symlink_to(tmp_path)  # a symlinked directory that loops
     os.mkfifo(tmp_path / "feed.jsonl")  # reading it would block for ever
-    code, stdout, stderr = invoke(str(tmp_path))
+    code, stdout, stderr = invoke(str(tmp_path), quiet=False)
     assert code == 0 and [json.loads(line)["source"]["id"] for line in stdout.splitlines()] == [
         "good"
     ]
@@ -406,6 +407,7 @@ def test_a_file_too_large_leaves_the_output_resumable(tmp_path: Path) -> None:
     assert limited.returncode == 74 and "Traceback" not in limited.stderr
     assert "rerun with --resume" in limited.stderr
     assert 0 < out.stat().st_size <= 30_000
+    assert out.read_text().endswith("\n")  # the line cut short was taken back
     assert invoke(str(feed), "-o", str(out), "--resume")[0] == 0
     assert ids_of(out) == [f"r{i}" for i in range(30)]
 
@@ -635,7 +637,7 @@ def test_a_symbolic_link_that_loops_is_named_so(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text(SEED_TEXT)
     (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
     (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
-    _, _, stderr = invoke(str(tmp_path))
+    _, _, stderr = invoke(str(tmp_path), quiet=False)
     assert "a.txt (a symbolic link that loops)" in stderr
 
 
@@ -692,3 +694,17 @@ def test_a_prompts_directory_that_does_not_exist_is_a_usage_error(
             str(SEED), "--backend", backend, "--model", "m", "--base-url", "http://127.0.0.1:9/v1"
         )
         assert code == 2 and stdout == "" and "EXTRACTOR_PROMPTS_DIR" in stderr
+
+
+def test_small_things_a_user_meets(tmp_path: Path) -> None:
+    """Stdin named twice is read once; a title that is not a string is refused, not printed as
+    Python would; ``extractor prompt -`` reads stdin."""
+    _, stdout, stderr = invoke("-", "-", quiet=False)
+    assert "- (named twice; read once)" in stderr and len(stdout.splitlines()) == 1
+    feed = rows_file(tmp_path / "feed.jsonl", [{"id": "t", "text": SEED_TEXT, "title": ["x"]}])
+    [result] = list(extract_paths([str(feed)], backend="rules"))
+    assert result.error is not None and "'title' must be a string, not an array" in (
+        result.error.message
+    )
+    shown = CliRunner().invoke(main, ["prompt", "-"], input=SEED_TEXT)
+    assert shown.exit_code == 0 and "Kamikawa" in shown.stdout

@@ -17,6 +17,7 @@ from extractor.ingest import (
     prepare,
     read_target,
 )
+from extractor.ingest.plan import NOT_AN_ARTICLE
 from extractor.ingest.sources import STDIN, Target
 
 ARTICLE = (
@@ -173,7 +174,7 @@ def test_directories_are_read_recursively_in_order_and_skips_are_listed(tmp_path
     assert [t.id for t in plan.targets] == ["b", "sub/a"]
     assert [(Path(s.path).name, s.reason.split(" (")[0]) for s in plan.skipped] == [
         (".hidden.txt", "hidden"),
-        ("notes.json", "not a .txt, .html or .jsonl file; name it on the command line to read it"),
+        ("notes.json", NOT_AN_ARTICLE),
     ]
 
 

@@ -10,6 +10,7 @@ batch writes to it, so that two processes cannot both fill it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -70,14 +71,26 @@ class LineWriter:
                 self._stream.write(data.decode("utf-8"))
                 self._stream.flush()
                 return
-            written = os.write(self._fd, data)
-            while written < len(data):  # a short write: finish the line before anything else
-                written += os.write(self._fd, data[written:])
+            self._write_whole(self._fd, data)
         except BrokenPipeError:
             raise OutputClosed("<stdout>: the reader closed the pipe") from None
         except OSError as error:
             where = self.path or "<stdout>"
             raise OutputWriteError(f"{where}: cannot write ({error.strerror or error})") from None
+
+    @staticmethod
+    def _write_whole(fd: int, data: bytes) -> None:
+        """All of ``data``, or none of it: a write cut short by a full disk or a size limit is
+        taken back, so that the file ends with a whole line for readers that do not resume."""
+        written = 0
+        try:
+            while written < len(data):  # a short write: finish the line before anything else
+                written += os.write(fd, data[written:])
+        except OSError:
+            if written:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, os.fstat(fd).st_size - written)
+            raise
 
     def close(self) -> None:
         if self._fd is not None:

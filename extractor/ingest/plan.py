@@ -21,6 +21,7 @@ from pathlib import Path
 
 from extractor.errors import OutputIsInput
 from extractor.ingest.html import HTML_SUFFIXES
+from extractor.utf8 import printable_path
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text"}) | HTML_SUFFIXES
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -80,7 +81,10 @@ class InputPlan:
         )
 
 
-NOT_AN_ARTICLE = "not a .txt, .html or .jsonl file; name it on the command line to read it"
+NOT_AN_ARTICLE = (
+    "not a .txt, .text, .html, .htm, .xhtml, .jsonl or .ndjson file; "
+    "name it on the command line to read it"
+)
 LISTED_TWICE = "named twice; read once"
 OUTPUT_FILE = "the output or errors file of this run"
 _SYMLINKED_DIRECTORY = (
@@ -104,7 +108,7 @@ def plan_inputs(paths: Sequence[str], *, outputs: Collection[FileIdentity] = ())
     seen: set[FileIdentity] = set()
     for raw in paths:
         if raw == STDIN:
-            plan.targets.append(Target(STDIN, "stdin"))
+            _add(plan, seen, Target(STDIN, "stdin"), STDIN)  # stdin can be read once only
             continue
         path = Path(raw)
         if not path.is_dir():
@@ -123,7 +127,8 @@ def plan_inputs(paths: Sequence[str], *, outputs: Collection[FileIdentity] = ())
             if identity in outputs:
                 plan.skipped.append(Skipped(str(entry), OUTPUT_FILE))
                 continue
-            target = Target(str(entry), str(entry.relative_to(path).with_suffix("")))
+            name = printable_path(str(entry.relative_to(path).with_suffix("")))
+            target = Target(str(entry), name)  # its id, printed as its path is
             _add(plan, seen, target, identity)
     return plan
 

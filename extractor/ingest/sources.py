@@ -277,7 +277,13 @@ def _parse_json(text: str, *, where: str) -> object:
 
 
 def _json_type(value: object) -> str:
-    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+    }
     return names.get(type(value), "a number")
 
 
@@ -296,15 +302,20 @@ def _row_document(
         normalise_newlines(content),
         id=document_id,
         path=path,
-        url=_optional_str(row.get("url")),
-        title=_optional_str(row.get("title")),
+        url=_optional_text(row, "url", where),
+        title=_optional_text(row, "title", where),
         published_at=reading.published_at or _row_moment(row.get("published_at"), where=where),
         name=where,
     )
 
 
-def _optional_str(value: object) -> str | None:
-    return None if value is None else str(value)
+def _optional_text(row: dict[str, object], field: str, where: str) -> str | None:
+    """A row's optional text field: absent or null is None; anything but a string is refused
+    rather than written out as Python would print it."""
+    value = row.get(field)
+    if value is None or (isinstance(value, str) and not isinstance(value, _Number)):
+        return value
+    raise MalformedInput(f"{where}: {field!r} must be a string, not {_json_type(value)}")
 
 
 def _row_moment(value: object, *, where: str) -> dt.datetime | None:
