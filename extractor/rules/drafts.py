@@ -115,6 +115,7 @@ _SEPARATELY = folded_pattern(
     r"\b(?:separate(?:ly)?|respectively|back-to-back|a\s+series\s+of|bilateral\s+(?:meetings|talks))\b"
 )
 _SEPARATE_REACH = 25  # characters after a trigger where "separately" still qualifies it
+_SEPARATELY_RUNS = 2  # runs of white space in a match of _SEPARATELY ("a series of")
 _AT_THE_MEETING = re.compile(
     r"\s+(?:at|in)\s+the\s+(?:[\w'’-]+\s+){0,3}?(retreat|summit|talks|meeting|session|"
     r"audience|dinner|lunch|call|dialogue)\b",
@@ -248,6 +249,7 @@ class _EventReader:
         self.subject: list[int] = []  # the subject of the sentence being read
         self.channel: tuple[Format, int] | None = None  # last phone/video format, its sentence
         self.destinations: dict[int, _Destinations] = {}  # by where a sentence's subject starts
+        self.separately: dict[int, int | None] = {}  # by sentence start (see _says_separately)
 
     def read(self, sentences: list[Sentence], triggers: list[list[Trigger]]) -> list[Event]:
         events: list[Event] = []
@@ -353,7 +355,7 @@ class _EventReader:
                 joined_noun=self._joined_noun(trigger) if trigger.strength == "join" else None,
                 issuer=issuer and inherits_subject,
             )
-            events += self._each_separately(event, subject, objects, sentence)
+            events += self._each_separately(event, subject, objects, sentence, runs)
         return events
 
     def _destinations(
@@ -454,7 +456,12 @@ class _EventReader:
         return named.group(1).lower() if named else None
 
     def _each_separately(
-        self, event: Event, subject: list[int], objects: list[int], sentence: Sentence
+        self,
+        event: Event,
+        subject: list[int],
+        objects: list[int],
+        sentence: Sentence,
+        runs: SpaceRuns,
     ) -> list[Event]:
         """ "Cho held separate meetings Wednesday with Landau and Funakoshi": one meeting per
         person met, each with the subject."""
@@ -462,15 +469,30 @@ class _EventReader:
         states = [c for c in event.countries if c not in self._countries_of(subject)]
         if not subject or (len(others) < 2 and (others or len(states) < 2)):
             return [event]
-        sentence_start = sentence.start
         cue_end = min(event.trigger.end + _SEPARATE_REACH, sentence.end)
-        if not _SEPARATELY.search(self.folded, sentence_start, cue_end):
+        if not self._says_separately(sentence, runs, cue_end):
             return [event]
         if others:
             return [replace(event, people=[*subject, other]) for other in others]
         # "held a series of bilateral meetings ..., meeting the leaders of Italy, Indonesia,
         # Portugal and Norway": one meeting per state, its people named in what follows
         return [replace(event, people=list(subject), countries=[state]) for state in states]
+
+    def _says_separately(self, sentence: Sentence, runs: SpaceRuns, end: int) -> bool:
+        """Whether the sentence says "separately" (or "a series of", ...) before ``end``.
+
+        The sentence is searched once: its first such words are before ``end``, or else any
+        before ``end`` are cut there ("separate|ly" read as "separate"), in its last words.
+        (No such words stand inside others, so none ends before the end of the first.)
+        """
+        if sentence.start not in self.separately:
+            found = _SEPARATELY.search(self.folded, sentence.start, sentence.end)
+            self.separately[sentence.start] = found.end() if found else None
+        first_end = self.separately[sentence.start]
+        if first_end is not None and first_end <= end:
+            return True
+        window = runs.window(end, _SEPARATELY_RUNS)
+        return _SEPARATELY.search(self.folded, window, end) is not None
 
     def _countries_of(self, people: list[int]) -> set[str | None]:
         return {self.people.people[p].country for p in people}
