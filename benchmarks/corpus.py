@@ -53,3 +53,16 @@ def long_page(megabytes: int) -> str:
         page.append(article)
         size += len(article) + 2
     return "\n\n".join(page)
+
+
+# One sentence (semicolons and "Mr." end none) thick with meeting words, titles, names and a
+# dated relative clause: the text whose cost once grew with its meeting words squared
+_DENSE_SENTENCE = (
+    "Foreign Minister Penny Wong, who met Yoko Kamikawa in 2019, held talks and a meeting "
+    "with Mr. Wang Yi; "
+)
+
+
+def dense_page(megabytes: int) -> str:
+    """One paragraph of about ``megabytes`` million characters dense with meeting words."""
+    return _DENSE_SENTENCE * (megabytes * 1_000_000 // len(_DENSE_SENTENCE))

@@ -9,7 +9,8 @@ the fixtures (1,000 and 10,000 articles), with one and two worker processes: art
 second, peak memory (RSS of the main process), and in-process latency per article. Long
 pages: one document of 1, 4 and 16 MB (4 MB at most with --quick) of those articles joined, as
 a digest page or a scraped archive is, read by the rules in a process of its own: seconds,
-seconds per MB (constant when the cost is linear in the length) and peak RSS. LLM path:
+seconds per MB (constant when the cost is linear in the length) and peak RSS; and one page of
+1 MB dense with meeting words (one sentence of meetings, names and titles, repeated). LLM path:
 200 articles against the fake server of the test suite (in a process of its own, as a real
 endpoint is remote) answering one meeting after 200 ms, at several concurrencies, beside a
 bare ``AsyncOpenAI`` loop sending the very request bodies our pipeline sent (captured from
@@ -38,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import build_corpus, long_page  # noqa: E402
+from benchmarks.corpus import build_corpus, dense_page, long_page  # noqa: E402
 from extractor.backends import get_backend  # noqa: E402
 from extractor.ingest import document_from_text  # noqa: E402
 from extractor.llm.config import LLMConfig  # noqa: E402
@@ -150,31 +151,46 @@ print(elapsed, peak[0] if peak else "nan")
 
 def long_page_rows(sizes: list[int], runs: int, directory: Path) -> list[Row]:
     """Rules time against the length of one document: seconds per MB stays flat when the
-    cost grows linearly (it once grew with meetings times sentences)."""
+    cost grows linearly (it once grew with meetings times sentences); then a page dense with
+    meeting words (its cost once grew with their number squared)."""
     rows: list[Row] = []
     for megabytes in sizes:
         page = directory / f"page-{megabytes}mb.txt"
         page.write_text(long_page(megabytes), encoding="utf-8")
-        measured = []
-        for _ in range(runs):
-            finished = subprocess.run(
-                [sys.executable, "-c", _TIMED_PAGE, str(page)],
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            seconds, peak_kb = finished.stdout.split()
-            measured.append((float(seconds), float(peak_kb) / 1024))
-        seconds = statistics.median(m[0] for m in measured)
+        seconds, peak_mb = _timed_page(page, runs)
         rows.append(
             (
                 f"rules, one page of {megabytes} MB",
-                f"{seconds:.2f} s, {seconds / megabytes:.2f} s/MB; "
-                f"peak RSS {max(m[1] for m in measured):.0f} MB",
+                f"{seconds:.2f} s, {seconds / megabytes:.2f} s/MB; peak RSS {peak_mb:.0f} MB",
             )
         )
+    page = directory / "dense-1mb.txt"
+    page.write_text(dense_page(1), encoding="utf-8")
+    seconds, peak_mb = _timed_page(page, runs)
+    rows.append(
+        (
+            "rules, one page of 1 MB dense with meeting words",
+            f"{seconds:.2f} s; peak RSS {peak_mb:.0f} MB",
+        )
+    )
     return rows
+
+
+def _timed_page(page: Path, runs: int) -> tuple[float, float]:
+    """The median seconds of the rules on ``page``, each run in a process of its own, and
+    the largest peak RSS in MB."""
+    measured = []
+    for _ in range(runs):
+        finished = subprocess.run(
+            [sys.executable, "-c", _TIMED_PAGE, str(page)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds, peak_kb = finished.stdout.split()
+        measured.append((float(seconds), float(peak_kb) / 1024))
+    return statistics.median(m[0] for m in measured), max(m[1] for m in measured)
 
 
 async def ours(texts: list[str], url: str, concurrency: int, cache: Path | None) -> float:

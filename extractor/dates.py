@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from extractor.folding import fold, folded_pattern
@@ -129,10 +130,12 @@ def find_date_phrases(
     for kind, pattern in _PATTERNS:
         if not any(need <= cues for need in _NEEDS[kind]):
             continue
+        # what the kinds before took; one kind's matches do not overlap one another
+        before = _Taken(taken)
         for match in pattern.finditer(folded, start, end):
             if kind == "weekday" and not (match.group("qualifier") or _weekday_alone(text, match)):
                 continue
-            if any(match.start() < t_end and t_start < match.end() for t_start, t_end in taken):
+            if before.overlaps(match.start(), match.end()):
                 continue
             taken.append((match.start(), match.end()))
             day = _resolve(kind, match, published, future)
@@ -145,6 +148,21 @@ def find_date_phrases(
                 )
             )
     return _join_parentheticals(text, sorted(found, key=lambda phrase: phrase.start))
+
+
+class _Taken:
+    """Spans that do not overlap one another, sorted, so that whether a new span overlaps
+    one of them is a bisection: a clause of a hundred dates is not compared pair by pair."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [start for start, _ in self._spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) overlaps a span: the last one starting before ``end`` ends
+        latest of those that do."""
+        index = bisect_left(self._starts, end) - 1
+        return index >= 0 and self._spans[index][1] > start
 
 
 def _join_parentheticals(text: str, phrases: list[DatePhrase]) -> list[DatePhrase]:

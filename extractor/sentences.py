@@ -20,6 +20,7 @@ _ABBREVIATIONS = frozenset(
     u.s u.k u.n e.u u.s.a p.m a.m d.c h.e""".split()
 )
 _LAST_TOKEN = re.compile(r"([\w.]+)[.!?][\"'”’)\]]*$")
+_LAST_WORD_REACH = 24  # characters before a sentence end where its last word is read
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,9 @@ def split_sentences(text: str, start: int, end: int, paragraph: int = 0) -> list
     pieces: list[Sentence] = []
     cursor = start
     for match in _BOUNDARY.finditer(text, start, end):
-        if _is_abbreviation(text[cursor : match.end()]):
+        # only the end of the piece so far: a run of "Mr. Mr. Mr." is one growing piece, and
+        # reading it whole at each period would cost its length squared
+        if _is_abbreviation(text[max(cursor, match.end() - _LAST_WORD_REACH) : match.end()]):
             continue
         pieces.append(_sentence(text, cursor, match.end(), paragraph))
         cursor = match.end()
@@ -53,11 +56,12 @@ def _sentence(text: str, start: int, end: int, paragraph: int) -> Sentence:
     return Sentence(start, end, text[start:end], paragraph)
 
 
-def _is_abbreviation(piece: str) -> bool:
-    """True when the period ending ``piece`` belongs to an abbreviation or an initial."""
-    if not piece.rstrip("\"'”’)]").endswith("."):
+def _is_abbreviation(tail: str) -> bool:
+    """True when the period ending ``tail`` (the last characters of a piece of text, up to
+    a possible sentence end) belongs to an abbreviation or an initial."""
+    if not tail.rstrip("\"'”’)]").endswith("."):
         return False
-    match = _LAST_TOKEN.search(piece.rstrip()[-24:])  # the last word is enough
+    match = _LAST_TOKEN.search(tail.rstrip()[-_LAST_WORD_REACH:])  # the last word is enough
     if not match:
         return False
     token = match.group(1)

@@ -20,6 +20,7 @@ from extractor.dates import AnchoredPhrase, DatePhrase, find_anchored_phrase, fi
 from extractor.document import Document, WireOpener
 from extractor.folding import fold, folded_pattern
 from extractor.guards import has_two_parties
+from extractor.rules.clauses import Clauses
 from extractor.rules.content import find_agreements, find_topics, talks_about_content
 from extractor.rules.context import filed_from, home_country
 from extractor.rules.drafts import Draft, Event, find_events, merge_events
@@ -50,6 +51,8 @@ class _Article:
     filed_from: FoundPlace | None  # the wire dateline's city
     event_dates: dict[tuple[int, int], DatePhrase | None] = field(default_factory=dict)
     places: dict[tuple[int, int], FoundPlace | None] = field(default_factory=dict)
+    sentence_clauses: dict[int, Clauses] = field(default_factory=dict)
+    anchored_days: dict[int, AnchoredPhrase | None] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -102,6 +105,23 @@ class _Article:
         ``quotes``: each meeting of a long page reads only its own."""
         return [self.quotes[number] for number in self.quote_index.numbers_in(spans)]
 
+    def clauses(self, index: int) -> Clauses:
+        """The clauses of the ``index``-th sentence (read once: asked of each meeting word)."""
+        if index not in self.sentence_clauses:
+            sentence = self.sentences[index]
+            self.sentence_clauses[index] = Clauses(self.text, sentence.start, sentence.end)
+        return self.sentence_clauses[index]
+
+    def anchored_day(self, index: int) -> AnchoredPhrase | None:
+        """The day the ``index``-th sentence tells relative to another meeting ("later that
+        day"), read once: the meetings of a sentence share it."""
+        if index not in self.anchored_days:
+            sentence = self.sentences[index]
+            self.anchored_days[index] = find_anchored_phrase(
+                self.text, sentence.start, sentence.end
+            )
+        return self.anchored_days[index]
+
     def place_in(self, start: int, end: int) -> FoundPlace | None:
         """The meeting place stated in ``text[start:end]`` (each span is read once: the
         meetings of an article share their sentences)."""
@@ -112,11 +132,6 @@ class _Article:
         return self.places[start, end]
 
 
-_RELATIVE_OPEN = re.compile(
-    r"(?:,|\bwho|\bwhich)\s+(?:[\w'’-]+\s+){0,8}?(?:who|which|that)\b[^,;]*$|\bwho\s+[^,;]*$"
-)
-_CLAUSE_CLOSE = re.compile(r"[,;]")
-_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 # "met Prabowo Subianto, who took office last month": that date is not the meeting's.
 _RELATIVE_CLAUSE = re.compile(
     r",\s+(?:who|which|whose|when)\b[^,;]*$|\bsince\s+\w+\s+[^,;]*$", re.IGNORECASE
@@ -213,21 +228,22 @@ class _Meetings:
 def _background(article: _Article, event: Event) -> bool:
     """ "Edun, a former banker who met U.S. President Joe Biden in 2021, ...": a meeting in a
     relative clause, dated years before the article, is a biographical aside, not news."""
-    sentence = article.sentences[event.sentence]
-    if not _RELATIVE_OPEN.search(article.text, sentence.start, event.trigger.start):
+    if article.published is None:
         return False
-    clause_end = _CLAUSE_CLOSE.search(article.text, event.trigger.end, sentence.end)
-    stop = clause_end.start() if clause_end else sentence.end
-    years = [int(y) for y in _YEAR.findall(article.text, event.trigger.end, stop)]
-    return bool(article.published and years and max(years) < article.published.year)
+    clauses = article.clauses(event.sentence)
+    year = clauses.latest_year(event.trigger.end)
+    return (
+        year is not None
+        and year < article.published.year
+        and clauses.in_relative_clause(event.trigger.start)
+    )
 
 
 def _anchored_day(article: _Article, draft: Draft) -> AnchoredPhrase | None:
     """ "Later in the day", "the following day": a day told relative to the meeting before,
     read in the sentences that tell this one."""
     for index in sorted({event.sentence for event in draft.events}):
-        sentence = article.sentences[index]
-        found = find_anchored_phrase(article.text, sentence.start, sentence.end)
+        found = article.anchored_day(index)
         if found is not None:
             return found
     return None

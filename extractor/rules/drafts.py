@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
@@ -22,7 +23,7 @@ from extractor.folding import fold, folded_pattern
 from extractor.rules.events import Format, Trigger
 from extractor.rules.lexicon import Lexicon, find_titles
 from extractor.rules.mentions import Mention, People
-from extractor.rules.text import Spans
+from extractor.rules.text import SpaceRuns, Spans
 from extractor.sentences import Sentence
 
 _T = TypeVar("_T")
@@ -114,6 +115,7 @@ _SEPARATELY = folded_pattern(
     r"\b(?:separate(?:ly)?|respectively|back-to-back|a\s+series\s+of|bilateral\s+(?:meetings|talks))\b"
 )
 _SEPARATE_REACH = 25  # characters after a trigger where "separately" still qualifies it
+_SEPARATELY_RUNS = 2  # runs of white space in a match of _SEPARATELY ("a series of")
 _AT_THE_MEETING = re.compile(
     r"\s+(?:at|in)\s+the\s+(?:[\w'’-]+\s+){0,3}?(retreat|summit|talks|meeting|session|"
     r"audience|dinner|lunch|call|dialogue)\b",
@@ -129,6 +131,7 @@ _OFFICIALS_OF = folded_pattern(
     r"heads\s+of\s+(?:state|government)|representatives|envoys)\s+(?:of|from)\s+(?:the\s+)?"
 )
 _NOMINAL = re.compile(r"\b(?:a|an|the|his|her|their|its)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_NOMINAL_RUNS = 2  # runs of white space in a match of _NOMINAL: after each of its two words
 _CHANNEL_REACH = 6  # sentences over which "held phone calls" sets the channel of "spoke with"
 # "Foreign ministers from Japan, South Korea and China will meet": "from" names parties here.
 _PARTIES_FROM = re.compile(
@@ -180,6 +183,7 @@ class Draft:
     counterparts: list[str] = field(default_factory=list)  # countries of unnamed counterparts
     group: bool = False  # a body's or group's meeting: its people come from what follows
     statuses: set[str] = field(default_factory=set)
+    formats: set[str] = field(default_factory=set)  # its events' (kept: asked at each event)
     issuer: bool = False  # the issuing state's unnamed principal takes part (see Event)
 
     @property
@@ -195,6 +199,7 @@ class Draft:
     def absorb(self, event: Event) -> None:
         self.events.append(event)
         self.statuses.add(event.trigger.status)
+        self.formats.add(event.trigger.format)
         self.people += [p for p in event.people if p not in self.people]
         self.countries += [c for c in event.countries if c not in self.countries]
         self.counterparts += [c for c in event.counterparts if c and c not in self.counterparts]
@@ -243,6 +248,8 @@ class _EventReader:
         self.focus: list[int] = []  # the people the last sentence was about, subject first
         self.subject: list[int] = []  # the subject of the sentence being read
         self.channel: tuple[Format, int] | None = None  # last phone/video format, its sentence
+        self.destinations: dict[int, _Destinations] = {}  # by where a sentence's subject starts
+        self.separately: dict[int, int | None] = {}  # by sentence start (see _says_separately)
 
     def read(self, sentences: list[Sentence], triggers: list[list[Trigger]]) -> list[Event]:
         events: list[Event] = []
@@ -297,25 +304,30 @@ class _EventReader:
             )
         )
         group = self._is_group(sentence.start, subject_end)
+        runs = SpaceRuns(self.text, sentence.start, sentence.end)
         events = []
         for k, trigger in enumerate(triggers):
             object_end = triggers[k + 1].start if k + 1 < len(triggers) else sentence.end
             object_region = (trigger.start, object_end)
             # "... ahead of a visit to X": a later visit is not the subject's doing.
             inherits_subject = k == 0 or not (
-                trigger.strength == "weak"
-                and _NOMINAL.search(self.text, sentence.start, trigger.start)
+                trigger.strength == "weak" and self._is_nominal(trigger, runs)
             )
             subject_region = (subject_start, subject_end) if inherits_subject else None
             objects = self._parties_in(*object_region)
             actors = _unique([*subject, *objects] if inherits_subject else objects)
+            # A visit's host ("will travel to China for talks"); not for a meeting already
+            # held, where a later journey in the same sentence usually leads to another one.
+            hosts = trigger.status != "held" or trigger.strength == "weak"
             countries = _party_countries(
                 self.lexicon,
                 self.text,
                 subject_region,
                 (trigger.end, object_end),
                 self.people,
-                hosts=trigger.status != "held" or trigger.strength == "weak",
+                destinations=self._destinations(sentence, subject_region, trigger.end, object_end)
+                if hosts
+                else [],
                 # "they discussed North Korea's threats": what is discussed is no party
                 read_objects=not _TOPIC_VERB.match(self.text, trigger.start),
             )
@@ -343,8 +355,29 @@ class _EventReader:
                 joined_noun=self._joined_noun(trigger) if trigger.strength == "join" else None,
                 issuer=issuer and inherits_subject,
             )
-            events += self._each_separately(event, subject, objects, sentence)
+            events += self._each_separately(event, subject, objects, sentence, runs)
         return events
+
+    def _destinations(
+        self, sentence: Sentence, subject: tuple[int, int] | None, start: int, end: int
+    ) -> list[str]:
+        """The countries that journeys head for ("will travel to China") from the subject, or
+        from the meeting word's end ``start`` when it has none, to the end of its objects
+        (``end``). From the subject, the sentence is scanned once: each of its meeting words
+        reads that scan to a later end."""
+        if subject is None:
+            return _Destinations(self.lexicon, self.text, start, end).up_to(end)
+        if subject[0] not in self.destinations:
+            self.destinations[subject[0]] = _Destinations(
+                self.lexicon, self.text, subject[0], sentence.end
+            )
+        return self.destinations[subject[0]].up_to(end)
+
+    def _is_nominal(self, trigger: Trigger, runs: SpaceRuns) -> bool:
+        """ "a visit", "the planned visit": a noun after a determiner, read in the last words
+        before it (``runs`` are those of its sentence)."""
+        window = runs.window(trigger.start, _NOMINAL_RUNS)
+        return _NOMINAL.search(self.text, window, trigger.start) is not None
 
     def _adjective_visiting(self, trigger: Trigger) -> bool:
         return self.folded[trigger.start : trigger.end] == "visiting" and bool(
@@ -423,7 +456,12 @@ class _EventReader:
         return named.group(1).lower() if named else None
 
     def _each_separately(
-        self, event: Event, subject: list[int], objects: list[int], sentence: Sentence
+        self,
+        event: Event,
+        subject: list[int],
+        objects: list[int],
+        sentence: Sentence,
+        runs: SpaceRuns,
     ) -> list[Event]:
         """ "Cho held separate meetings Wednesday with Landau and Funakoshi": one meeting per
         person met, each with the subject."""
@@ -431,15 +469,30 @@ class _EventReader:
         states = [c for c in event.countries if c not in self._countries_of(subject)]
         if not subject or (len(others) < 2 and (others or len(states) < 2)):
             return [event]
-        sentence_start = sentence.start
         cue_end = min(event.trigger.end + _SEPARATE_REACH, sentence.end)
-        if not _SEPARATELY.search(self.folded, sentence_start, cue_end):
+        if not self._says_separately(sentence, runs, cue_end):
             return [event]
         if others:
             return [replace(event, people=[*subject, other]) for other in others]
         # "held a series of bilateral meetings ..., meeting the leaders of Italy, Indonesia,
         # Portugal and Norway": one meeting per state, its people named in what follows
         return [replace(event, people=list(subject), countries=[state]) for state in states]
+
+    def _says_separately(self, sentence: Sentence, runs: SpaceRuns, end: int) -> bool:
+        """Whether the sentence says "separately" (or "a series of", ...) before ``end``.
+
+        The sentence is searched once: its first such words are before ``end``, or else any
+        before ``end`` are cut there ("separate|ly" read as "separate"), in its last words.
+        (No such words stand inside others, so none ends before the end of the first.)
+        """
+        if sentence.start not in self.separately:
+            found = _SEPARATELY.search(self.folded, sentence.start, sentence.end)
+            self.separately[sentence.start] = found.end() if found else None
+        first_end = self.separately[sentence.start]
+        if first_end is not None and first_end <= end:
+            return True
+        window = runs.window(end, _SEPARATELY_RUNS)
+        return _SEPARATELY.search(self.folded, window, end) is not None
 
     def _countries_of(self, people: list[int]) -> set[str | None]:
         return {self.people.people[p].country for p in people}
@@ -486,6 +539,42 @@ class _EventReader:
         )
 
 
+class _Destinations:
+    """The countries journeys head for ("will travel to China", "arrived in Japan") in
+    ``text[start:end]``, as a scan of ``text[start:e]`` would find them for any ``e``.
+
+    The journeys are found once. A scan cut at ``e`` finds the same ones up to the first that
+    reaches past ``e`` (``_DESTINATION`` reads nothing after its match), and that one, cut
+    short, is found again by scanning from where it starts: a sentence dense with meeting
+    words is not scanned again for each of them.
+    """
+
+    def __init__(self, lexicon: Lexicon, text: str, start: int, end: int) -> None:
+        self._lexicon, self._text = lexicon, text
+        self._journeys = list(_DESTINATION.finditer(text, start, end))
+        self._ends = [journey.end() for journey in self._journeys]
+        self._countries: list[str] = []  # each once, in the order they are named
+        self._named: list[int] = []  # how many of them the journeys up to each one name
+        for journey in self._journeys:
+            country = self._country(journey)
+            if country is not None and country not in self._countries:
+                self._countries.append(country)
+            self._named.append(len(self._countries))
+
+    def up_to(self, end: int) -> list[str]:
+        """The countries of the journeys up to ``end`` (one named twice may be given once)."""
+        count = bisect_right(self._ends, end)
+        countries = self._countries[: self._named[count - 1]] if count else []
+        if count < len(self._journeys) and self._journeys[count].start() < end:
+            cut = _DESTINATION.finditer(self._text, self._journeys[count].start(), end)
+            countries += [country for journey in cut if (country := self._country(journey))]
+        return countries
+
+    def _country(self, journey: re.Match[str]) -> str | None:
+        place = self._lexicon.places.get(journey.group("place"))
+        return place.code if place is not None and place.kind == "country" else None
+
+
 def merge_events(
     events: list[Event], dates: dict[int, dt.date | None], person_countries: dict[int, str | None]
 ) -> list[Draft]:
@@ -499,22 +588,23 @@ def merge_events(
     drafts: list[Draft] = []
     body = [(i, e) for i, e in enumerate(events) if not e.headline]
     headline = [(i, e) for i, e in enumerate(events) if e.headline]
-    anchors: list[tuple[int, Event]] = []  # "The G7 ministers met on Thursday": nobody named yet
+    # "The G7 ministers met on Thursday": nobody named yet (in the order of their sentences)
+    anchors: deque[tuple[int, Event]] = deque()
     cancellations: list[Event] = []  # called off, too small to stand alone
 
     def expire_anchors(before_sentence: int | None) -> None:
         """Anchors out of reach: a group's meeting stands alone ("The UN Security Council
-        met ..."), its people read from the sentences after it; others are dropped."""
-        nonlocal anchors
-        kept = []
-        for j, anchor in anchors:
-            if before_sentence is not None and before_sentence - anchor.sentence <= _ANCHOR_REACH:
-                kept.append((j, anchor))
-            elif anchor.group:
+        met ..."), its people read from the sentences after it; others are dropped. Events
+        come in the order of their sentences, so the anchors out of reach are the first ones:
+        those still in reach are not read again for every event ("met met met ...")."""
+        while anchors and (
+            before_sentence is None or before_sentence - anchors[0][1].sentence > _ANCHOR_REACH
+        ):
+            j, anchor = anchors.popleft()
+            if anchor.group:
                 draft = Draft(date=dates.get(j), group=True)
                 draft.absorb(anchor)
                 drafts.append(draft)
-        anchors = kept
 
     for i, event in body:
         expire_anchors(event.sentence)
@@ -531,7 +621,7 @@ def merge_events(
                 draft.date = draft.date or dates.get(j)
             draft.absorb(event)
             drafts.append(draft)
-            anchors = []
+            anchors.clear()
         elif event.trigger.strength == "strong" and (
             event.parties == 0 or (event.group and not anchors and not _body_meeting(drafts))
         ):
@@ -612,7 +702,7 @@ def _channel_compatible(draft: Draft, event: Event) -> bool:
     """A phone call and a meeting in person of the same people are two meetings ("they spoke
     by phone two weeks after they met in Munich"); words that name no channel fit either."""
     channels = {"in_person", "phone", "virtual"}
-    mine = {e.trigger.format for e in draft.events} & channels
+    mine = draft.formats & channels
     theirs = event.trigger.format
     explicit = event.trigger.strength in ("strong", "weak") and theirs in channels
     return not (
@@ -710,12 +800,13 @@ def _party_countries(
     objects: tuple[int, int],
     people: People,
     *,
-    hosts: bool,
+    destinations: list[str],
     read_objects: bool = True,
 ) -> list[str]:
     """Countries that are parties in their own right, named people aside: "his Japanese
-    counterpart", "Japan and India held talks", "met with a Chinese delegation". A country
-    elsewhere in the clause is a place or a topic ("in Tokyo", "on Ukraine"), not a party."""
+    counterpart", "Japan and India held talks", "met with a Chinese delegation", and the
+    ``destinations`` of a visit. A country elsewhere in the clause is a place or a topic
+    ("in Tokyo", "on Ukraine"), not a party."""
     regions = [subject, objects] if subject else [objects]
     countries = [c.country for c in people.counterparts_in(regions) if c.country]
     qualifier_starts = people.title_starts()
@@ -723,13 +814,7 @@ def _party_countries(
         for match in lexicon.place_pattern.finditer(text, *subject):
             if _is_subject_party(lexicon, text, match, qualifier_starts):
                 countries.append(lexicon.places[match.group(0)].code)
-    # A visit's host ("will travel to China for talks"); not for a meeting already held, where
-    # a later journey in the same sentence usually leads to another meeting.
-    journeys = _DESTINATION.finditer(text, subject[0] if subject else objects[0], objects[1])
-    for journey in journeys if hosts else ():
-        place = lexicon.places.get(journey.group("place"))
-        if place is not None and place.kind == "country":
-            countries.append(place.code)
+    countries += destinations
     if not read_objects:
         return _unique(countries)
     lead = _OBJECT_LEAD.match(text, objects[0], objects[1])

@@ -26,7 +26,7 @@ from extractor.rules.lexicon import (
     find_titles,
     title_starts_at,
 )
-from extractor.rules.text import Spans, StartIndex
+from extractor.rules.text import SpaceRuns, Spans, StartIndex
 from extractor.sentences import Sentence
 
 _CORPORATE_TITLES = frozenset(
@@ -128,12 +128,17 @@ _COUNTERPART = re.compile(
     re.IGNORECASE,
 )
 _COMPANY = re.compile(rf"((?:[{UPPER}][\w&.-]*\s+){{0,2}}[{UPPER}][\w&.-]*)(?:'s|’s)?\s+$")
+_COMPANY_RUNS = 3  # runs of white space in a match of _COMPANY: after each of its words
 _UNTITLED_WORD = rf"[{UPPER}][a-zà-ÿā-ž'’-]+"
 # "Tamim bin Hamad Al Thani", "Ursula von der Leyen": particles inside a bare name
 _NAME_PARTICLE = r"(?:bin|bint|ibn|al|el|van|von|der|den|de|da|di|du|la|le|dos|das)"
 _UNTITLED_NAME = rf"{_UNTITLED_WORD}(?:\s+(?:{_NAME_PARTICLE}\s+){{0,2}}{_UNTITLED_WORD}){{1,5}}"
 _NAME_LIST = rf"(?P<names>{_UNTITLED_NAME}(?:\s*(?:,|and)\s+{_UNTITLED_NAME})?)"
 _NAMES_BEFORE = re.compile(rf"(?:^|[,;]\s+|\b(?:and|when|after|as)\s+){_NAME_LIST}\s+(?:also\s+)?$")
+# The runs of white space a match of _NAMES_BEFORE holds at most: one after the comma or word
+# that leads it, three in each of the five joins of a name (before and after two particles),
+# two around the comma or "and" between two names, and two around "also"
+_NAMES_BEFORE_RUNS = 1 + 3 * 5 + 2 + 3 * 5 + 2
 _NAMES_AFTER = re.compile(rf"\s+(?:with\s+|between\s+|of\s+)?{_NAME_LIST}\b(?!\s*[{UPPER}])")
 # A bare name where a clause puts a person: after one of these words, or opening a sentence,
 # and followed by a comma or a lower-case word ("Friedrich Merz, who ...", "by Emmanuel
@@ -155,6 +160,7 @@ _DEFINITE_ROLE = re.compile(
     r"\b(?:the|both\s+the|and\s+the)\s+(?:(?:visiting|new|incoming|outgoing|acting)\s+)?$",
     re.IGNORECASE,
 )
+_DEFINITE_ROLE_RUNS = 3  # runs of white space in a match: after each word ("both the new ")
 _VISITING = re.compile(r"\bvisiting\s+$", re.IGNORECASE)
 _AIDE_APPOSITION = re.compile(
     # (not ", as his special envoy to X": a role given to someone, not their apposition; not
@@ -325,6 +331,8 @@ class PersonFinder:
         self._names_senders = any(word in text for word in _SENDER_WORDS)
         self._name_forms: dict[str, set[str]] = {}
         self._titled_at: dict[int, list[int]] = {}  # title start -> the people it titles
+        self._runs: dict[int, SpaceRuns] = {}  # by sentence start
+        self._bodies: dict[int, str | None] = {}  # the first body each sentence names
 
     def run(
         self,
@@ -524,7 +532,10 @@ class PersonFinder:
         if name_span is None:
             possessive = "'s" in self.text[qualifier_start:title_start].replace("’", "'")
             if country and (
-                possessive or _DEFINITE_ROLE.search(self.text, sentence.start, qualifier_start)
+                possessive
+                or self._search_before(
+                    _DEFINITE_ROLE, _DEFINITE_ROLE_RUNS, sentence, qualifier_start
+                )
             ):  # "the French President", "Germany's new chancellor"
                 self.roles.append(_Role(title, title_span, country, sentence.end))
             return None
@@ -542,15 +553,17 @@ class PersonFinder:
         self, sentence: Sentence, title_start: int, places: dict[int, tuple[int, Place]]
     ) -> tuple[int, str | None, str | None]:
         """The country or body just before a title: "India's", "Japanese", "U.S.", "IMF"."""
-        before = self.text[sentence.start : title_start]
-        word = before.rstrip()
-        if len(word) == len(before):  # no space before the title: no qualifier
+        word_end = _words_end(self.text, sentence.start, title_start)
+        if word_end == title_start:  # no space before the title: no qualifier
             return title_start, None, None
         # "Afghanistan's acting Foreign Minister", "Germany's new chancellor"
-        adjective = _TITLE_ADJECTIVES.search(word, max(0, len(word) - _ADJECTIVE_REACH))
+        adjective = _TITLE_ADJECTIVES.search(
+            self.text, max(sentence.start, word_end - _ADJECTIVE_REACH), word_end
+        )
         if adjective:
-            word = word[: adjective.start()]
-        end = sentence.start + len(_bare_name(word))  # "India's" ends at "India"
+            word_end = adjective.start()
+        ending = self.text[max(sentence.start, word_end - 2) : word_end]
+        end = word_end - len(ending) + len(_bare_name(ending))  # "India's" ends at "India"
         if end in places:
             place_start, place = places[end]
             return place_start, place.code, None
@@ -582,11 +595,18 @@ class PersonFinder:
         return None, None, position
 
     def _body_in(self, sentence: Sentence) -> str | None:
-        found = self.lexicon.organization_pattern.search(self.text, sentence.start, sentence.end)
-        return self.lexicon.organizations[found.group(0)].name if found else None
+        """The first body the sentence names (read once for all its offices)."""
+        if sentence.start not in self._bodies:
+            found = self.lexicon.organization_pattern.search(
+                self.text, sentence.start, sentence.end
+            )
+            self._bodies[sentence.start] = (
+                self.lexicon.organizations[found.group(0)].name if found else None
+            )
+        return self._bodies[sentence.start]
 
     def _company(self, sentence: Sentence, qualifier_start: int) -> str | None:
-        match = _COMPANY.search(self.text, sentence.start, qualifier_start)
+        match = self._search_before(_COMPANY, _COMPANY_RUNS, sentence, qualifier_start)
         if match is None:
             return None
         words = [w for w in match.group(1).split() if w not in self.lexicon.non_name_words]
@@ -595,10 +615,10 @@ class PersonFinder:
     def _is_appositive(self, title: str, sentence: Sentence, qualifier_start: int) -> bool:
         """Lower-case or "the ..." titles take their name after a comma, as do qualified
         ones ("Qatar's Emir, Sheikh Tamim ..."; tested by the caller)."""
-        lead = self.text[sentence.start : qualifier_start]
-        word = lead.rstrip()
+        word_end = _words_end(self.text, sentence.start, qualifier_start)
+        word = self.text[max(sentence.start, word_end - 5) : word_end]
         return title[:1].islower() or (
-            len(word) < len(lead) and word[-5:].lower().endswith(_APPOSITIVE_LEADS)
+            word_end < qualifier_start and word.lower().endswith(_APPOSITIVE_LEADS)
         )
 
     def _name_right(self, position: int, limit: int, *, appositive: bool) -> tuple[int, int] | None:
@@ -689,15 +709,17 @@ class PersonFinder:
         """ "Elon Musk met Narendra Modi": full names right next to a meeting verb are people,
         even when no title introduces them (business people, or leaders the article names
         bare). Only names of two to four words count, and only where the verb is."""
+        runs = self._space_runs(sentence)
         for trigger in triggers:
             if trigger.strength not in ("strong", "weak") or self._is_quoted(trigger.start):
                 continue
-            lead = self.text[sentence.start : trigger.start]  # so that ^ is the sentence start
+            lead_start = self._names_window(sentence, trigger, runs)
+            lead = self.text[lead_start : trigger.start]  # so that ^ is the sentence start
             before = _NAMES_BEFORE.search(lead)
             after = _NAMES_AFTER.match(self.text, trigger.end, sentence.end)
             found = []
             if before:
-                found.append((sentence.start + before.start("names"), before.group("names")))
+                found.append((lead_start + before.start("names"), before.group("names")))
             if after:
                 found.append((after.start("names"), after.group("names")))
             for offset, names in found:
@@ -713,6 +735,29 @@ class PersonFinder:
                     self.text, max(sentence.start, name.start() - 9), name.start()
                 ):
                     self._add_untitled(name.start(), name.end())
+
+    def _space_runs(self, sentence: Sentence) -> SpaceRuns:
+        """The runs of white space of ``sentence``, found once for all its titles and
+        meeting words."""
+        if sentence.start not in self._runs:
+            self._runs[sentence.start] = SpaceRuns(self.text, sentence.start, sentence.end)
+        return self._runs[sentence.start]
+
+    def _search_before(
+        self, pattern: re.Pattern[str], runs: int, sentence: Sentence, position: int
+    ) -> re.Match[str] | None:
+        """``pattern`` searched in ``sentence`` up to ``position``, where it ends ($); as its
+        matches start with a word and hold at most ``runs`` runs of white space, only the
+        last words before ``position`` are read."""
+        window = self._space_runs(sentence).window(position, runs)
+        return pattern.search(self.text, window, position)
+
+    def _names_window(self, sentence: Sentence, trigger: Trigger, runs: SpaceRuns) -> int:
+        """Where names before ``trigger`` can start: within the words ``_NAMES_BEFORE`` can
+        hold, not anywhere from the sentence start. Past the sentence start, the window opens
+        on the white space before those words, where ^ finds no name."""
+        window = runs.window(trigger.start, _NAMES_BEFORE_RUNS)
+        return window - 1 if window > sentence.start else window
 
     def _add_untitled(self, start: int, end: int) -> None:
         start = self._after_styles(start, end)  # "Sheikh Tamim bin Hamad Al Thani"
@@ -1151,6 +1196,14 @@ def _bare_name(word: str) -> str:
     if word.endswith(("'s", "’s")):
         return word[:-2]
     return word[:-1] if word.endswith(("'", "’")) else word
+
+
+def _words_end(text: str, start: int, position: int) -> int:
+    """Where the words of ``text[start:position]`` end, the white space after them left out
+    (read back from ``position`` only: each title of a long sentence reads its own lead)."""
+    while position > start and text[position - 1].isspace():
+        position -= 1
+    return position
 
 
 def _skip_spaces(text: str, position: int, limit: int) -> int:

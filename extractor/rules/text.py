@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 
 from extractor.document import Document, outside
 from extractor.sentences import Sentence, split_sentences
+
+_SPACE = re.compile(r"\s+")
 
 
 def body_sentences(document: Document) -> list[Sentence]:
@@ -71,3 +75,30 @@ class SentenceIndex:
         if index >= 0 and position < self._sentences[index].end:
             return self._sentences[index]
         return None
+
+
+class SpaceRuns:
+    """The runs of white space in one sentence ``text[start:end]``.
+
+    A pattern that must end at a meeting word ("Elon Musk met": names right before it) is
+    searched from the sentence start, and a sentence dense with meeting words would be read
+    whole again at each. When the pattern can hold only a few runs of white space, its match
+    starts after the run before those: the search needs only that window.
+    """
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    @cached_property
+    def _runs(self) -> tuple[list[int], list[int]]:
+        """Where each run starts and ends (read when first asked: most sentences never are)."""
+        runs = list(_SPACE.finditer(self._text, self._start, self._end))
+        return [run.start() for run in runs], [run.end() for run in runs]
+
+    def window(self, position: int, runs: int) -> int:
+        """The earliest start of a match that ends at ``position``, starts with no white
+        space and holds at most ``runs`` runs of it: the end of the run before those, or the
+        sentence start."""
+        starts, ends = self._runs
+        index = bisect_left(starts, position) - runs - 1
+        return min(ends[index], position) if index >= 0 else self._start
