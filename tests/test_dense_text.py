@@ -78,3 +78,17 @@ def test_a_paragraph_of_abbreviations_costs_in_proportion_to_its_length() -> Non
     extract("Mr. " * 3, backend="rules")
     ratio = _seconds("Mr. " * 8 * 32768) / _seconds("Mr. " * 32768)
     assert ratio <= LINEAR_TIME, f'8x the "Mr. " took {ratio:.1f}x the time: not linear'
+
+
+# A long opening before the first meeting word: its countries, date and unnamed counterparts
+# were read again at each of the meeting words after it
+OPENING = "On 3 March 2024 in Paris his Japanese counterpart and China "
+
+
+def test_a_long_opening_before_many_meeting_words_costs_in_proportion_to_its_length() -> None:
+    extract(OPENING * 3 + "met " * 3, backend="rules")
+    count = 50
+    ratio = _lines_executed(OPENING * 4 * count + "met " * 4 * count) / _lines_executed(
+        OPENING * count + "met " * count
+    )
+    assert ratio <= LINEAR, f"4x the opening and meetings cost {ratio:.1f}x the work: not linear"

@@ -50,6 +50,9 @@ class _Article:
     opener: WireOpener | None  # "NEW DELHI, May 14 (Reuters) -", read once
     filed_from: FoundPlace | None  # the wire dateline's city
     event_dates: dict[tuple[int, int], DatePhrase | None] = field(default_factory=dict)
+    # the last phrase dating a meeting in a subject before its meeting words, by span and
+    # whether the meeting is planned (see _read_event_date)
+    opening_dates: dict[tuple[int, int, bool], DatePhrase | None] = field(default_factory=dict)
     places: dict[tuple[int, int], FoundPlace | None] = field(default_factory=dict)
     sentence_clauses: dict[int, Clauses] = field(default_factory=dict)
     anchored_days: dict[int, AnchoredPhrase | None] = field(default_factory=dict)
@@ -432,12 +435,8 @@ def _attendees(article: _Article, draft: Draft, sentences: list[int]) -> set[int
     """Who took part in a body's or group's meeting ("The UN Security Council met ..."): the
     officials the sentences about it name, spokespeople and former office holders aside; for
     "NATO defense ministers" or "G7 leaders", only officials of that kind."""
-    group_text = " ".join(
-        article.text[start:end]
-        for event in draft.events
-        if event.group
-        for start, end in event.regions[:1]
-    )
+    # the subjects of the group's events, each once: a sentence's meeting words share theirs
+    group_text = " ".join(article.text[start:end] for start, end in _group_subjects(draft.events))
     kind = _GROUP_KIND.search(group_text)
     attendees: set[int] = set()
     for mention in _mentions_in(article, sentences):
@@ -457,15 +456,20 @@ def _bloc_members(article: _Article, draft: Draft, countries: list[str]) -> list
     more states itself says who came, and is left as it is."""
     if len(countries) >= 2:
         return []
-    for event in draft.events:
-        if not event.group:
-            continue
-        for start, end in event.regions[:1]:
-            for match in article.lexicon.organization_pattern.finditer(article.text, start, end):
-                body = article.lexicon.organizations[match.group(0)]
-                if body.members:
-                    return body.members_on(article.published)
+    for start, end in _group_subjects(draft.events):
+        for match in article.lexicon.organization_pattern.finditer(article.text, start, end):
+            body = article.lexicon.organizations[match.group(0)]
+            if body.members:
+                return body.members_on(article.published)
     return []
+
+
+def _group_subjects(events: list[Event]) -> list[tuple[int, int]]:
+    """The first regions (the subjects) of the events of a body or group, in their order,
+    each once: the meeting words of one sentence share its subject."""
+    return list(
+        dict.fromkeys(event.regions[0] for event in events if event.group and event.regions)
+    )
 
 
 def _fits_group(title: str, kind: str) -> bool:
@@ -610,9 +614,16 @@ def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
     """The date phrase nearest the trigger: the first after it in its clause, else the last
     before it. A phrase that dates the reporting ("said on Friday") is not the meeting's."""
     future = event.trigger.status != "held"
+    regions = event.regions
+    opening: DatePhrase | None = None
+    if len(regions) > 1 and regions[0][1] <= event.trigger.start:
+        # A subject before the meeting word, shared by the sentence's meeting words: its
+        # phrases all come before each of them, so only its last one counts, read once
+        opening = _opening_date(article, regions[0], future)
+        regions = regions[1:]
     phrases = [
         phrase
-        for start, end in event.regions
+        for start, end in regions
         for phrase in find_date_phrases(
             article.text, start, end, published=article.published, future=future
         )
@@ -620,7 +631,18 @@ def _read_event_date(article: _Article, event: Event) -> DatePhrase | None:
     ]
     after = [p for p in phrases if p.start >= event.trigger.start]
     before = [p for p in phrases if p.start < event.trigger.start]
-    return after[0] if after else (before[-1] if before else None)
+    return after[0] if after else (before[-1] if before else opening)
+
+
+def _opening_date(article: _Article, span: tuple[int, int], future: bool) -> DatePhrase | None:
+    """The last phrase in ``span`` that dates a meeting told after it (computed once: where
+    the meeting word is after a phrase, it plays no part in whether the phrase dates it)."""
+    key = (*span, future)
+    if key not in article.opening_dates:
+        phrases = find_date_phrases(article.text, *span, published=article.published, future=future)
+        dating = [p for p in phrases if _dates_the_event(article, p)]
+        article.opening_dates[key] = dating[-1] if dating else None
+    return article.opening_dates[key]
 
 
 def _meeting_date(
@@ -695,11 +717,12 @@ def _location(
             if place is not None:
                 yield place
 
+    # each region once: the meeting words of a sentence share its subject
+    own = list(dict.fromkeys(region for event in draft.events for region in event.regions))
     if article.filed_from is not None and any(
-        _HERE.search(article.text, *region) for event in draft.events for region in event.regions
+        _HERE.search(article.text, *region) for region in own
     ):
         return article.filed_from  # "held talks here": the city the story was filed from
-    own = [region for event in draft.events for region in event.regions]
     own += [
         (article.sentences[e.sentence].start, article.sentences[e.sentence].end)
         for e in draft.events

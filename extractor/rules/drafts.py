@@ -159,8 +159,10 @@ class Event:
     regions: list[tuple[int, int]]  # the clause text the event's parties were read from
     headline: bool
     group: bool = False  # the subject is a body or a group ("G7 foreign ministers met")
-    # countries of unnamed counterparts among the parties ("his Japanese counterpart")
+    # countries of unnamed counterparts among the parties ("his Japanese counterpart"), each
+    # once ("" for one of no known country), and how many counterparts there are in all
     counterparts: list[str] = field(default_factory=list)
+    counterpart_count: int = 0
     trigger_text: str = ""  # the trigger's words, folded
     joined_noun: str | None = None  # "also present at the retreat": the meeting it names
     # "The President spoke today with ...": a readout's own principal, unnamed, is a party
@@ -305,6 +307,8 @@ class _EventReader:
         )
         group = self._is_group(sentence.start, subject_end)
         runs = SpaceRuns(self.text, sentence.start, sentence.end)
+        # what the subject says of the parties, read once for all the meeting words after it
+        opening: _Opening | None = None
         events = []
         for k, trigger in enumerate(triggers):
             object_end = triggers[k + 1].start if k + 1 < len(triggers) else sentence.end
@@ -314,6 +318,14 @@ class _EventReader:
                 trigger.strength == "weak" and self._is_nominal(trigger, runs)
             )
             subject_region = (subject_start, subject_end) if inherits_subject else None
+            # (a meeting word inside the subject, "talks" before "met", reads it afresh)
+            reused = None
+            if inherits_subject and trigger.start >= subject_end:
+                if opening is None:
+                    opening = _Opening.read(
+                        self.lexicon, self.text, (subject_start, subject_end), self.people
+                    )
+                reused = opening
             objects = self._parties_in(*object_region)
             actors = _unique([*subject, *objects] if inherits_subject else objects)
             # A visit's host ("will travel to China for talks"); not for a meeting already
@@ -330,6 +342,7 @@ class _EventReader:
                 else [],
                 # "they discussed North Korea's threats": what is discussed is no party
                 read_objects=not _TOPIC_VERB.match(self.text, trigger.start),
+                opening=reused,
             )
             if (
                 len(actors) == 1
@@ -341,7 +354,7 @@ class _EventReader:
             ):
                 actors.insert(0, self.focus[0])  # "In a call with X, ...": the article's subject
             regions = [r for r in (subject_region, object_region) if r is not None]
-            counterparts = [c.country or "" for c in self.people.counterparts_in(regions)]
+            counterparts, counterpart_count = _counterparts(self.people, regions, reused)
             event = Event(
                 index,
                 trigger,
@@ -351,6 +364,7 @@ class _EventReader:
                 self.headline == index,
                 group=group and inherits_subject,
                 counterparts=counterparts,
+                counterpart_count=counterpart_count,
                 trigger_text=self.text[trigger.start : trigger.end].lower(),
                 joined_noun=self._joined_noun(trigger) if trigger.strength == "join" else None,
                 issuer=issuer and inherits_subject,
@@ -746,7 +760,7 @@ def _can_stand_alone(event: Event) -> bool:
     return (
         event.trigger.strength == "weak"
         and len(event.people) >= 1
-        and len(event.people) + len(event.counterparts) >= 2
+        and len(event.people) + event.counterpart_count >= 2
     )
 
 
@@ -802,18 +816,17 @@ def _party_countries(
     *,
     destinations: list[str],
     read_objects: bool = True,
+    opening: _Opening | None = None,
 ) -> list[str]:
     """Countries that are parties in their own right, named people aside: "his Japanese
     counterpart", "Japan and India held talks", "met with a Chinese delegation", and the
     ``destinations`` of a visit. A country elsewhere in the clause is a place or a topic
-    ("in Tokyo", "on Ukraine"), not a party."""
+    ("in Tokyo", "on Ukraine"), not a party. ``opening``, when given, is what ``subject``
+    says, read before."""
     regions = [subject, objects] if subject else [objects]
-    countries = [c.country for c in people.counterparts_in(regions) if c.country]
-    qualifier_starts = people.title_starts()
+    countries = [c for c in _counterparts(people, regions, opening)[0] if c]
     if subject is not None:
-        for match in lexicon.place_pattern.finditer(text, *subject):
-            if _is_subject_party(lexicon, text, match, qualifier_starts):
-                countries.append(lexicon.places[match.group(0)].code)
+        countries += (opening or _Opening.read(lexicon, text, subject, people)).places
     countries += destinations
     if not read_objects:
         return _unique(countries)
@@ -830,6 +843,54 @@ def _party_countries(
         position = joiner.end()
     countries += _countries_listed(lexicon, text, *objects)
     return _unique(countries)
+
+
+@dataclass
+class _Opening:
+    """What the subject of a sentence's meeting words, the stretch from the clause start to
+    the first of them, says of the parties: read once, where each meeting word would read it
+    again ("On Monday in Paris his Japanese counterpart and China ... met met met")."""
+
+    span: tuple[int, int]
+    # the countries of the unnamed counterparts that start in it, each once ("" for none),
+    # how many there are, and the number (in ``People.counterparts``) of the last
+    counterparts: list[str]
+    counterpart_count: int
+    last_counterpart: int
+    places: list[str]  # the countries it names as parties ("Japan and India held talks")
+
+    @classmethod
+    def read(cls, lexicon: Lexicon, text: str, span: tuple[int, int], people: People) -> _Opening:
+        qualifier_starts = people.title_starts()
+        places = [
+            lexicon.places[match.group(0)].code
+            for match in lexicon.place_pattern.finditer(text, *span)
+            if _is_subject_party(lexicon, text, match, qualifier_starts)
+        ]
+        numbers = people.counterpart_numbers_in([span])
+        return cls(
+            span,
+            _unique(people.counterparts[n].country or "" for n in numbers),
+            len(numbers),
+            numbers[-1] if numbers else -1,
+            _unique(places),
+        )
+
+
+def _counterparts(
+    people: People, regions: list[tuple[int, int]], opening: _Opening | None
+) -> tuple[list[str], int]:
+    """The countries of the unnamed counterparts in ``regions`` (``people.counterparts_in``),
+    each once and "" for none, and how many counterparts there are: those of the first
+    region taken from ``opening`` when it was read from it and the others' all follow."""
+    if opening is not None and regions and regions[0] == opening.span:
+        rest = people.counterpart_numbers_in(regions[1:])
+        if not rest or rest[0] > opening.last_counterpart:
+            countries = [people.counterparts[n].country or "" for n in rest]
+            count = opening.counterpart_count + len(rest)
+            return _unique([*opening.counterparts, *countries]), count
+    numbers = people.counterpart_numbers_in(regions)  # else read them all, in their order
+    return _unique(people.counterparts[n].country or "" for n in numbers), len(numbers)
 
 
 def _countries_listed(lexicon: Lexicon, text: str, start: int, end: int) -> list[str]:

@@ -291,11 +291,15 @@ class People:
         """The unnamed counterparts that start inside one of ``spans``, in the order of
         ``counterparts`` (indexed once, when first asked): each event of a long page reads
         only its own clause's."""
+        return [self.counterparts[n] for n in self.counterpart_numbers_in(spans)]
+
+    def counterpart_numbers_in(self, spans: list[tuple[int, int]]) -> list[int]:
+        """The numbers (positions in ``counterparts``) of those ``counterparts_in`` gives."""
         if not self.counterparts:
             return []  # as in most articles
         if self._counterpart_index is None:
             self._counterpart_index = StartIndex(c.start for c in self.counterparts)
-        return [self.counterparts[n] for n in self._counterpart_index.numbers_in(spans)]
+        return self._counterpart_index.numbers_in(spans)
 
     def title_starts(self) -> set[int]:
         """Where the titles of the people begin (read once, when first asked)."""
