@@ -557,3 +557,30 @@ def test_a_fallback_to_the_rules_is_logged_naming_the_document(
     assert (
         f"{SEED}: the llm backend failed, falling back to the rules: model fake: " in result.stderr
     )
+
+
+def test_country_names_from_the_model_are_mended_without_a_re_ask(tmp_path: Path) -> None:
+    spelled = {
+        **MEETING,
+        "participants": [
+            {"name": "Yoko Kamikawa", "country": "Japan"},
+            {"name": "Subrahmanyam Jaishankar", "country": "Indian"},
+        ],
+        "countries": ["japan", "India"],
+        "location": {"city": "Tokyo", "country": "Japanese"},
+    }
+    with FakeLLM(default=answer([spelled])) as server:
+        result = run(server, tmp_path)
+    assert len(server.requests) == 1  # mended, not re-asked
+    [meeting] = result.meetings
+    assert meeting.countries == ["JP", "IN"]
+    assert [p.country for p in meeting.participants] == ["JP", "IN"]
+    assert meeting.location is not None and meeting.location.country == "JP"
+
+
+def test_a_country_no_gazetteer_knows_is_still_re_asked(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([MEETING])).then(
+        answer([{**MEETING, "countries": ["Atlantis"]}])
+    ) as server:
+        result = run(server, tmp_path)
+    assert len(server.requests) == 2 and result.meetings

@@ -13,8 +13,9 @@ import json
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
+from extractor.llm.normalise import mend_countries
 from extractor.schema import (
     CountryCode,
     IsoDate,
@@ -28,6 +29,14 @@ from extractor.schema import (
 
 
 class LLMMeeting(BaseModel):
+    # No docstring: pydantic would send it to the model as the schema's description.
+    # Country names and demonyms are mended into codes before validation
+    # (``extractor.llm.normalise``), so that only what cannot be mended costs a re-ask.
+    @model_validator(mode="before")
+    @classmethod
+    def _mend(cls, data: Any) -> Any:
+        return mend_countries(data)
+
     status: MeetingStatus = Field(
         description="held (it took place), planned (it will), cancelled (called off/postponed)."
     )
