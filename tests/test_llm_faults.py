@@ -584,3 +584,21 @@ def test_a_country_no_gazetteer_knows_is_still_re_asked(tmp_path: Path) -> None:
     ) as server:
         result = run(server, tmp_path)
     assert len(server.requests) == 2 and result.meetings
+
+
+def test_a_name_with_its_office_written_in_is_taken_apart(tmp_path: Path) -> None:
+    styled = {
+        **MEETING,
+        "participants": [
+            {"name": "Japanese Foreign Minister Yoko Kamikawa"},
+            {"name": "India's External Affairs Minister Subrahmanyam Jaishankar", "country": "IN"},
+        ],
+    }
+    with FakeLLM(default=answer([styled])) as server:
+        result = run(server, tmp_path)
+    [meeting] = result.meetings
+    assert [(p.name, p.title, p.country) for p in meeting.participants] == [
+        ("Yoko Kamikawa", "Foreign Minister", "JP"),
+        ("Subrahmanyam Jaishankar", "External Affairs Minister", "IN"),
+    ]
+    assert len(server.requests) == 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from extractor.llm.normalise import mend_countries
+from extractor.llm.normalise import mend_meeting
 from extractor.schema import (
     CountryCode,
     IsoDate,
@@ -30,12 +30,13 @@ from extractor.schema import (
 
 class LLMMeeting(BaseModel):
     # No docstring: pydantic would send it to the model as the schema's description.
-    # Country names and demonyms are mended into codes before validation
-    # (``extractor.llm.normalise``), so that only what cannot be mended costs a re-ask.
+    # Names with offices written into them, and country names and demonyms, are mended before
+    # validation (``extractor.llm.normalise``), so that only what cannot be mended costs a
+    # re-ask.
     @model_validator(mode="before")
     @classmethod
     def _mend(cls, data: Any) -> Any:
-        return mend_countries(data)
+        return mend_meeting(data)
 
     status: MeetingStatus = Field(
         description="held (it took place), planned (it will), cancelled (called off/postponed)."
