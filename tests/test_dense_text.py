@@ -11,41 +11,27 @@ sees: that one is timed, the best of three runs, against a bound with room for n
 
 from __future__ import annotations
 
-import sys
 import time
-from types import FrameType
-from typing import Any
 
 from extractor import extract
 
-LINEAR = 5.0  # the largest ratio of counted work taken as linear growth
+from .work import LINEAR, lines_executed
+
 # Time is noisier: "Mr. " eight times longer is timed, where linear time gives a ratio near
 # 8 and the quadratic reading gave 25
 LINEAR_TIME = 16.0
+
+
 # One sentence (semicolons and "Mr." end none) of meetings, a relative clause with a year,
 # titles and names
+def _work(text: str) -> int:
+    return lines_executed(text)[0]
+
+
 MIXED = (
     "Foreign Minister Penny Wong, who met Yoko Kamikawa in 2019, held talks and a meeting "
     "with Mr. Wang Yi; "
 )
-
-
-def _lines_executed(text: str) -> int:
-    """The lines of Python executed to extract ``text`` with the rules."""
-    count = 0
-
-    def trace(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal count
-        count += 1
-        return trace
-
-    previous = sys.gettrace()
-    sys.settrace(trace)
-    try:
-        extract(text, backend="rules")
-    finally:
-        sys.settrace(previous)
-    return count
 
 
 def _seconds(text: str) -> float:
@@ -61,7 +47,7 @@ def _seconds(text: str) -> float:
 def _ratio(unit: str, count: int) -> float:
     """How much more work four times the text costs (lexicons loaded before counting)."""
     extract(unit * 3, backend="rules")
-    return _lines_executed(unit * 4 * count) / _lines_executed(unit * count)
+    return _work(unit * 4 * count) / _work(unit * count)
 
 
 def test_a_sentence_of_meeting_words_costs_in_proportion_to_its_length() -> None:
@@ -88,7 +74,7 @@ OPENING = "On 3 March 2024 in Paris his Japanese counterpart and China "
 def test_a_long_opening_before_many_meeting_words_costs_in_proportion_to_its_length() -> None:
     extract(OPENING * 3 + "met " * 3, backend="rules")
     count = 50
-    ratio = _lines_executed(OPENING * 4 * count + "met " * 4 * count) / _lines_executed(
+    ratio = _work(OPENING * 4 * count + "met " * 4 * count) / _work(
         OPENING * count + "met " * count
     )
     assert ratio <= LINEAR, f"4x the opening and meetings cost {ratio:.1f}x the work: not linear"
