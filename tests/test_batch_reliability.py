@@ -467,9 +467,10 @@ def test_ctrl_c_during_start_up_exits_130_without_a_traceback(delay: float) -> N
     assert process.returncode in (0, 130, -signal.SIGINT)
 
 
-def test_pool_workers_end_quietly_with_their_killed_parent(tmp_path: Path) -> None:
+def start_with_workers(tmp_path: Path, rows: int) -> tuple[subprocess.Popen[str], Path]:
+    """A batch of ``rows`` articles through two worker processes, and its output file."""
     feed = rows_file(
-        tmp_path / "feed.jsonl", [{"id": f"r{i}", "text": SEED_TEXT} for i in range(3000)]
+        tmp_path / "feed.jsonl", [{"id": f"r{i}", "text": SEED_TEXT} for i in range(rows)]
     )
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
@@ -478,6 +479,11 @@ def test_pool_workers_end_quietly_with_their_killed_parent(tmp_path: Path) -> No
         stderr=subprocess.PIPE,
         text=True,
     )
+    return process, out
+
+
+def test_pool_workers_end_quietly_with_their_killed_parent(tmp_path: Path) -> None:
+    process, out = start_with_workers(tmp_path, 3000)
     while not out.exists() or out.stat().st_size < 100_000:
         time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
@@ -650,16 +656,7 @@ def children(pid: int) -> list[int]:
 
 
 def test_workers_killed_in_quick_succession_lose_nothing(tmp_path: Path) -> None:
-    feed = rows_file(
-        tmp_path / "feed.jsonl", [{"id": f"r{i}", "text": SEED_TEXT} for i in range(1500)]
-    )
-    out = tmp_path / "out.jsonl"
-    process = subprocess.Popen(
-        command(str(feed), "-o", str(out), "--workers", "2"),
-        env=ENV,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, out = start_with_workers(tmp_path, 1500)
     while not out.exists() or out.stat().st_size == 0:
         time.sleep(0.01)
     for _ in range(6):  # as an out-of-memory killer on a busy machine might
