@@ -19,6 +19,8 @@ from typing import Any, NoReturn
 
 import click
 
+from extractor.ingest import DEFAULT_MAX_BYTES
+
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_OUTPUT_FAILED = 74  # EX_IOERR of sysexits.h
@@ -89,6 +91,17 @@ def verbose_option(command: Callable[..., Any]) -> Callable[..., Any]:
         is_eager=True,
         callback=_verbose,
         help="Log retries and model calls to stderr (keys redacted).",
+    )(command)
+
+
+def max_bytes_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--max-bytes``: the most an article (or a JSON Lines row) may hold, and be read."""
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_BYTES,
+        show_default=True,
+        help="Refuse an article larger than this, or a JSON Lines row longer.",
     )(command)
 
 

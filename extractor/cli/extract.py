@@ -40,12 +40,12 @@ from extractor.cli.app import (
     EXIT_OUTPUT_FAILED,
     drop_stdout,
     fail,
+    max_bytes_option,
     verbose_option,
 )
 from extractor.cli.llm_options import llm_config, llm_options
 from extractor.errors import ExtractorError, OutputClosed, OutputWriteError
 from extractor.ingest import (
-    DEFAULT_MAX_BYTES,
     STDIN,
     FileIdentity,
     InputPlan,
@@ -103,13 +103,7 @@ _SKIPPED_SHOWN = 5
 @click.option(
     "--include-text", is_flag=True, help="Add source.text, the text that evidence offsets refer to."
 )
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Refuse inputs larger than this.",
-)
+@max_bytes_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option(
     "--workers",

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.cli.app import EXIT_INPUT_FAILED, fail, printing, verbose_option
+from extractor.cli.app import EXIT_INPUT_FAILED, fail, max_bytes_option, printing, verbose_option
 from extractor.errors import ExtractorError
-from extractor.ingest import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from extractor.document import Document
@@ -52,13 +51,7 @@ def backends() -> None:
     show_default=True,
     help="Prompt version: a folder of extractor/prompts/ or of EXTRACTOR_PROMPTS_DIR.",
 )
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Refuse an article larger than this.",
-)
+@max_bytes_option
 def prompt(article: Path | None, version: str, max_bytes: int) -> None:
     """Print the prompt the LLM backend would send for ARTICLE (default: the seed article)
     and its size in tokens (OpenAI's cl100k_base encoding, counted offline). ARTICLE is read
