@@ -26,7 +26,6 @@ from extractor.ingest import DEFAULT_MAX_BYTES, plan_inputs, read_target
 from extractor.ingest.given import given_document, given_items, parse_published_at
 from extractor.pipeline import aextract_many, run_document
 from extractor.schema import ExtractionResult
-from extractor.utf8 import printable_path
 
 __all__ = ["aextract_many", "extract", "extract_many", "extract_paths"]
 
@@ -93,7 +92,7 @@ def extract_paths(
     moment = parse_published_at(published_at)
     plan = plan_inputs(_path_names(paths))
     for skipped in plan.skipped:
-        logger.warning("skipped %s: %s", printable_path(skipped.path), skipped.reason)
+        logger.warning("skipped %s: %s", skipped.path, skipped.reason)
     items = (
         item
         for target in plan.targets

@@ -55,7 +55,6 @@ from extractor.ingest import (
     read_target,
 )
 from extractor.ingest.given import parse_published_at
-from extractor.utf8 import printable_path
 
 _SKIPPED_SHOWN = 5
 
@@ -337,7 +336,7 @@ def _report_skipped(plan: InputPlan) -> None:
         by_reason.setdefault(skipped.reason, []).append(skipped.path)
     for reason, paths in by_reason.items():
         for path in paths[:_SKIPPED_SHOWN]:
-            click.echo(f"extractor: skipped {printable_path(path)} ({reason})", err=True)
+            click.echo(f"extractor: skipped {path} ({reason})", err=True)
         if len(paths) > _SKIPPED_SHOWN:
             more = len(paths) - _SKIPPED_SHOWN
             click.echo(f"extractor: skipped {more} more for the same reason", err=True)

@@ -62,7 +62,7 @@ class Target:
 class Skipped:
     """A directory entry, or a repeated input, that is not read, and why."""
 
-    path: str
+    path: str  # as results print names: see InputPlan.skip
     reason: str
 
 
@@ -72,6 +72,10 @@ class InputPlan:
 
     targets: list[Target] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+
+    def skip(self, path: str, reason: str) -> None:
+        """List ``path`` as not read, printable as results print names (``printable_path``)."""
+        self.skipped.append(Skipped(printable_path(path), reason))
 
     @property
     def has_streams(self) -> bool:
@@ -121,11 +125,11 @@ def plan_inputs(paths: Sequence[str], *, outputs: Collection[FileIdentity] = ())
             continue
         for entry, reason in _walk(path):
             if reason is not None:
-                plan.skipped.append(Skipped(str(entry), reason))
+                plan.skip(str(entry), reason)
                 continue
             identity = file_identity(entry)
             if identity in outputs:
-                plan.skipped.append(Skipped(str(entry), OUTPUT_FILE))
+                plan.skip(str(entry), OUTPUT_FILE)
                 continue
             name = printable_path(str(entry.relative_to(path).with_suffix("")))
             target = Target(str(entry), name)  # its id, printed as its path is
@@ -135,7 +139,7 @@ def plan_inputs(paths: Sequence[str], *, outputs: Collection[FileIdentity] = ())
 
 def _add(plan: InputPlan, seen: set[FileIdentity], target: Target, identity: FileIdentity) -> None:
     if identity in seen:
-        plan.skipped.append(Skipped(target.path, LISTED_TWICE))
+        plan.skip(target.path, LISTED_TWICE)
         return
     seen.add(identity)
     plan.targets.append(target)
