@@ -42,11 +42,13 @@ def _name_alone(participant: Any) -> Any:
     written = participant["name"].strip()
     if " " not in written:
         return participant
-    from extractor.rules.lexicon import lexicon
+    from extractor.rules.lexicon import find_titles, lexicon
     from extractor.rules.mentions import PersonFinder
     from extractor.rules.text import Spans
     from extractor.sentences import split_sentences
 
+    if not find_titles(lexicon(), written, 0, len(written)):
+        return participant  # a name alone, as most are: no finder needed (nor its cost)
     sentences = split_sentences(written, 0, len(written))
     found = PersonFinder(lexicon(), written, Spans(())).run(sentences, [[] for _ in sentences])
     if len(found.people) != 1 or found.people[0].name == written:
