@@ -11,7 +11,7 @@ from extractor.ingest.plan import (
     file_identity,
     plan_inputs,
 )
-from extractor.ingest.sources import DEFAULT_MAX_BYTES, InputFailure, given_id, read_target
+from extractor.ingest.sources import DEFAULT_MAX_BYTES, InputFailure, read_target
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -25,7 +25,6 @@ __all__ = [
     "document_from_html",
     "document_from_text",
     "file_identity",
-    "given_id",
     "plan_inputs",
     "prepare",
     "read_target",

@@ -46,7 +46,7 @@ def given_document(item: object, published_at: dt.datetime | None = None) -> Doc
 def given_items(
     items: Iterable[object], published_at: dt.datetime | None = None
 ) -> Iterator[Document | InputFailure]:
-    """Each item as a document, or as a failure that names it (``given_id``): one per item,
+    """Each item as a document, or as a failure that names it (``result_id``): one per item,
     for the batch calls, which never raise for one document. Failures to read files
     (``InputFailure``) pass through."""
     for number, item in enumerate(items, start=1):
@@ -57,10 +57,10 @@ def given_items(
             yield given_document(item, published_at)
         except (InputError, TypeError) as error:
             failure = error if isinstance(error, InputError) else InputError(str(error))
-            yield InputFailure(given_id(item, number), None, failure)
+            yield InputFailure(result_id(item, number), None, failure)
 
 
-def given_id(item: object, number: int) -> str:
+def result_id(item: object, number: int) -> str:
     """The id a document's result carries whether it succeeds or fails: its own, else the
     one derived from its text (``Document.resolved_id``), else its place in the batch."""
     if isinstance(item, Document):

@@ -215,7 +215,7 @@ def _row(
             row = _parse_json(row, where=where)
         if not isinstance(row, dict):
             raise MalformedInput(f"{where}: a row must be a JSON object, got {_json_type(row)}")
-        document_id = given_id(row.get("id")) or fallback_id
+        document_id = _given_id(row.get("id")) or fallback_id
         document = _row_document(
             row, where=where, document_id=document_id, path=target.path, reading=reading
         )
@@ -228,10 +228,10 @@ def _row(
 
 
 def _failed_row_id(row: object, fallback_id: str) -> str:
-    return (given_id(row.get("id")) if isinstance(row, dict) else None) or fallback_id
+    return (_given_id(row.get("id")) if isinstance(row, dict) else None) or fallback_id
 
 
-def given_id(value: object) -> str | None:
+def _given_id(value: object) -> str | None:
     """A document id as the user wrote it, as a string: ``"r3"`` stays ``r3``, ``0`` is
     ``"0"``, ``false`` is ``"false"`` and an object is its compact JSON; None for no id
     (absent, null or empty), when the batch names the document by its file and line."""
