@@ -880,7 +880,7 @@ class _Opening:
 def _counterparts(
     people: People, regions: list[tuple[int, int]], opening: _Opening | None
 ) -> tuple[list[str], int]:
-    """The countries of the unnamed counterparts in ``regions`` (``people.counterparts_in``),
+    """The countries of the unnamed counterparts in ``regions`` (``people.counterpart_numbers_in``),
     each once and "" for none, and how many counterparts there are: those of the first
     region taken from ``opening`` when it was read from it and the others' all follow."""
     if opening is not None and regions and regions[0] == opening.span:

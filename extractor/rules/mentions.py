@@ -287,14 +287,10 @@ class People:
         self.mentions.sort(key=lambda m: m.start)
         self._starts = [m.start for m in self.mentions]
 
-    def counterparts_in(self, spans: list[tuple[int, int]]) -> list[Counterpart]:
-        """The unnamed counterparts that start inside one of ``spans``, in the order of
-        ``counterparts`` (indexed once, when first asked): each event of a long page reads
-        only its own clause's."""
-        return [self.counterparts[n] for n in self.counterpart_numbers_in(spans)]
-
     def counterpart_numbers_in(self, spans: list[tuple[int, int]]) -> list[int]:
-        """The numbers (positions in ``counterparts``) of those ``counterparts_in`` gives."""
+        """The positions in ``counterparts`` of the unnamed counterparts that start inside one
+        of ``spans``, in order (indexed once, when first asked): each event of a long page
+        reads only its own clause's."""
         if not self.counterparts:
             return []  # as in most articles
         if self._counterpart_index is None:
