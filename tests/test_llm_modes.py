@@ -22,7 +22,7 @@ from packaging.version import Version
 from extractor.errors import LLMError
 from extractor.llm.client import _MODES, ModelClient
 from extractor.llm.config import MODES
-from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
+from extractor.llm.response import MeetingsResponse, compact_variant
 
 from .conftest import REPO
 from .fake_llm import Behaviour, FakeLLM, raw, text
@@ -82,14 +82,15 @@ def test_requests_are_those_of_instructors_create(
     with FakeLLM().then(*script) as theirs:
         settings = config(theirs, tmp_path, mode=mode)
         compact = mode == "json_object"
+        answer_model = compact_variant(MeetingsResponse) if compact else MeetingsResponse
         extra: dict[str, Any] = {}
         if compact:
-            schema = CompactMeetingsResponse.model_json_schema()
+            schema = answer_model.model_json_schema()
             extra["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
         request: dict[str, Any] = {
             "model": settings.model,
             "messages": MESSAGES,
-            "response_model": CompactMeetingsResponse if compact else MeetingsResponse,
+            "response_model": answer_model,
             "max_retries": settings.max_reasks,
             "temperature": 0,
             "max_tokens": settings.max_output_tokens,

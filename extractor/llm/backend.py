@@ -9,7 +9,7 @@ from typing import Self
 
 from extractor.backends import BackendOutput, Capabilities
 from extractor.document import Document
-from extractor.errors import LLMError
+from extractor.errors import BackendUnavailable, LLMError
 from extractor.llm import chunks
 from extractor.llm.cache import ResponseCache, cache_key, default_cache_dir
 from extractor.llm.client import Answer, ModelClient
@@ -17,8 +17,11 @@ from extractor.llm.config import LLMConfig
 from extractor.llm.costs import cost_usd
 from extractor.llm.examples import load_examples
 from extractor.llm.grounding import ground
-from extractor.llm.prompts import DEFAULT_PROMPT, Prompt, body_text, prompt_folder, render
-from extractor.llm.response import LLMMeeting, MeetingsResponse
+from extractor.llm.guided import GuidedResponse, candidate_list, meetings_from
+from extractor.llm.prompts import STRATEGY_PROMPTS, Prompt, body_text, prompt_folder, render
+from extractor.llm.response import AnswerModel, LLMMeeting, MeetingsResponse
+from extractor.rules.backend import RulesBackend
+from extractor.rules.reading import Reading
 from extractor.schema import SCHEMA_VERSION, Usage
 
 
@@ -29,17 +32,63 @@ class _Spent:
     requests: int = 0  # answered by the model, not the cache
 
 
+@dataclass(frozen=True)
+class Questions:
+    """What one document asks the model: a prompt per chunk, and for the guided strategy the
+    rules' reading the prompts list (to turn the answers' numbers back into values)."""
+
+    prompts: list[Prompt]
+    reading: Reading | None
+
+
+def questions_for(
+    document: Document,
+    *,
+    guided: bool,
+    prompt_version: str,
+    chunk_chars: int,
+    examples: list[dict[str, str]] | None = None,
+) -> Questions:
+    """The prompts for ``document``: one per chunk of at most about ``chunk_chars``
+    characters; ``guided`` lists the rules' candidates in each (the whole article's), and
+    ``examples`` are few-shot pairs for the direct strategy."""
+    pieces = chunks.split(body_text(document), chunk_chars)
+    if not guided:
+        return Questions(
+            [render(document, p, version=prompt_version, examples=examples) for p in pieces],
+            None,
+        )
+    reading = RulesBackend().read(document)
+    listed = candidate_list(reading, document.text)
+    return Questions(
+        [render(document, p, version=prompt_version, candidates=listed) for p in pieces],
+        reading,
+    )
+
+
 class LLMBackend:
     """Any OpenAI-compatible model, behind a response cache and a bounded number of requests
-    in flight (``config.concurrency``) for the async batch path."""
+    in flight (``config.concurrency``) for the async batch path.
+
+    ``config.strategy`` "direct" asks for meetings from the article alone; "guided" shows the
+    model the rules' numbered candidates too (``extractor.llm.guided``). ``prompt_version``
+    defaults to the strategy's own (``STRATEGY_PROMPTS``). Raises ``BackendUnavailable`` for a
+    prompt version that does not exist, or few-shot examples with the guided strategy (they
+    are direct answers)."""
 
     name = "llm"
 
-    def __init__(self, config: LLMConfig, *, prompt_version: str = DEFAULT_PROMPT) -> None:
+    def __init__(self, config: LLMConfig, *, prompt_version: str | None = None) -> None:
         self.config = config
-        self.prompt_version = prompt_version
-        prompt_folder(prompt_version)  # a missing version is refused now, not per document
-        self.client = ModelClient(config)
+        self.prompt_version = prompt_version or STRATEGY_PROMPTS[config.strategy]
+        prompt_folder(self.prompt_version)  # a missing version is refused now, not per document
+        self.guided = config.strategy == "guided"
+        if self.guided and config.few_shot_dir:
+            raise BackendUnavailable(
+                "few-shot examples are direct answers: use them with the direct strategy"
+            )
+        self.answer_model: type[AnswerModel] = GuidedResponse if self.guided else MeetingsResponse
+        self.client = ModelClient(config, self.answer_model)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -74,37 +123,41 @@ class LLMBackend:
 
     def extract(self, document: Document) -> BackendOutput:
         spent = _Spent()
-        meetings: list[LLMMeeting] = []
-        for prompt in self._prompts(document):
-            cached = self._cached(prompt)
-            if cached is None:
-                cached = self._record(prompt, spent, self._ask(prompt, document, spent))
-            meetings += cached
-        return self._output(document, meetings, spent)
+        questions = self._questions(document)
+        answers: list[AnswerModel] = []
+        for prompt in questions.prompts:
+            answer = self._cached(prompt)
+            if answer is None:
+                answer = self._record(prompt, spent, self._ask(prompt, document, spent))
+            answers.append(answer)
+        return self._output(document, questions, answers, spent)
 
     async def aextract(self, document: Document) -> BackendOutput:
         spent = _Spent()
-        meetings: list[LLMMeeting] = []
-        for prompt in self._prompts(document):
-            cached = self._cached(prompt)
-            if cached is None:
+        questions = self._questions(document)
+        answers: list[AnswerModel] = []
+        for prompt in questions.prompts:
+            answer = self._cached(prompt)
+            if answer is None:
                 async with self._in_flight:
-                    answer = await self._aask(prompt, document, spent)
-                cached = self._record(prompt, spent, answer)
-            meetings += cached
-        return self._output(document, meetings, spent)
+                    asked = await self._aask(prompt, document, spent)
+                answer = self._record(prompt, spent, asked)
+            answers.append(answer)
+        return self._output(document, questions, answers, spent)
 
-    def _prompts(self, document: Document) -> list[Prompt]:
-        pieces = chunks.split(body_text(document), self.config.chunk_chars)
+    def _questions(self, document: Document) -> Questions:
         examples = (
             list(load_examples(self.config.few_shot_dir, self.config.few_shot))
             if self.config.few_shot_dir
             else None
         )
-        return [
-            render(document, piece, version=self.prompt_version, examples=examples)
-            for piece in pieces
-        ]
+        return questions_for(
+            document,
+            guided=self.guided,
+            prompt_version=self.prompt_version,
+            chunk_chars=self.config.chunk_chars,
+            examples=examples,
+        )
 
     def _key(self, prompt: Prompt) -> str:
         return cache_key(
@@ -115,13 +168,13 @@ class LLMBackend:
             prompt=prompt.fingerprint,
         )
 
-    def _cached(self, prompt: Prompt) -> list[LLMMeeting] | None:
+    def _cached(self, prompt: Prompt) -> AnswerModel | None:
         if self.cache is None:
             return None
         hit = self.cache.get(self._key(prompt))
         if hit is None:
             return None
-        return MeetingsResponse.model_validate_json(hit).meetings
+        return self.answer_model.model_validate_json(hit)
 
     def _ask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
         try:
@@ -135,7 +188,7 @@ class LLMBackend:
         except LLMError as error:
             raise self._with_usage(error, spent) from None
 
-    def _record(self, prompt: Prompt, spent: _Spent, answer: Answer) -> list[LLMMeeting]:
+    def _record(self, prompt: Prompt, spent: _Spent, answer: Answer) -> AnswerModel:
         spent.prompt_tokens += answer.prompt_tokens
         spent.completion_tokens += answer.completion_tokens
         spent.requests += 1
@@ -150,15 +203,30 @@ class LLMBackend:
                     "completion_tokens": answer.completion_tokens,
                 },
             )
-        return answer.response.meetings
+        return answer.response
 
     def _output(
-        self, document: Document, meetings: list[LLMMeeting], spent: _Spent
+        self,
+        document: Document,
+        questions: Questions,
+        answers: list[AnswerModel],
+        spent: _Spent,
     ) -> BackendOutput:
-        grounded, warnings = ground(chunks.merge(meetings), document)
+        meetings: list[LLMMeeting] = []
+        warnings: list[str] = []
+        for answer in answers:
+            if isinstance(answer, GuidedResponse):
+                assert questions.reading is not None  # guided questions carry their reading
+                picked, unknown = meetings_from(answer, questions.reading, document.text)
+                meetings += picked
+                warnings += unknown
+            else:
+                assert isinstance(answer, MeetingsResponse)
+                meetings += answer.meetings
+        grounded, dropped = ground(chunks.merge(meetings), document)
         return BackendOutput(
             grounded,
-            warnings,
+            warnings + dropped,
             backend=self.name,
             model=self.config.model,
             prompt_version=self.prompt_version,

@@ -45,7 +45,7 @@ from tenacity import (
 
 from extractor.errors import LLMError
 from extractor.llm.config import PLACEHOLDER_KEY, LLMConfig, Mode
-from extractor.llm.response import CompactMeetingsResponse, MeetingsResponse
+from extractor.llm.response import AnswerModel, MeetingsResponse, compact_variant
 
 logger = logging.getLogger("extractor.llm")
 
@@ -68,7 +68,7 @@ _Conversation = Generator[dict[str, Any], ChatCompletion, "Answer"]
 
 @dataclass(frozen=True)
 class Answer:
-    response: MeetingsResponse
+    response: AnswerModel  # of the client's ``response_model``
     prompt_tokens: int  # summed over the re-asks
     completion_tokens: int
 
@@ -103,7 +103,7 @@ class _Structured:
     """instructor's handlers for one mode and the response model they validate against."""
 
     handlers: ModeHandlers
-    model: type[MeetingsResponse]  # wrapped by instructor, once
+    model: type[AnswerModel]  # wrapped by instructor, once
     fixed: dict[str, Any]  # request parameters that do not depend on the messages
     per_request: bool  # the mode's request handler writes the schema into the messages
 
@@ -116,10 +116,10 @@ _SCHEMA_IN_MESSAGES = frozenset({"json", "md_json", "json_object"})
 
 
 @cache
-def _structured(mode: Mode) -> _Structured:
-    contract = CompactMeetingsResponse if mode == "json_object" else MeetingsResponse
+def _structured(mode: Mode, answer_model: type[AnswerModel]) -> _Structured:
+    contract = compact_variant(answer_model) if mode == "json_object" else answer_model
     handlers = mode_registry.get_handlers(Provider.OPENAI, _MODES[mode])
-    model: type[MeetingsResponse] = prepare_response_model(contract)  # type: ignore[assignment]
+    model: type[AnswerModel] = prepare_response_model(contract)  # type: ignore[assignment]
     fixed: dict[str, Any] = {}
     if mode not in _SCHEMA_IN_MESSAGES:
         _, added = handlers.request_handler(response_model=model, kwargs={"messages": []})
@@ -131,12 +131,14 @@ def _structured(mode: Mode) -> _Structured:
 
 
 class ModelClient:
-    """Sync and async calls to one configured model."""
+    """Sync and async calls to one configured model, answering with ``response_model``."""
 
-    def __init__(self, config: LLMConfig) -> None:
+    def __init__(
+        self, config: LLMConfig, response_model: type[AnswerModel] = MeetingsResponse
+    ) -> None:
         config.check_key()  # now, not as a failed request per document
         self.config = config
-        self._structured = _structured(config.mode)
+        self._structured = _structured(config.mode, response_model)
 
     @cached_property
     def endpoint(self) -> str:

@@ -6,6 +6,7 @@
 | ``OPENAI_BASE_URL`` | an OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI) |
 | ``OPENAI_API_KEY`` | the key (trimmed); never logged, never written to results, errors or caches |
 | ``EXTRACTOR_MODE`` | tools (default), json_schema, json, md_json, json_object |
+| ``EXTRACTOR_STRATEGY`` | direct (the article alone) or guided (with the rules' candidates) |
 | ``EXTRACTOR_CACHE_DIR`` | where the response cache lives (default: the user cache directory) |
 | ``EXTRACTOR_PRICES`` | a JSON file of prices per million tokens, ``{"model": [in, out]}`` |
 
@@ -30,6 +31,10 @@ from extractor.llm.costs import price_table
 
 Mode = Literal["tools", "json_schema", "json", "md_json", "json_object"]
 MODES: tuple[str, ...] = get_args(Mode)
+# direct: the model reads the article and writes its meetings; guided: it is also shown the
+# rules' numbered candidates and answers by their numbers (extractor.llm.guided).
+Strategy = Literal["direct", "guided"]
+STRATEGIES: tuple[str, ...] = get_args(Strategy)
 # A key must still be sent to servers that need none (llama.cpp, Ollama): the openai client
 # refuses to start without one.
 PLACEHOLDER_KEY = "no-key"
@@ -41,6 +46,7 @@ class LLMConfig:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: Mode = "tools"
+    strategy: Strategy = "direct"
     timeout: float = 120.0  # seconds per request
     max_reasks: int = 2  # validation re-asks, instructor's
     max_transport_retries: int = 4  # timeouts, resets, 429, 5xx: tenacity's
@@ -140,6 +146,14 @@ def _mode(variable: str, value: str) -> Mode:
     return value  # type: ignore[return-value]  # one of MODES, the Literal's values
 
 
+def _strategy(variable: str, value: str) -> Strategy:
+    if value not in STRATEGIES:
+        raise BackendUnavailable(
+            f"{variable}={value!r} is not a strategy: choose one of {', '.join(STRATEGIES)}"
+        )
+    return value  # type: ignore[return-value]  # one of STRATEGIES, the Literal's values
+
+
 def _directory(variable: str, value: str) -> Path:
     """A directory, created on first use when it does not exist yet."""
     path = Path(value)
@@ -164,6 +178,7 @@ _VARIABLES: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "base_url": ("OPENAI_BASE_URL", _url),
     "api_key": ("OPENAI_API_KEY", _text),
     "mode": ("EXTRACTOR_MODE", _mode),
+    "strategy": ("EXTRACTOR_STRATEGY", _strategy),
     "cache_dir": ("EXTRACTOR_CACHE_DIR", _directory),
     "prices_file": ("EXTRACTOR_PRICES", _prices),
 }

@@ -21,7 +21,9 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4.1": (2.00, 8.00),
     "gpt-4.1-mini": (0.40, 1.60),
     "gpt-4.1-nano": (0.10, 0.40),
+    # open-weights models served locally (extractor local-model): no price per token
     "smollm2": (0.0, 0.0),
+    "qwen2.5-coder-1.5b": (0.0, 0.0),
 }
 
 

@@ -17,8 +17,9 @@ from rapidfuzz import fuzz
 
 from extractor.dates import find_date_phrases
 from extractor.document import Document, outside
+from extractor.llm.recount import status_from_text
 from extractor.llm.response import LLMMeeting
-from extractor.schema import Evidence, Location, Meeting, Participant, Quote
+from extractor.schema import Evidence, Location, Meeting, MeetingStatus, Participant, Quote
 
 _QUOTE_FUZZ = 90  # a quote may differ from the article by a typo or a quotation mark
 
@@ -99,10 +100,10 @@ def _ground_meeting(
     participants = grounder.participants(meeting)
     quotes = grounder.quotes(meeting, participants)
     location = grounder.location(meeting)
-    date, date_text = grounder.date(meeting)
+    status, date, date_text = grounder.date(meeting)
     countries = [*(p.country for p in participants if p.country), *meeting.countries]
     return Meeting(
-        status=meeting.status,
+        status=status,
         participants=participants,
         countries=list(dict.fromkeys(countries)),
         date=date,
@@ -159,26 +160,51 @@ class _MeetingGrounder:
             return None
         return Location(city=city, country=meeting.location.country, venue=venue)
 
-    def date(self, meeting: LLMMeeting) -> tuple[dt.date | None, str | None]:
-        """The date phrase must be in the article; the day is then counted from the
-        publication day by the resolver the rules use, rather than trusted from the model."""
+    def date(self, meeting: LLMMeeting) -> tuple[MeetingStatus, dt.date | None, str | None]:
+        """The status, day and date phrase of ``meeting``. The date phrase must be in the
+        article; the status is then read again from its sentence (``status_from_text``, with
+        a warning when it differs from the model's), and the day counted from the publication
+        day by the resolver the rules use, rather than trusted from the model."""
         if meeting.date_text is None:
-            return meeting.date, None
+            return meeting.status, *self._phrase_of(meeting)
         span = self.article.find(meeting.date_text)
         if span is None:
             self._drop(f"date {meeting.date_text!r}", "not found in the article")
-            return None, None
+            return meeting.status, None, None
         self._note("date_text", span)
+        text = self.article.document.text
         published = self.article.document.published_at
-        phrases = find_date_phrases(
-            self.article.document.text,
-            span[0],
-            span[1],
+        day = published.date() if published else None
+        status = status_from_text(text, span, meeting.status, day)
+        if status != meeting.status:
+            self.warnings.append(
+                f"meeting {self.number}: status {meeting.status!r} recounted as {status!r} "
+                f"from the sentence of {text[span[0] : span[1]]!r}"
+            )
+        phrases = find_date_phrases(text, span[0], span[1], published=day, future=status != "held")
+        resolved = next((p.date for p in phrases if p.date), None)
+        return status, resolved or meeting.date, self.article.span_text(span)
+
+    def _phrase_of(self, meeting: LLMMeeting) -> tuple[dt.date | None, str | None]:
+        """A day the model gave without its phrase, grounded in the first date phrase of
+        the article that fixes that day; dropped, with a warning, when none does (small
+        models answer the publication day for a meeting the article dates otherwise)."""
+        if meeting.date is None:
+            return None, None
+        document = self.article.document
+        published = document.published_at
+        for phrase in find_date_phrases(
+            self.article.searchable,
+            0,
+            len(self.article.searchable),
             published=published.date() if published else None,
             future=meeting.status != "held",
-        )
-        resolved = next((p.date for p in phrases if p.date), None)
-        return resolved or meeting.date, self.article.span_text(span)
+        ):
+            if phrase.date == meeting.date:
+                self._note("date_text", (phrase.start, phrase.end))
+                return phrase.date, self.article.span_text((phrase.start, phrase.end))
+        self._drop(f"date {meeting.date.isoformat()}", "no date phrase of the article fixes it")
+        return None, None
 
     def _grounded(self, field_name: str, value: str | None) -> str | None:
         if value is None:

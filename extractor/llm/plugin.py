@@ -31,9 +31,8 @@ def _llm(
     *, config: LLMConfig | None = None, prompt_version: str | None = None, **options: Any
 ) -> Backend:
     """The LLM backend with ``config`` (default: the environment's) and a prompt version of
-    ``extractor/prompts/`` or ``EXTRACTOR_PROMPTS_DIR`` (default: the current one)."""
+    ``extractor/prompts/`` or ``EXTRACTOR_PROMPTS_DIR`` (default: the strategy's)."""
     from extractor.llm.backend import LLMBackend
-    from extractor.llm.prompts import DEFAULT_PROMPT
 
     config = _configured(config)
     if not config.configured:
@@ -41,7 +40,7 @@ def _llm(
             "no model configured for the LLM backend: set EXTRACTOR_MODEL (or --model), and "
             "OPENAI_BASE_URL (or --base-url) for a server other than OpenAI"
         )
-    return LLMBackend(config, prompt_version=prompt_version or DEFAULT_PROMPT)
+    return LLMBackend(config, prompt_version=prompt_version)
 
 
 def _auto(*, config: LLMConfig | None = None, **options: Any) -> Backend:

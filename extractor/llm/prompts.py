@@ -31,6 +31,8 @@ from extractor.llm.cache import make_private_directory
 from extractor.schema import TOPICS
 
 DEFAULT_PROMPT = "extract-v1"
+# The prompt version each strategy uses unless another is asked for (see extractor.llm.config).
+STRATEGY_PROMPTS = {"direct": DEFAULT_PROMPT, "guided": "guided-v1"}
 PROMPTS_DIR_VARIABLE = "EXTRACTOR_PROMPTS_DIR"
 # The "<" of anything a reader could take for an article tag, opening or closing, in any case
 # or spacing: "</article>", "</ARTICLE >", "< /article\n>", "<article id=x>".
@@ -75,8 +77,10 @@ def render(
     *,
     version: str = DEFAULT_PROMPT,
     examples: list[dict[str, str]] | None = None,
+    candidates: str | None = None,
 ) -> Prompt:
-    """The prompt for one article (or one chunk of it, given as ``text``)."""
+    """The prompt for one article (or one chunk of it, given as ``text``); ``candidates`` is
+    the guided strategy's numbered list of what the rules read in it."""
     _templates(version)  # a missing prompt version is an error now, not at first use
     published = document.published_at
     variables = {
@@ -87,6 +91,8 @@ def render(
         "examples": examples or [],
         "text": _inert(text),
     }
+    if candidates is not None:  # only then: a direct prompt's fingerprint stays as it was
+        variables["candidates"] = _inert(candidates)
     return Prompt(version, variables)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -28,6 +28,27 @@ from extractor.schema import (
 )
 
 
+# The fields both strategies' answers have, described once (``extractor.llm.guided``).
+def status_field() -> Any:
+    return Field(
+        description="held (it took place), planned (it will), cancelled (called off/postponed)."
+    )
+
+
+def format_field() -> Any:
+    return Field(default="unknown", description="in_person, virtual (video), phone or unknown.")
+
+
+def topics_field() -> Any:
+    return Field(default_factory=list, description="Only from the allowed list.")
+
+
+def agreements_field() -> Any:
+    return Field(
+        default_factory=list, description="What the parties agreed, in the article's words."
+    )
+
+
 class LLMMeeting(BaseModel):
     # No docstring: pydantic would send it to the model as the schema's description.
     # Names with offices written into them, and country names and demonyms, are mended before
@@ -38,9 +59,7 @@ class LLMMeeting(BaseModel):
     def _mend(cls, data: Any) -> Any:
         return mend_meeting(data)
 
-    status: MeetingStatus = Field(
-        description="held (it took place), planned (it will), cancelled (called off/postponed)."
-    )
+    status: MeetingStatus = status_field()
     participants: list[Participant] = Field(
         default_factory=list,
         description="Named people who took part. Never people named only in lists of other "
@@ -56,19 +75,51 @@ class LLMMeeting(BaseModel):
         default=None, description="The meeting day as YYYY-MM-DD, or null if not one day."
     )
     location: Location | None = Field(default=None, description="Null for calls.")
-    format: MeetingFormat = Field(
-        default="unknown", description="in_person, virtual (video), phone or unknown."
-    )
-    topics: list[Topic] = Field(default_factory=list, description="Only from the allowed list.")
-    agreements: list[str] = Field(
-        default_factory=list, description="What the parties agreed, in the article's words."
-    )
+    format: MeetingFormat = format_field()
+    topics: list[Topic] = topics_field()
+    agreements: list[str] = agreements_field()
     quotes: list[Quote] = Field(
         default_factory=list, description="Direct speech in quotation marks by a participant."
     )
 
 
-class MeetingsResponse(BaseModel):
+# The most of each list one answer may hold, written into the schema sent to the model (not
+# validated: a longer list from a server without grammars is kept). Under a grammar
+# (llama.cpp's json_object and tools modes) they end a small model's loops: measured with
+# Qwen2.5-Coder-1.5B, the same meeting was repeated until the output token limit.
+MAX_ITEMS = {
+    "meetings": 8,
+    "participants": 12,
+    "countries": 12,
+    "topics": 6,
+    "agreements": 6,
+    "quotes": 6,
+}
+# A country as two capitals in the schema sent to the model, so that a grammar cannot let a
+# name ("China") or a demonym through. An enum of the 249 codes would also stop an unknown pair
+# ("XX"), but costs 758 prompt tokens (cl100k) where the schema goes into the prompt, against
+# about 10; an unknown pair is refused by validation and re-asked.
+COUNTRY_PATTERN = "^[A-Z]{2}$"
+
+
+class AnswerModel(BaseModel):
+    """What a model answers: its JSON Schema is generated once, and constrained for the model
+    (``MAX_ITEMS``, ``COUNTRY_PATTERN``); ``compact_variant`` strips it for small contexts."""
+
+    compact: ClassVar[bool] = False
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """pydantic's schema, constrained, generated once per class and arguments.
+
+        instructor asks for it on every request in the JSON modes and generating it takes
+        milliseconds of CPU, which many requests in flight pay one after another. Each caller
+        gets its own copy, free to change it.
+        """
+        return json.loads(_schema_json(cls, args, tuple(sorted(kwargs.items()))))  # type: ignore[no-any-return]
+
+
+class MeetingsResponse(AnswerModel):
     """Every distinct meeting the article reports; an empty list when it reports none."""
 
     meetings: list[LLMMeeting] = Field(
@@ -77,48 +128,65 @@ class MeetingsResponse(BaseModel):
         "or interview alone is not a meeting.",
     )
 
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """pydantic's schema, generated once per class and arguments.
 
-        instructor asks for it on every request in the JSON modes and generating it takes
-        milliseconds of CPU, which many requests in flight pay one after another. Each caller
-        gets its own copy, free to change it.
-        """
-        return json.loads(_schema_json(cls, args, tuple(sorted(kwargs.items()))))  # type: ignore[no-any-return]
-
-    @classmethod
-    def _shape_schema(cls, schema: dict[str, Any]) -> dict[str, Any]:
-        """The schema as sent to the model (a hook for subclasses)."""
-        return schema
-
-
-class CompactMeetingsResponse(MeetingsResponse):
-    """The same answer, with a JSON Schema stripped of descriptions, titles and defaults.
+@cache
+def compact_variant(model: type[AnswerModel]) -> type[AnswerModel]:
+    """``model`` with a JSON Schema stripped of descriptions, titles and defaults.
 
     For ``json_object`` mode (llama-cpp-python's server), where the schema goes both into the
     prompt and into ``response_format``: the server's grammar already enforces the shape and the
     system prompt already teaches the rules, so the descriptions only cost context (about 650
-    tokens here), which small local models do not have.
+    tokens for ``MeetingsResponse``), which small local models do not have.
     """
-
-    @classmethod
-    def _shape_schema(cls, schema: dict[str, Any]) -> dict[str, Any]:
-        return _compact(schema)  # type: ignore[no-any-return]
+    return type(f"Compact{model.__name__}", (model,), {"compact": True, "__doc__": model.__doc__})
 
 
 @cache
 def _schema_json(
-    model: type[MeetingsResponse], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+    model: type[AnswerModel], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
 ) -> str:
-    schema = super(MeetingsResponse, model).model_json_schema(*args, **dict(kwargs))
-    return json.dumps(model._shape_schema(schema))
+    schema = _constrained(super(AnswerModel, model).model_json_schema(*args, **dict(kwargs)))
+    return json.dumps(_compact(schema) if model.compact else schema)
+
+
+def _constrained(node: Any) -> Any:
+    """The schema with ``MAX_ITEMS`` on its lists and ``COUNTRY_PATTERN`` on its countries."""
+    if isinstance(node, list):
+        return [_constrained(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    shaped = {key: _constrained(value) for key, value in node.items()}
+    for name, field_schema in shaped.get("properties", {}).items():
+        if name in MAX_ITEMS and field_schema.get("type") == "array":
+            field_schema["maxItems"] = MAX_ITEMS[name]
+        if name == "countries":
+            field_schema["items"] = _two_capitals(field_schema["items"])
+        elif name == "country":
+            shaped["properties"][name] = _two_capitals(field_schema)
+    return shaped
+
+
+def _two_capitals(node: dict[str, Any]) -> dict[str, Any]:
+    """A string schema (or a nullable one, ``anyOf`` string and null) held to two capitals."""
+    if node.get("type") == "string":
+        return {**node, "pattern": COUNTRY_PATTERN}
+    if "anyOf" in node:
+        return {**node, "anyOf": [_two_capitals(branch) for branch in node["anyOf"]]}
+    return node
 
 
 def _compact(node: Any) -> Any:
+    """Descriptions, titles and defaults taken out; a property that happens to be named
+    ``title`` (the participant's office) is kept."""
     if isinstance(node, dict):
         return {
-            k: _compact(v) for k, v in node.items() if k not in ("description", "title", "default")
+            key: (
+                {name: _compact(value) for name, value in node[key].items()}
+                if key == "properties"
+                else _compact(node[key])
+            )
+            for key in node
+            if key not in ("description", "title", "default")
         }
     if isinstance(node, list):
         return [_compact(item) for item in node]

@@ -29,6 +29,7 @@ from extractor.rules.lexicon import Lexicon, lexicon
 from extractor.rules.mentions import Mention, People, Person, PersonFinder
 from extractor.rules.places import FoundPlace, find_location
 from extractor.rules.quotes import AttributedQuote, attribute_quotes, find_quoted
+from extractor.rules.reading import Reading, read_candidates
 from extractor.rules.text import Spans, StartIndex, body_sentences
 from extractor.schema import Evidence, Location, Meeting, Participant, Quote
 from extractor.sentences import Sentence
@@ -190,27 +191,49 @@ class RulesBackend:
         if not any(triggers):  # no word of meeting at all, as in most news: nothing to read
             return BackendOutput([], [], backend=self.name)
         article = _read(document, sentences, triggers)
-        events = find_events(
+        return BackendOutput(_meetings_of(article), [], backend=self.name)
+
+    def read(self, document: Document) -> Reading:
+        """Everything the rules read in ``document``: its candidate people, date phrases,
+        places and quotes with their spans, and the meeting records ``extract`` makes of
+        them (for the LLM's guided strategy)."""
+        sentences = body_sentences(document)
+        triggers = [find_triggers(document.text, s.start, s.end) for s in sentences]
+        article = _read(document, sentences, triggers)
+        return read_candidates(
             article.lexicon,
             article.text,
-            article.sentences,
-            article.people,
-            article.quoted,
-            article.headline,
-            article.triggers,
-            [(q.start, q.end, q.person) for q in article.quotes],
+            sentences,
+            article.people.people,
+            article.quotes,
+            article.published,
+            _meetings_of(article) if any(triggers) else [],
         )
-        events = [event for event in events if not _background(article, event)]
-        phrases = [_event_date(article, event) for event in events]
-        dates = {i: phrase.date if phrase else None for i, phrase in enumerate(phrases)}
-        person_countries = {i: p.country for i, p in enumerate(article.people.people)}
-        drafts = merge_events(events, dates, person_countries)
-        meetings = _Meetings(drafts, _sentences_of(article, drafts))
-        days = [_anchored_day(article, draft) for draft in drafts]  # "later that day"
-        told = [(_meeting(article, meetings, k, day), day) for k, day in enumerate(days)]
-        told = [(m, anchored) for m, anchored in told if has_two_parties(m)]  # before sharing
-        _carry_context(told)
-        return BackendOutput([m for m, _ in told], [], backend=self.name)
+
+
+def _meetings_of(article: _Article) -> list[Meeting]:
+    """The meeting records of an article read by ``_read``."""
+    events = find_events(
+        article.lexicon,
+        article.text,
+        article.sentences,
+        article.people,
+        article.quoted,
+        article.headline,
+        article.triggers,
+        [(q.start, q.end, q.person) for q in article.quotes],
+    )
+    events = [event for event in events if not _background(article, event)]
+    phrases = [_event_date(article, event) for event in events]
+    dates = {i: phrase.date if phrase else None for i, phrase in enumerate(phrases)}
+    person_countries = {i: p.country for i, p in enumerate(article.people.people)}
+    drafts = merge_events(events, dates, person_countries)
+    meetings = _Meetings(drafts, _sentences_of(article, drafts))
+    days = [_anchored_day(article, draft) for draft in drafts]  # "later that day"
+    told = [(_meeting(article, meetings, k, day), day) for k, day in enumerate(days)]
+    told = [(m, anchored) for m, anchored in told if has_two_parties(m)]  # before sharing
+    _carry_context(told)
+    return [m for m, _ in told]
 
 
 @dataclass

@@ -1,0 +1,246 @@
+"""What the LLM path makes of a small model's answers: the schema it is held to, the status and
+day recounted from the text, and the guided strategy's numbered candidates.
+
+Against the fake server on 127.0.0.1 (``tests/fake_llm.py``), answering as the small local
+model was measured to answer (``../shared/notes/local-models.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from extractor import extract
+from extractor.backends import get_backend
+from extractor.cli import main
+from extractor.errors import BackendUnavailable
+from extractor.ingest import document_from_text
+from extractor.llm.config import LLMConfig
+from extractor.llm.guided import GuidedResponse, candidate_list
+from extractor.llm.response import MAX_ITEMS, MeetingsResponse, compact_variant
+from extractor.rules.backend import RulesBackend
+
+from .conftest import SEED
+from .fake_llm import FakeLLM, answer
+from .test_llm_faults import config
+
+PUBLISHED = "2024-03-08T10:00:00+00:00"  # a Friday
+HELD_ON_THURSDAY = (
+    "Ministers meet in Rome\n"
+    "Italian Foreign Minister Antonio Tajani met French Foreign Minister Stephane Sejourne "
+    "in Rome on Thursday and agreed to work together on migration.\n"
+)
+PLANNED_NEXT_WEEK = (
+    "Leaders to meet\n"
+    "Brazilian President Luiz Inacio Lula da Silva will meet Argentine President Javier Milei "
+    "in Brasilia on March 14, the foreign ministry said.\n"
+)
+
+
+def run(text: str, server: FakeLLM, tmp_path: Path, **overrides: Any) -> Any:
+    backend = get_backend("llm", config=config(server, tmp_path, **overrides))
+    return extract(text, backend=backend, published_at=PUBLISHED)
+
+
+def meeting(**fields: Any) -> dict[str, Any]:
+    return {"status": "held", "participants": [], **fields}
+
+
+# -- the schema sent to the model ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer_model", [MeetingsResponse, GuidedResponse])
+def test_the_schema_sent_holds_countries_to_codes_and_lists_to_a_length(
+    answer_model: type[Any],
+) -> None:
+    schema = json.dumps(compact_variant(answer_model).model_json_schema())
+    assert '"pattern": "^[A-Z]{2}$"' in schema  # a grammar cannot write "China"
+    meetings = compact_variant(answer_model).model_json_schema()["properties"]["meetings"]
+    assert meetings["maxItems"] == MAX_ITEMS["meetings"]  # nor repeat a meeting until cut off
+    assert '"description"' not in schema
+
+
+def test_the_compact_schema_keeps_a_participants_title() -> None:
+    """Compacting drops the schema's "title" annotations, not the field named title (which
+    a small model could then never fill)."""
+    schema = compact_variant(MeetingsResponse).model_json_schema()
+    participant = schema["$defs"]["Participant"]["properties"]
+    assert {"name", "title", "country", "organization"} <= participant.keys()
+    assert "title" not in schema["$defs"]["Participant"]  # the annotation is gone
+
+
+def test_list_lengths_are_asked_not_validated(tmp_path: Path) -> None:
+    """A server without grammars may send more; they are kept, not re-asked."""
+    many = [
+        meeting(participants=[{"name": "Antonio Tajani"}, {"name": "Stephane Sejourne"}])
+        for _ in range(MAX_ITEMS["meetings"] + 2)
+    ]
+    with FakeLLM(default=answer(many)) as server:
+        result = run(HELD_ON_THURSDAY, server, tmp_path)
+    assert len(server.requests) == 1 and result.error is None
+    assert len(result.meetings) == 1  # the repeats are one meeting (chunks.merge)
+
+
+# -- status and day recounted from the text ------------------------------------------------
+
+
+def test_a_held_meeting_answered_as_planned_is_recounted_from_its_sentence(
+    tmp_path: Path,
+) -> None:
+    said = meeting(
+        status="planned",
+        participants=[{"name": "Antonio Tajani"}, {"name": "Stephane Sejourne"}],
+        date_text="on Thursday",
+    )
+    with FakeLLM(default=answer([said])) as server:
+        result = run(HELD_ON_THURSDAY, server, tmp_path)
+    (found,) = result.meetings
+    assert found.status == "held"
+    assert found.date == dt.date(2024, 3, 7)  # the Thursday before, not the one after
+    assert any("recounted as 'held'" in w for w in result.warnings)
+
+
+def test_a_planned_meeting_answered_as_held_is_recounted(tmp_path: Path) -> None:
+    said = meeting(
+        participants=[{"name": "Luiz Inacio Lula da Silva"}, {"name": "Javier Milei"}],
+        date_text="on March 14",
+    )
+    with FakeLLM(default=answer([said])) as server:
+        result = run(PLANNED_NEXT_WEEK, server, tmp_path)
+    assert result.meetings[0].status == "planned"
+    assert result.meetings[0].date == dt.date(2024, 3, 14)
+
+
+def test_a_cancelled_meeting_is_never_recounted(tmp_path: Path) -> None:
+    text = (
+        "Talks called off\nThe talks between Foreign Minister Antonio Tajani and "
+        "Stephane Sejourne planned for March 14 were called off.\n"
+    )
+    said = meeting(
+        status="cancelled",
+        participants=[{"name": "Antonio Tajani"}, {"name": "Stephane Sejourne"}],
+        date_text="March 14",
+    )
+    with FakeLLM(default=answer([said])) as server:
+        result = run(text, server, tmp_path)
+    assert result.meetings[0].status == "cancelled"
+    assert not any("recounted" in w for w in result.warnings)
+
+
+def test_a_day_without_its_phrase_is_grounded_or_dropped(tmp_path: Path) -> None:
+    people = [{"name": "Antonio Tajani"}, {"name": "Stephane Sejourne"}]
+    publication_day = meeting(participants=people, date="2024-03-08")
+    with FakeLLM(default=answer([publication_day])) as server:
+        result = run(HELD_ON_THURSDAY, server, tmp_path)
+    assert result.meetings[0].date is None  # no phrase of the article says March 8
+    assert any("date 2024-03-08" in w for w in result.warnings)
+
+    thursday = meeting(participants=people, date="2024-03-07")
+    with FakeLLM(default=answer([thursday])) as server:
+        result = run(HELD_ON_THURSDAY, server, tmp_path)
+    (found,) = result.meetings
+    assert (found.date, found.date_text) == (dt.date(2024, 3, 7), "on Thursday")
+    assert any(e.field == "date_text" for e in found.evidence)
+
+
+# -- the guided strategy -------------------------------------------------------------------
+
+
+def test_the_candidate_list_numbers_what_the_rules_read() -> None:
+    document = document_from_text(SEED.read_text(), name="seed")
+    listed = candidate_list(RulesBackend().read(document), document.text)
+    assert "P1 Yoko Kamikawa | Foreign Minister | JP" in listed
+    assert "P2 Subrahmanyam Jaishankar | External Affairs Minister | IN" in listed
+    assert 'D1 "on Thursday" = 2024-03-07 if held, 2024-03-14 if planned' in listed
+    assert "L1 Tokyo, JP" in listed
+    assert 'Q1 P1: "Japan places particular importance' in listed
+    assert "M1 held: P1, P2 | D1 | L1 | in_person" in listed
+
+
+def test_guided_answers_by_number_and_gets_the_rules_spelling(tmp_path: Path) -> None:
+    said = {
+        "status": "held",
+        "participants": ["P2", "P1"],
+        "date": "D1",
+        "place": "L1",
+        "format": "in_person",
+        "topics": ["defense"],
+        "quotes": ["Q1"],
+    }
+    with FakeLLM(default=answer([said])) as server:
+        result = run(SEED.read_text(), server, tmp_path, strategy="guided")
+    sent = json.dumps(server.requests[0].body)
+    assert "P1 Yoko Kamikawa" in sent and not result.warnings
+    (found,) = result.meetings
+    people = [(p.name, p.title, p.country) for p in found.participants]
+    assert people == [
+        ("Subrahmanyam Jaishankar", "External Affairs Minister", "IN"),
+        ("Yoko Kamikawa", "Foreign Minister", "JP"),
+    ]
+    assert (found.date, found.date_text) == (dt.date(2024, 3, 7), "on Thursday")
+    assert found.location is not None and found.location.city == "Tokyo"
+    assert found.quotes[0].speaker == "Yoko Kamikawa"
+    assert result.prompt_version == "guided-v1"
+
+
+def test_guided_fills_what_the_model_left_empty_from_the_draft_it_confirms(
+    tmp_path: Path,
+) -> None:
+    said = {"status": "held", "participants": ["P1", "P2"]}
+    with FakeLLM(default=answer([said])) as server:
+        result = run(SEED.read_text(), server, tmp_path, strategy="guided")
+    (found,) = result.meetings
+    assert found.date == dt.date(2024, 3, 7) and found.format == "in_person"
+    assert found.location is not None and found.location.city == "Tokyo"
+
+
+def test_guided_references_outside_the_list_and_invented_people_are_dropped(
+    tmp_path: Path,
+) -> None:
+    said = {
+        "status": "held",
+        "participants": ["P1", "P9"],
+        "new_participants": [{"name": "Joe Nobody"}, {"name": "Subrahmanyam Jaishankar"}],
+        "date": "D7",
+    }
+    with FakeLLM(default=answer([said])) as server:
+        result = run(SEED.read_text(), server, tmp_path, strategy="guided")
+    (found,) = result.meetings
+    assert [p.name for p in found.participants] == ["Yoko Kamikawa", "Subrahmanyam Jaishankar"]
+    assert any("dropped P9" in w for w in result.warnings)
+    assert any("dropped D7" in w for w in result.warnings)
+    assert any("Joe Nobody" in w for w in result.warnings)
+
+
+def test_few_shot_examples_are_refused_with_the_guided_strategy(tmp_path: Path) -> None:
+    settings = LLMConfig(model="m", strategy="guided", few_shot_dir=tmp_path)
+    with pytest.raises(BackendUnavailable, match="direct strategy"):
+        get_backend("llm", config=settings)
+
+
+def test_an_unknown_strategy_in_the_environment_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXTRACTOR_STRATEGY", "clever")
+    with pytest.raises(BackendUnavailable, match="EXTRACTOR_STRATEGY='clever'"):
+        LLMConfig.from_env()
+
+
+def test_the_prompt_command_shows_the_guided_prompt() -> None:
+    result = CliRunner().invoke(main, ["prompt", str(SEED), "--strategy", "guided"])
+    assert result.exit_code == 0, result.output
+    assert "P1 Yoko Kamikawa" in result.output and "M1 held: P1, P2" in result.output
+
+
+# -- the local model command ---------------------------------------------------------------
+
+
+def test_local_model_refuses_a_file_that_is_not_gguf(tmp_path: Path) -> None:
+    fake = tmp_path / "model.gguf"
+    fake.write_bytes(b"<html>not a model</html>")
+    result = CliRunner().invoke(main, ["local-model", "--model-file", str(fake)])
+    assert result.exit_code == 2
+    assert "not a GGUF model file" in result.output
