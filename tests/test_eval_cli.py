@@ -62,6 +62,30 @@ def test_scores_a_predictions_file_on_any_corpus(tmp_path: Path) -> None:
     assert figures["meeting_count.exact"] == 1.0
 
 
+def test_the_report_names_the_model_and_the_tokens_it_spent(tmp_path: Path) -> None:
+    directory = corpus(tmp_path)
+    made = {"model": "qwen", "prompt_version": "guided-v1"}
+    rows = [
+        {"source": {"id": "one"}, "meetings": [GOLD], **made,
+         "usage": {"prompt_tokens": 900, "completion_tokens": 60, "cached": False}},
+        {"source": {"id": "nested/none"}, "meetings": [], **made,
+         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "cached": True}},
+    ]  # fmt: skip
+    preds = tmp_path / "made.jsonl"
+    preds.write_text("\n".join(json.dumps(row) for row in rows))
+    out = tmp_path / "report.json"
+    code, output = evaluate(
+        "--fixtures", str(directory), "--predictions", str(preds), "--json", str(out)
+    )
+    assert code == 0, output
+    report = json.loads(out.read_text())
+    assert (report["model"], report["prompt_version"]) == ("qwen", "guided-v1")
+    assert report["usage"]["cases_answered_by_model"] == 1
+    assert report["usage"]["cases_from_cache"] == 1
+    assert report["usage"]["prompt_tokens_per_case"] == 900
+    assert report["usage"]["completion_tokens_per_case"] == 60
+
+
 def test_fail_under_and_baseline_gate_a_run(tmp_path: Path) -> None:
     directory = corpus(tmp_path)
     good = predictions(tmp_path, {"one": [GOLD], "nested/none": []})

@@ -244,3 +244,13 @@ def test_local_model_refuses_a_file_that_is_not_gguf(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["local-model", "--model-file", str(fake)])
     assert result.exit_code == 2
     assert "not a GGUF model file" in result.output
+
+
+def test_a_topic_no_word_of_the_article_names_is_left_out(tmp_path: Path) -> None:
+    said = meeting(
+        participants=[{"name": "Yoko Kamikawa"}, {"name": "Subrahmanyam Jaishankar"}],
+        topics=["defense", "health", "space"],
+    )
+    with FakeLLM(default=answer([said])) as server:
+        result = run(SEED.read_text(), server, tmp_path)
+    assert result.meetings[0].topics == ["defense", "space"]  # nothing in it is about health
