@@ -254,3 +254,22 @@ def test_a_topic_no_word_of_the_article_names_is_left_out(tmp_path: Path) -> Non
     with FakeLLM(default=answer([said])) as server:
         result = run(SEED.read_text(), server, tmp_path)
     assert result.meetings[0].topics == ["defense", "space"]  # nothing in it is about health
+
+
+def test_each_chunk_of_a_long_article_lists_its_own_candidates(tmp_path: Path) -> None:
+    first = (
+        "Italian Foreign Minister Antonio Tajani met French Foreign Minister Stephane "
+        "Sejourne in Rome on Thursday."
+    )
+    filler = " ".join(f"Sentence number {i} says nothing much." for i in range(12))
+    last = (
+        "Spanish Foreign Minister Jose Manuel Albares met Portuguese Foreign Minister Paulo Rangel."
+    )
+    text = f"Two meetings\n{first} {filler} {last}\n"
+    with FakeLLM(default=answer([])) as server:
+        run(text, server, tmp_path, strategy="guided", chunk_chars=300)
+    lists = [request.body["messages"][1]["content"] for request in server.requests]
+    assert len(lists) > 2
+    assert "P1 Antonio Tajani" in lists[0] and "Albares" not in lists[0]
+    assert "Albares |" in lists[-1] and "P1 Antonio Tajani" not in lists[-1]
+    assert "P3 Jose Manuel Albares" in lists[-1]  # numbered as in the whole article's list

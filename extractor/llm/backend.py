@@ -59,9 +59,19 @@ def questions_for(
             None,
         )
     reading = RulesBackend().read(document)
-    listed = candidate_list(reading, document.text)
     return Questions(
-        [render(document, p, version=prompt_version, candidates=listed) for p in pieces],
+        [
+            render(
+                document,
+                piece,
+                version=prompt_version,
+                # a long article's chunk lists its own candidates only
+                candidates=candidate_list(
+                    reading, document.text, piece if len(pieces) > 1 else None
+                ),
+            )
+            for piece in pieces
+        ],
         reading,
     )
 

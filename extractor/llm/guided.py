@@ -85,7 +85,7 @@ class GuidedResponse(AnswerModel):
     )
 
 
-def candidate_list(reading: Reading, text: str) -> str:
+def candidate_list(reading: Reading, text: str, piece: str | None = None) -> str:
     """The numbered list shown to the model, one candidate a line::
 
         P1 Yoko Kamikawa | Foreign Minister | JP
@@ -94,29 +94,53 @@ def candidate_list(reading: Reading, text: str) -> str:
         Q1 P1: "Japan places particular importance on ..."
         M1 held: P1, P2 | D1 | L1 | in_person
 
-    The M lines are the rules' meeting records, as drafts for the model to check."""
+    The M lines are the rules' meeting records, as drafts for the model to check. For one
+    ``piece`` of a long article (a chunk), only the candidates whose words are in it are
+    listed, under their numbers in the whole list, so that the prompt grows with the chunk and
+    not with the article."""
+    shown = _Shown(text, piece)
     countries = _countries_by_name(reading)
     lines = ["People:"]
     for number, person in enumerate(reading.people, start=1):
-        country = person.country or countries.get(person.name)
-        parts = [person.name, person.title or person.organization or "", country or ""]
-        lines.append(f"P{number} " + " | ".join(parts).rstrip(" |"))
+        if shown(person.start, person.end):
+            country = person.country or countries.get(person.name)
+            parts = [person.name, person.title or person.organization or "", country or ""]
+            lines.append(f"P{number} " + " | ".join(parts).rstrip(" |"))
     lines.append("Dates:")
     for number, date in enumerate(reading.dates, start=1):
-        lines.append(f'D{number} "{date.text}"' + _days(date.held, date.planned))
+        if shown(date.start, date.end):
+            lines.append(f'D{number} "{date.text}"' + _days(date.held, date.planned))
     lines.append("Places:")
     for number, place in enumerate(reading.places, start=1):
-        named = ", ".join(p for p in (place.venue, place.city, place.country) if p)
-        lines.append(f"L{number} {named}")
+        if shown(place.start, place.end):
+            named = ", ".join(p for p in (place.venue, place.city, place.country) if p)
+            lines.append(f"L{number} {named}")
     lines.append("Quotes:")
     for number, quote in enumerate(reading.quotes, start=1):
         said = " ".join(text[quote.start : quote.end].split())
-        shown = said if len(said) <= _QUOTE_SHOWN else said[:_QUOTE_SHOWN] + " ..."
-        lines.append(f'Q{number} P{quote.speaker + 1}: "{shown}"')
+        if shown(quote.start, min(quote.end, quote.start + _QUOTE_SHOWN)):
+            shown_text = said if len(said) <= _QUOTE_SHOWN else said[:_QUOTE_SHOWN] + " ..."
+            lines.append(f'Q{number} P{quote.speaker + 1}: "{shown_text}"')
     lines.append("Meetings the rules found (drafts: check them, they may be wrong or missing):")
     for number, meeting in enumerate(reading.meetings, start=1):
-        lines.append(f"M{number} " + _draft(reading, meeting))
+        people = [p for p in reading.people if p.name in {m.name for m in meeting.participants}]
+        if not people or any(shown(p.start, p.end) for p in people):
+            lines.append(f"M{number} " + _draft(reading, meeting))
     return "\n".join(lines)
+
+
+class _Shown:
+    """Whether a candidate at ``text[start:end]`` is in the piece of the article a prompt
+    carries (every candidate, when the prompt carries the whole article)."""
+
+    def __init__(self, text: str, piece: str | None) -> None:
+        self.text = text
+        self.piece = " ".join(piece.split()) if piece is not None else None
+
+    def __call__(self, start: int, end: int) -> bool:
+        if self.piece is None:
+            return True
+        return " ".join(self.text[start:end].split()) in self.piece
 
 
 def meetings_from(
