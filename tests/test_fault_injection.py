@@ -39,6 +39,7 @@ def test_two_hundred_documents_through_thirty_percent_faults(tmp_path: Path) -> 
     with FakeLLM(default=fault_mix(0.3, seed=11, good=good, timeout=TIMEOUT)) as server:
         config = LLMConfig(
             model="fake",
+            strategy="direct",
             base_url=server.url,
             api_key="k",
             cache=False,

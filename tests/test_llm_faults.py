@@ -57,6 +57,7 @@ KAMIKAWA, JAISHANKAR = SEED_MEETING["participants"]
 def config(server: FakeLLM, tmp_path: Path, **overrides: Any) -> LLMConfig:
     settings: dict[str, Any] = {
         "model": "fake-model",
+        "strategy": "direct",  # the fake server answers with meetings, not candidate numbers
         "base_url": server.url,
         "api_key": KEY,
         "timeout": 1.0,

@@ -273,3 +273,9 @@ def test_each_chunk_of_a_long_article_lists_its_own_candidates(tmp_path: Path) -
     assert "P1 Antonio Tajani" in lists[0] and "Albares" not in lists[0]
     assert "Albares |" in lists[-1] and "P1 Antonio Tajani" not in lists[-1]
     assert "P3 Jose Manuel Albares" in lists[-1]  # numbered as in the whole article's list
+
+
+def test_the_guided_strategy_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EXTRACTOR_STRATEGY")
+    backend = get_backend("llm", config=LLMConfig.from_env(model="m"))
+    assert backend.prompt_version == "guided-v1"  # type: ignore[attr-defined]

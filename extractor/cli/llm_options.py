@@ -34,8 +34,8 @@ def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--strategy",
             type=click.Choice(STRATEGIES),
-            help="direct: the model reads the article alone; guided: it picks from the "
-            "rules' numbered candidates [EXTRACTOR_STRATEGY, default direct].",
+            help="guided: the model picks from the rules' numbered candidates; direct: it "
+            "reads the article alone [EXTRACTOR_STRATEGY, default guided].",
         ),
         click.option(
             "--concurrency",

@@ -49,15 +49,15 @@ def backends() -> None:
 @click.option(
     "--strategy",
     type=click.Choice(STRATEGIES),
-    default="direct",
+    default="guided",
     show_default=True,
-    help="direct: the article alone; guided: with the rules' numbered candidates.",
+    help="guided: with the rules' numbered candidates; direct: the article alone.",
 )
 @click.option(
     "--prompt",
     "version",
     help="Prompt version: a folder of extractor/prompts/ or of EXTRACTOR_PROMPTS_DIR "
-    "[default: the strategy's, extract-v1 or guided-v1].",
+    "[default: the strategy's, guided-v1 or extract-v1].",
 )
 @max_bytes_option
 def prompt(article: Path | None, strategy: str, version: str | None, max_bytes: int) -> None:

@@ -6,7 +6,7 @@
 | ``OPENAI_BASE_URL`` | an OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, OpenAI) |
 | ``OPENAI_API_KEY`` | the key (trimmed); never logged, never written to results, errors or caches |
 | ``EXTRACTOR_MODE`` | tools (default), json_schema, json, md_json, json_object |
-| ``EXTRACTOR_STRATEGY`` | direct (the article alone) or guided (with the rules' candidates) |
+| ``EXTRACTOR_STRATEGY`` | guided (default: with the rules' candidates) or direct |
 | ``EXTRACTOR_CACHE_DIR`` | where the response cache lives (default: the user cache directory) |
 | ``EXTRACTOR_PRICES`` | a JSON file of prices per million tokens, ``{"model": [in, out]}`` |
 
@@ -46,7 +46,7 @@ class LLMConfig:
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     mode: Mode = "tools"
-    strategy: Strategy = "direct"
+    strategy: Strategy = "guided"
     timeout: float = 120.0  # seconds per request
     max_reasks: int = 2  # validation re-asks, instructor's
     max_transport_retries: int = 4  # timeouts, resets, 429, 5xx: tenacity's
