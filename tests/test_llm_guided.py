@@ -279,3 +279,34 @@ def test_the_guided_strategy_is_the_default(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("EXTRACTOR_STRATEGY")
     backend = get_backend("llm", config=LLMConfig.from_env(model="m"))
     assert backend.prompt_version == "guided-v1"  # type: ignore[attr-defined]
+
+
+def test_a_date_phrase_written_twice_is_grounded_where_its_candidate_stands(
+    tmp_path: Path,
+) -> None:
+    """ "on Wednesday" dates two meetings in two sentences: the second meeting's phrase is
+    the second one, and its status is read from its own sentence ("is scheduled to meet")."""
+    text = (
+        "Ministers meet\nSouth Korean Foreign Minister Yun Byung-se met Chinese Foreign Minister "
+        "Wang Yi in Beijing on Wednesday. Later on Wednesday, Yun is scheduled to meet "
+        "Chinese Premier Li Keqiang.\n"
+    )
+    reading = RulesBackend().read(document_from_text(text, name="two"))
+    number = {person.name: f"P{n}" for n, person in enumerate(reading.people, start=1)}
+    later = text.index("Later")
+    second = [f"D{n}" for n, d in enumerate(reading.dates, start=1) if d.start > later]
+    said = [
+        {"status": "held", "participants": [number["Yun Byung-se"], number["Wang Yi"]]},
+        {
+            "status": "planned",
+            "participants": [number["Yun Byung-se"], number["Li Keqiang"]],
+            "date": second[0],
+        },
+    ]
+    with FakeLLM(default=answer(said)) as server:
+        result = run(text, server, tmp_path, strategy="guided")
+    planned = next(m for m in result.meetings if "Li Keqiang" in {p.name for p in m.participants})
+    (evidence,) = [e for e in planned.evidence if e.field == "date_text"]
+    assert evidence.start == text.index("on Wednesday", later)
+    assert planned.status == "planned"
+    assert not any("recounted" in w for w in result.warnings)

@@ -178,7 +178,7 @@ class _MeetingGrounder:
         day by the resolver the rules use, rather than trusted from the model."""
         if meeting.date_text is None:
             return meeting.status, *self._phrase_of(meeting)
-        span = self.article.find(meeting.date_text)
+        span = meeting.date_span or self.article.find(meeting.date_text)
         if span is None:
             self._drop(f"date {meeting.date_text!r}", "not found in the article")
             return meeting.status, None, None

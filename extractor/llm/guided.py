@@ -185,6 +185,7 @@ def meetings_from(
                 for q in quotes
             ],
         )
+        meeting = meeting.dated_at((date.start, date.end) if date else None)
         meetings.append(_completed(meeting, reading.meetings))
     return meetings, picker.warnings
 
@@ -207,14 +208,16 @@ def _completed(meeting: LLMMeeting, drafts: list[Meeting]) -> LLMMeeting:
     if draft is None:
         return meeting
     update: dict[str, object] = {}
+    span = meeting.date_span
     if meeting.date_text is None and draft.date_text is not None:
         update |= {"date_text": draft.date_text, "date": draft.date}
+        span = next(((e.start, e.end) for e in draft.evidence if e.field == "date_text"), None)
     if meeting.format == "unknown":
         update["format"] = draft.format
     remote = (update.get("format") or meeting.format) in ("phone", "virtual")
     if meeting.location is None and draft.location is not None and not remote:
         update["location"] = draft.location
-    return meeting.model_copy(update=update) if update else meeting
+    return meeting.model_copy(update=update).dated_at(span) if update else meeting
 
 
 class _Picker:
@@ -265,8 +268,9 @@ def _draft(reading: Reading, meeting: Meeting) -> str:
     numbers = {person.name: number for number, person in enumerate(reading.people, start=1)}
     people = [f"P{numbers[p.name]}" for p in meeting.participants if p.name in numbers]
     parts = [f"{meeting.status}: " + (", ".join(people) or ", ".join(meeting.countries))]
+    dated = {(e.start, e.end) for e in meeting.evidence if e.field == "date_text"}
     date = next(
-        (n for n, d in enumerate(reading.dates, start=1) if d.text == meeting.date_text), None
+        (n for n, d in enumerate(reading.dates, start=1) if (d.start, d.end) in dated), None
     )
     if date is not None:
         parts.append(f"D{date}")

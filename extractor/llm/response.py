@@ -13,7 +13,7 @@ import json
 from functools import cache
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 from extractor.llm.normalise import mend_meeting
 from extractor.schema import (
@@ -81,6 +81,21 @@ class LLMMeeting(BaseModel):
     quotes: list[Quote] = Field(
         default_factory=list, description="Direct speech in quotation marks by a participant."
     )
+    # Where the date phrase stands in the article, when the guided strategy's candidate says
+    # so: "on Wednesday" may date two meetings in two sentences, and grounding would otherwise
+    # take its first occurrence (and read the status from the wrong sentence).
+    _date_span: tuple[int, int] | None = PrivateAttr(default=None)
+
+    @property
+    def date_span(self) -> tuple[int, int] | None:
+        """Offsets of the date phrase in ``Document.text`` when known, else None."""
+        return self._date_span
+
+    def dated_at(self, span: tuple[int, int] | None) -> LLMMeeting:
+        """A copy whose date phrase is known to stand at ``span``."""
+        copy = self.model_copy()
+        copy._date_span = span
+        return copy
 
 
 # The most of each list one answer may hold, written into the schema sent to the model (not
