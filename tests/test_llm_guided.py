@@ -20,7 +20,8 @@ from extractor.backends import get_backend
 from extractor.cli import main
 from extractor.errors import BackendUnavailable
 from extractor.ingest import document_from_text
-from extractor.llm.config import LLMConfig
+from extractor.llm.client import ModelClient
+from extractor.llm.config import MODES, LLMConfig
 from extractor.llm.guided import GuidedResponse, candidate_list
 from extractor.llm.response import MAX_ITEMS, MeetingsResponse, compact_variant
 from extractor.rules.backend import RulesBackend
@@ -310,3 +311,13 @@ def test_a_date_phrase_written_twice_is_grounded_where_its_candidate_stands(
     assert evidence.start == text.index("on Wednesday", later)
     assert planned.status == "planned"
     assert not any("recounted" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("answer_model", [MeetingsResponse, GuidedResponse])
+def test_every_mode_sends_the_constrained_schema(mode: str, answer_model: type[Any]) -> None:
+    settings = LLMConfig(model="m", mode=mode)  # type: ignore[arg-type]
+    request = ModelClient(settings, answer_model).request([{"role": "user", "content": "x"}])
+    # in the request's parameters (tools, response_format) or in its system prompt (json modes)
+    sent = json.dumps(request) + "".join(m["content"] for m in request["messages"])
+    assert "^[A-Z]{2}$" in sent and '"maxItems": 8' in sent
