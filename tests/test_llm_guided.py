@@ -321,3 +321,13 @@ def test_every_mode_sends_the_constrained_schema(mode: str, answer_model: type[A
     # in the request's parameters (tools, response_format) or in its system prompt (json modes)
     sent = json.dumps(request) + "".join(m["content"] for m in request["messages"])
     assert "^[A-Z]{2}$" in sent and '"maxItems": 8' in sent
+
+
+def test_a_meeting_placed_in_a_city_is_in_person_unless_said_otherwise(tmp_path: Path) -> None:
+    people = [{"name": "Antonio Tajani"}, {"name": "Stephane Sejourne"}]
+    placed = meeting(participants=people, location={"city": "Rome"})
+    by_phone = meeting(participants=people, location={"city": "Rome"}, format="phone")
+    with FakeLLM(default=answer([placed])) as server:
+        assert run(HELD_ON_THURSDAY, server, tmp_path).meetings[0].format == "in_person"
+    with FakeLLM(default=answer([by_phone])) as server:
+        assert run(HELD_ON_THURSDAY, server, tmp_path).meetings[0].format == "phone"
