@@ -27,7 +27,7 @@ from extractor.llm.response import MAX_ITEMS, MeetingsResponse, compact_variant
 from extractor.rules.backend import RulesBackend
 
 from .conftest import SEED
-from .fake_llm import FakeLLM, answer
+from .fake_llm import FakeLLM, answer, raw
 from .test_llm_faults import config
 
 PUBLISHED = "2024-03-08T10:00:00+00:00"  # a Friday
@@ -61,8 +61,9 @@ def test_the_schema_sent_holds_countries_to_codes_and_lists_to_a_length(
 ) -> None:
     schema = json.dumps(compact_variant(answer_model).model_json_schema())
     assert '"pattern": "^[A-Z]{2}$"' in schema  # a grammar cannot write "China"
-    meetings = compact_variant(answer_model).model_json_schema()["properties"]["meetings"]
-    assert meetings["maxItems"] == MAX_ITEMS["meetings"]  # nor repeat a meeting until cut off
+    listed = "meetings" if answer_model is MeetingsResponse else "added"
+    meetings = compact_variant(answer_model).model_json_schema()["properties"][listed]
+    assert meetings["maxItems"] == 8  # nor repeat a meeting until cut off
     assert '"description"' not in schema
 
 
@@ -163,20 +164,53 @@ def test_the_candidate_list_numbers_what_the_rules_read() -> None:
     assert "M1 held: P1, P2 | D1 | L1 | in_person" in listed
 
 
-def test_guided_answers_by_number_and_gets_the_rules_spelling(tmp_path: Path) -> None:
-    said = {
+def guided(checked: list[dict[str, Any]], added: list[dict[str, Any]] | None = None) -> Any:
+    """The fake model's answer in the guided strategy's shape."""
+    return raw(json.dumps({"checked": checked, "added": added or []}))
+
+
+def test_a_kept_draft_is_the_rules_record_with_the_models_corrections(tmp_path: Path) -> None:
+    check = {"draft": "M1", "verdict": "keep", "topics": ["space"], "quotes": []}
+    with FakeLLM(default=guided([check])) as server:
+        result = run(SEED.read_text(), server, tmp_path, strategy="guided")
+    sent = json.dumps(server.requests[0].body)
+    assert "P1 Yoko Kamikawa" in sent and "M1 held: P1, P2" in sent
+    (found,) = result.meetings
+    people = [(p.name, p.title, p.country) for p in found.participants]
+    assert people == [
+        ("Yoko Kamikawa", "Foreign Minister", "JP"),
+        ("Subrahmanyam Jaishankar", "External Affairs Minister", "IN"),
+    ]
+    assert (found.date, found.date_text) == (dt.date(2024, 3, 7), "on Thursday")
+    assert found.location is not None and found.location.city == "Tokyo"
+    assert found.topics == ["space"]  # corrected
+    assert found.quotes[0].speaker == "Yoko Kamikawa"  # the draft's, kept
+    assert result.prompt_version == "guided-v2" and not result.warnings
+
+
+def test_a_dropped_draft_is_left_out_and_an_unchecked_one_kept(tmp_path: Path) -> None:
+    with FakeLLM(default=guided([{"draft": "M1", "verdict": "drop"}])) as server:
+        assert run(SEED.read_text(), server, tmp_path, strategy="guided").meetings == []
+    with FakeLLM(default=guided([])) as server:
+        result = run(SEED.read_text(), server, tmp_path, strategy="guided")
+    assert [p.name for p in result.meetings[0].participants] == [
+        "Yoko Kamikawa",
+        "Subrahmanyam Jaishankar",
+    ]
+
+
+def test_an_added_meeting_names_candidates_and_gets_the_rules_spelling(tmp_path: Path) -> None:
+    added = {
         "status": "held",
         "participants": ["P2", "P1"],
         "date": "D1",
         "place": "L1",
         "format": "in_person",
-        "topics": ["defense"],
         "quotes": ["Q1"],
     }
-    with FakeLLM(default=answer([said])) as server:
+    drop = {"draft": "M1", "verdict": "drop"}
+    with FakeLLM(default=guided([drop], [added])) as server:
         result = run(SEED.read_text(), server, tmp_path, strategy="guided")
-    sent = json.dumps(server.requests[0].body)
-    assert "P1 Yoko Kamikawa" in sent and not result.warnings
     (found,) = result.meetings
     people = [(p.name, p.title, p.country) for p in found.participants]
     assert people == [
@@ -186,14 +220,14 @@ def test_guided_answers_by_number_and_gets_the_rules_spelling(tmp_path: Path) ->
     assert (found.date, found.date_text) == (dt.date(2024, 3, 7), "on Thursday")
     assert found.location is not None and found.location.city == "Tokyo"
     assert found.quotes[0].speaker == "Yoko Kamikawa"
-    assert result.prompt_version == "guided-v1"
 
 
-def test_guided_fills_what_the_model_left_empty_from_the_draft_it_confirms(
+def test_an_added_meeting_gets_what_it_left_empty_from_the_draft_with_its_people(
     tmp_path: Path,
 ) -> None:
-    said = {"status": "held", "participants": ["P1", "P2"]}
-    with FakeLLM(default=answer([said])) as server:
+    added = {"status": "held", "participants": ["P1", "P2"]}
+    drop = {"draft": "M1", "verdict": "drop"}
+    with FakeLLM(default=guided([drop], [added])) as server:
         result = run(SEED.read_text(), server, tmp_path, strategy="guided")
     (found,) = result.meetings
     assert found.date == dt.date(2024, 3, 7) and found.format == "in_person"
@@ -203,18 +237,20 @@ def test_guided_fills_what_the_model_left_empty_from_the_draft_it_confirms(
 def test_guided_references_outside_the_list_and_invented_people_are_dropped(
     tmp_path: Path,
 ) -> None:
-    said = {
+    added = {
         "status": "held",
         "participants": ["P1", "P9"],
         "new_participants": [{"name": "Joe Nobody"}, {"name": "Subrahmanyam Jaishankar"}],
         "date": "D7",
     }
-    with FakeLLM(default=answer([said])) as server:
+    checks = [{"draft": "M1", "verdict": "drop"}, {"draft": "M4", "verdict": "keep"}]
+    with FakeLLM(default=guided(checks, [added])) as server:
         result = run(SEED.read_text(), server, tmp_path, strategy="guided")
     (found,) = result.meetings
     assert [p.name for p in found.participants] == ["Yoko Kamikawa", "Subrahmanyam Jaishankar"]
     assert any("dropped P9" in w for w in result.warnings)
     assert any("dropped D7" in w for w in result.warnings)
+    assert any("M4, not in the drafts" in w for w in result.warnings)
     assert any("Joe Nobody" in w for w in result.warnings)
 
 
@@ -279,7 +315,7 @@ def test_each_chunk_of_a_long_article_lists_its_own_candidates(tmp_path: Path) -
 def test_the_guided_strategy_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EXTRACTOR_STRATEGY")
     backend = get_backend("llm", config=LLMConfig.from_env(model="m"))
-    assert backend.prompt_version == "guided-v1"  # type: ignore[attr-defined]
+    assert backend.prompt_version == "guided-v2"  # type: ignore[attr-defined]
 
 
 def test_a_date_phrase_written_twice_is_grounded_where_its_candidate_stands(
@@ -296,7 +332,8 @@ def test_a_date_phrase_written_twice_is_grounded_where_its_candidate_stands(
     number = {person.name: f"P{n}" for n, person in enumerate(reading.people, start=1)}
     later = text.index("Later")
     second = [f"D{n}" for n, d in enumerate(reading.dates, start=1) if d.start > later]
-    said = [
+    drafts = [{"draft": f"M{n}", "verdict": "drop"} for n in range(1, len(reading.meetings) + 1)]
+    added = [
         {"status": "held", "participants": [number["Yun Byung-se"], number["Wang Yi"]]},
         {
             "status": "planned",
@@ -304,7 +341,7 @@ def test_a_date_phrase_written_twice_is_grounded_where_its_candidate_stands(
             "date": second[0],
         },
     ]
-    with FakeLLM(default=answer(said)) as server:
+    with FakeLLM(default=guided(drafts, added)) as server:
         result = run(text, server, tmp_path, strategy="guided")
     planned = next(m for m in result.meetings if "Li Keqiang" in {p.name for p in m.participants})
     (evidence,) = [e for e in planned.evidence if e.field == "date_text"]
@@ -331,3 +368,20 @@ def test_a_meeting_placed_in_a_city_is_in_person_unless_said_otherwise(tmp_path:
         assert run(HELD_ON_THURSDAY, server, tmp_path).meetings[0].format == "in_person"
     with FakeLLM(default=answer([by_phone])) as server:
         assert run(HELD_ON_THURSDAY, server, tmp_path).meetings[0].format == "phone"
+
+
+def test_a_status_is_not_recounted_from_a_sentence_about_someone_else(tmp_path: Path) -> None:
+    """The phrase's sentence tells another event: its tense says nothing of this meeting."""
+    text = (
+        "Calls\nEgyptian Foreign Minister Sameh Shoukry spoke by phone with Jordanian Foreign "
+        "Minister Ayman Safadi. UN chief Antonio Guterres will visit the region on Sunday.\n"
+    )
+    said = meeting(
+        participants=[{"name": "Sameh Shoukry"}, {"name": "Ayman Safadi"}],
+        date_text="on Sunday",
+        format="phone",
+    )
+    with FakeLLM(default=answer([said])) as server:
+        result = run(text, server, tmp_path)
+    assert result.meetings[0].status == "held"
+    assert not any("recounted" in w for w in result.warnings)

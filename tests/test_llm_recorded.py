@@ -93,7 +93,7 @@ def test_articles_through_the_local_model(
 ) -> None:
     result = extract(text, backend=local_backend(tmp_path, mode, strategy))
     assert result.error is None
-    prompt = "guided-v1" if strategy == "guided" else "extract-v1"
+    prompt = "guided-v2" if strategy == "guided" else "extract-v1"
     assert (result.backend, result.model, result.prompt_version) == ("llm", MODEL, prompt)
     assert result.usage is not None and result.usage.prompt_tokens > 0
     assert result.usage.completion_tokens > 0 and result.usage.cost_usd == 0.0

@@ -57,7 +57,7 @@ def backends() -> None:
     "--prompt",
     "version",
     help="Prompt version: a folder of extractor/prompts/ or of EXTRACTOR_PROMPTS_DIR "
-    "[default: the strategy's, guided-v1 or extract-v1].",
+    "[default: the strategy's, guided-v2 or extract-v1].",
 )
 @max_bytes_option
 def prompt(article: Path | None, strategy: str, version: str | None, max_bytes: int) -> None:

@@ -188,7 +188,8 @@ class _MeetingGrounder:
         text = self.article.document.text
         published = self.article.document.published_at
         day = published.date() if published else None
-        status = status_from_text(text, span, meeting.status, day)
+        surnames = [p.name.split()[-1] for p in meeting.participants if p.name.split()]
+        status = status_from_text(text, span, meeting.status, day, surnames)
         if status != meeting.status:
             self.warnings.append(
                 f"meeting {self.number}: status {meeting.status!r} recounted as {status!r} "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -29,6 +29,7 @@ from extractor.llm.response import (
     status_field,
     topics_field,
 )
+from extractor.rules.places import FoundPlace
 from extractor.rules.reading import Reading
 from extractor.schema import (
     CountryCode,
@@ -45,6 +46,7 @@ PersonRef = Annotated[str, StringConstraints(pattern=r"^P[0-9]{1,3}$")]
 DateRef = Annotated[str, StringConstraints(pattern=r"^D[0-9]{1,3}$")]
 PlaceRef = Annotated[str, StringConstraints(pattern=r"^L[0-9]{1,3}$")]
 QuoteRef = Annotated[str, StringConstraints(pattern=r"^Q[0-9]{1,3}$")]
+DraftRef = Annotated[str, StringConstraints(pattern=r"^M[0-9]{1,3}$")]
 
 T = TypeVar("T")
 _QUOTE_SHOWN = 90  # characters of a quotation shown in the list: enough to tell it apart
@@ -74,14 +76,35 @@ class GuidedMeeting(BaseModel):
     )
 
 
-class GuidedResponse(AnswerModel):
-    """Every distinct meeting the article reports, by candidate numbers; an empty list when it
-    reports none."""
+class CheckedDraft(BaseModel):
+    # No docstring: pydantic would send it to the model as the schema's description.
+    draft: DraftRef = Field(description="The M number of the draft.")
+    verdict: Literal["keep", "drop"] = Field(
+        description="keep if the article reports this meeting, drop if it does not."
+    )
+    status: MeetingStatus | None = Field(default=None, description="Only to correct it.")
+    participants: list[PersonRef] = Field(
+        default_factory=list, description="Only to correct them: the P numbers who took part."
+    )
+    date: DateRef | None = Field(default=None, description="Only to correct it.")
+    place: PlaceRef | None = Field(default=None, description="Only to correct it.")
+    format: MeetingFormat | None = Field(default=None, description="Only to correct it.")
+    topics: list[Topic] = topics_field()
+    quotes: list[QuoteRef] = Field(
+        default_factory=list, description="Q numbers of what participants said of it."
+    )
 
-    meetings: list[GuidedMeeting] = Field(
+
+class GuidedResponse(AnswerModel):
+    """The rules' draft meetings checked one by one, and the meetings they missed."""
+
+    checked: list[CheckedDraft] = Field(
+        default_factory=list, description="One entry per draft, in the drafts' order."
+    )
+    added: list[GuidedMeeting] = Field(
         default_factory=list,
-        description="One entry per distinct meeting. A speech, statement, press conference "
-        "or interview alone is not a meeting.",
+        description="Meetings the article reports that no draft has; usually none. A speech, "
+        "statement, press conference or interview alone is not a meeting.",
     )
 
 
@@ -146,47 +169,27 @@ class _Shown:
 def meetings_from(
     response: GuidedResponse, reading: Reading, text: str
 ) -> tuple[list[LLMMeeting], list[str]]:
-    """The model's meetings with every reference replaced by the candidate it names, and a
-    warning for each reference to a number the list does not have (the value is left out)."""
-    countries = _countries_by_name(reading)
+    """The article's meetings from the model's answer: each draft it keeps (or does not
+    mention) with its corrections, then each meeting it adds, every reference replaced by the
+    candidate it names; and a warning for each reference to a number the list does not have
+    (that value is left out)."""
+    picker = _Picker(reading, text)
+    verdicts: dict[int, CheckedDraft] = {}
+    for check in response.checked:
+        index = int(check.draft[1:]) - 1
+        if 0 <= index < len(reading.meetings):
+            verdicts.setdefault(index, check)
+        else:
+            picker.warnings.append(f"dropped the check of {check.draft}, not in the drafts")
     meetings: list[LLMMeeting] = []
-    picker = _Picker()
-    for number, answered in enumerate(response.meetings, start=1):
-        picker.number = number
-        people = picker.all(answered.participants, reading.people)
-        date = picker.one(answered.date, reading.dates)
-        place = picker.one(answered.place, reading.places)
-        quotes = picker.all(answered.quotes, reading.quotes)
-        participants = [
-            Participant(
-                name=person.name,
-                title=person.title,
-                country=person.country or countries.get(person.name),
-                organization=person.organization,
-            )
-            for person in people
-        ]
-        meeting = LLMMeeting(
-            status=answered.status,
-            participants=[*participants, *answered.new_participants],
-            countries=answered.countries,
-            date_text=date.text if date else None,
-            date=(date.held if answered.status == "held" else date.planned) if date else None,
-            location=(
-                Location(city=place.city, country=place.country, venue=place.venue)
-                if place
-                else None
-            ),
-            format=answered.format,
-            topics=answered.topics,
-            agreements=answered.agreements,
-            quotes=[
-                Quote(speaker=reading.people[q.speaker].name, text=text[q.start : q.end])
-                for q in quotes
-            ],
-        )
-        meeting = meeting.dated_at((date.start, date.end) if date else None)
-        meetings.append(_completed(meeting, reading.meetings))
+    for index, draft in enumerate(reading.meetings):
+        verdict = verdicts.get(index)
+        if verdict is None or verdict.verdict == "keep":
+            picker.number = len(meetings) + 1
+            meetings.append(picker.corrected(draft, verdict))
+    for added in response.added:
+        picker.number = len(meetings) + 1
+        meetings.append(_completed(picker.added(added), reading.meetings))
     return meetings, picker.warnings
 
 
@@ -221,10 +224,13 @@ def _completed(meeting: LLMMeeting, drafts: list[Meeting]) -> LLMMeeting:
 
 
 class _Picker:
-    """Candidates by reference ("P2" is the second person), with a warning per reference to a
-    number the list does not have."""
+    """Candidates by reference ("P2" is the second person) turned into a meeting's values, with
+    a warning per reference to a number the list does not have."""
 
-    def __init__(self) -> None:
+    def __init__(self, reading: Reading, text: str) -> None:
+        self.reading = reading
+        self.text = text
+        self.countries = _countries_by_name(reading)
         self.number = 0  # the meeting being read, for the warnings
         self.warnings: list[str] = []
 
@@ -240,6 +246,83 @@ class _Picker:
     def all(self, refs: list[str], candidates: Sequence[T]) -> list[T]:
         picked = (self.one(ref, candidates) for ref in dict.fromkeys(refs))
         return [candidate for candidate in picked if candidate is not None]
+
+    def people(self, refs: list[str]) -> list[Participant]:
+        return [
+            Participant(
+                name=person.name,
+                title=person.title,
+                country=person.country or self.countries.get(person.name),
+                organization=person.organization,
+            )
+            for person in self.all(refs, self.reading.people)
+        ]
+
+    def quotes(self, refs: list[str]) -> list[Quote]:
+        return [
+            Quote(speaker=self.reading.people[q.speaker].name, text=self.text[q.start : q.end])
+            for q in self.all(refs, self.reading.quotes)
+        ]
+
+    def added(self, answered: GuidedMeeting) -> LLMMeeting:
+        """A meeting the model adds, from its references."""
+        date = self.one(answered.date, self.reading.dates)
+        place = self.one(answered.place, self.reading.places)
+        meeting = LLMMeeting(
+            status=answered.status,
+            participants=[*self.people(answered.participants), *answered.new_participants],
+            countries=answered.countries,
+            date_text=date.text if date else None,
+            date=(date.held if answered.status == "held" else date.planned) if date else None,
+            location=_location(place),
+            format=answered.format,
+            topics=answered.topics,
+            agreements=answered.agreements,
+            quotes=self.quotes(answered.quotes),
+        )
+        return meeting.dated_at((date.start, date.end) if date else None)
+
+    def corrected(self, draft: Meeting, check: CheckedDraft | None) -> LLMMeeting:
+        """A rules draft as a meeting, with what ``check`` corrects in it (its status,
+        people, day, place, format, topics and quotes) where it says anything."""
+        status = (check.status if check else None) or draft.status
+        meeting = LLMMeeting(
+            status=status,
+            participants=[p.model_copy() for p in draft.participants],
+            countries=draft.countries,
+            date_text=draft.date_text,
+            date=draft.date,
+            location=draft.location,
+            format=draft.format,
+            topics=draft.topics,
+            agreements=draft.agreements,
+            quotes=draft.quotes,
+        )
+        span = next(((e.start, e.end) for e in draft.evidence if e.field == "date_text"), None)
+        if check is None:
+            return meeting.dated_at(span)
+        update: dict[str, object] = {}
+        if check.participants and (people := self.people(check.participants)):
+            update["participants"] = people
+            update["countries"] = [p.country for p in people if p.country]
+        date = self.one(check.date, self.reading.dates)
+        if date is not None:
+            update |= {"date_text": date.text, "date": None}
+            span = (date.start, date.end)
+        place = self.one(check.place, self.reading.places)
+        if place is not None:
+            update["location"] = _location(place)
+        if check.format is not None:
+            update["format"] = check.format
+        if check.topics:
+            update["topics"] = check.topics
+        if check.quotes:
+            update["quotes"] = self.quotes(check.quotes)
+        return meeting.model_copy(update=update).dated_at(span)
+
+
+def _location(place: FoundPlace | None) -> Location | None:
+    return Location(city=place.city, country=place.country, venue=place.venue) if place else None
 
 
 def _countries_by_name(reading: Reading) -> dict[str, str]:

@@ -32,7 +32,7 @@ from extractor.schema import TOPICS
 
 DEFAULT_PROMPT = "extract-v1"
 # The prompt version each strategy uses unless another is asked for (see extractor.llm.config).
-STRATEGY_PROMPTS = {"direct": DEFAULT_PROMPT, "guided": "guided-v1"}
+STRATEGY_PROMPTS = {"direct": DEFAULT_PROMPT, "guided": "guided-v2"}
 PROMPTS_DIR_VARIABLE = "EXTRACTOR_PROMPTS_DIR"
 # The "<" of anything a reader could take for an article tag, opening or closing, in any case
 # or spacing: "</article>", "</ARTICLE >", "< /article\n>", "<article id=x>".

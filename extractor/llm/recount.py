@@ -16,6 +16,7 @@ both dated in the future and cancelled.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from extractor.dates import find_date_phrases
 from extractor.rules.events import find_triggers
@@ -24,15 +25,21 @@ from extractor.sentences import Sentence, split_sentences
 
 
 def status_from_text(
-    text: str, span: tuple[int, int], said: MeetingStatus, published: dt.date | None
+    text: str,
+    span: tuple[int, int],
+    said: MeetingStatus,
+    published: dt.date | None,
+    surnames: Iterable[str],
 ) -> MeetingStatus:
     """The status the text gives the meeting dated by ``text[span[0]:span[1]]``, where the
     model ``said`` another: ``said`` when the text does not contradict it (or it is
-    "cancelled")."""
+    "cancelled"), and when the phrase's sentence names none of the meeting's participants
+    (by ``surnames``): such a sentence tells another event ("Blinken will visit Cairo on
+    Sunday" beside a call with Shoukry), whose tense says nothing of this meeting."""
     if said == "cancelled":
         return said
     sentence = _sentence_at(text, span)
-    if sentence is None:
+    if sentence is None or not any(name and name in sentence.text for name in surnames):
         return said
     triggers = [
         t for t in find_triggers(text, sentence.start, sentence.end) if t.status != "cancelled"

@@ -104,6 +104,8 @@ class LLMMeeting(BaseModel):
 # Qwen2.5-Coder-1.5B, the same meeting was repeated until the output token limit.
 MAX_ITEMS = {
     "meetings": 8,
+    "added": 8,  # the guided strategy's meetings beside its drafts
+    "checked": 16,  # its drafts checked (those past the bound stay as the rules have them)
     "participants": 12,
     "countries": 12,
     "topics": 6,
