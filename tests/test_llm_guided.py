@@ -385,3 +385,19 @@ def test_a_status_is_not_recounted_from_a_sentence_about_someone_else(tmp_path: 
         result = run(text, server, tmp_path)
     assert result.meetings[0].status == "held"
     assert not any("recounted" in w for w in result.warnings)
+
+
+def test_a_kept_check_of_a_draft_the_list_lacks_is_read_as_an_added_meeting(
+    tmp_path: Path,
+) -> None:
+    """No drafts listed (the rules know no "had lunch"), and the model writes the meeting it
+    found as a check of "M1": it is the meeting, not a reference to drop."""
+    text = (
+        "Lunch\nSpanish Foreign Minister Jose Manuel Albares and Moroccan Foreign Minister "
+        "Nasser Bourita had lunch in Madrid on Monday.\n"
+    )
+    check = {"draft": "M1", "verdict": "keep", "status": "held", "participants": ["P1", "P2"]}
+    with FakeLLM(default=guided([check])) as server:
+        result = run(text, server, tmp_path, strategy="guided")
+    (found,) = result.meetings
+    assert [p.country for p in found.participants] == ["ES", "MA"]

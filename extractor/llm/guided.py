@@ -175,10 +175,13 @@ def meetings_from(
     (that value is left out)."""
     picker = _Picker(reading, text)
     verdicts: dict[int, CheckedDraft] = {}
+    added = list(response.added)
     for check in response.checked:
         index = int(check.draft[1:]) - 1
         if 0 <= index < len(reading.meetings):
             verdicts.setdefault(index, check)
+        elif check.verdict == "keep" and check.participants:
+            added.append(_as_added(check))  # a meeting written where its draft would be
         else:
             picker.warnings.append(f"dropped the check of {check.draft}, not in the drafts")
     meetings: list[LLMMeeting] = []
@@ -187,10 +190,25 @@ def meetings_from(
         if verdict is None or verdict.verdict == "keep":
             picker.number = len(meetings) + 1
             meetings.append(picker.corrected(draft, verdict))
-    for added in response.added:
+    for meeting in added:
         picker.number = len(meetings) + 1
-        meetings.append(_completed(picker.added(added), reading.meetings))
+        meetings.append(_completed(picker.added(meeting), reading.meetings))
     return meetings, picker.warnings
+
+
+def _as_added(check: CheckedDraft) -> GuidedMeeting:
+    """A kept "check" of a draft the list does not have, read as the meeting it describes.
+    Measured: with no drafts listed, Qwen2.5-Coder-1.5B wrote the meeting it found as a
+    check of "M1" rather than under ``added``."""
+    return GuidedMeeting(
+        status=check.status or "held",
+        participants=check.participants,
+        date=check.date,
+        place=check.place,
+        format=check.format or "unknown",
+        topics=check.topics,
+        quotes=check.quotes,
+    )
 
 
 def _completed(meeting: LLMMeeting, drafts: list[Meeting]) -> LLMMeeting:
