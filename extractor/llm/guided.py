@@ -1,16 +1,19 @@
-"""The guided strategy: the model picks and links the rules' candidates instead of copying.
+"""The guided strategy: the model judges and links the rules' candidates instead of copying.
 
 A small model asked for meetings directly copies names with their offices, counts days
 wrongly and invents people (measured with Qwen2.5-Coder-1.5B: titles never right, dates never
 right). The rules already read an article's people with their titles and countries, its date
 phrases with the days they fix, its places and quotations, each at its span
-(``extractor.rules.reading``). Here that reading is shown to the model as a numbered list, P1
-for a person, D1 a date phrase, L1 a place, Q1 a quotation, with the rules' own meeting
-records as drafts to check; the model answers with meetings that refer to candidates by number.
-Every name, day, place and quotation of the answer is then the rules' reading of the text, so
-it grounds by construction; the model decides what the rules decide worst: which people met,
-whether it happened, and what it was about. A person the rules missed may still be added, by
-the exact words of the text, and is grounded like any direct answer.
+(``extractor.rules.reading``), and make meeting records of them. Here that reading is shown to
+the model as a numbered list, P1 for a person, D1 a date phrase, L1 a place, Q1 a quotation,
+M1 a draft meeting; the model checks each draft (keep or drop, with corrections by number) and
+adds the meetings the drafts missed, by number too. Every name, day, place and quotation of
+the answer is then the rules' reading of the text, so it grounds by construction; the model
+decides what the rules decide worst: which drafts are meetings, who took part, whether it
+happened. A person the rules missed may still be added, by the exact words of the text, and is
+grounded like any direct answer. (A first version, in which the model wrote every meeting from
+the candidates, made one meeting of many and one of every negative: 72.9 meetings F1 on every
+third fixture against 81.5 for checking drafts; README.)
 """
 
 from __future__ import annotations
