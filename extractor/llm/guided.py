@@ -149,7 +149,8 @@ def candidate_list(reading: Reading, text: str, piece: str | None = None) -> str
             lines.append(f'Q{number} P{quote.speaker + 1}: "{shown_text}"')
     lines.append("Meetings the rules found (drafts: check them, they may be wrong or missing):")
     for number, meeting in enumerate(reading.meetings, start=1):
-        people = [p for p in reading.people if p.name in {m.name for m in meeting.participants}]
+        taking_part = {m.name for m in meeting.participants}
+        people = [p for p in reading.people if p.name in taking_part]
         if not people or any(shown(p.start, p.end) for p in people):
             lines.append(f"M{number} " + _draft(reading, meeting))
     return "\n".join(lines)
@@ -235,7 +236,7 @@ def _completed(meeting: LLMMeeting, drafts: list[Meeting]) -> LLMMeeting:
     span = meeting.date_span
     if meeting.date_text is None and draft.date_text is not None:
         update |= {"date_text": draft.date_text, "date": draft.date}
-        span = next(((e.start, e.end) for e in draft.evidence if e.field == "date_text"), None)
+        span = _date_span_of(draft)
     if meeting.format == "unknown":
         update["format"] = draft.format
     remote = (update.get("format") or meeting.format) in ("phone", "virtual")
@@ -319,7 +320,7 @@ class _Picker:
             agreements=draft.agreements,
             quotes=draft.quotes,
         )
-        span = next(((e.start, e.end) for e in draft.evidence if e.field == "date_text"), None)
+        span = _date_span_of(draft)
         if check is None:
             return meeting.dated_at(span)
         update: dict[str, object] = {}
@@ -367,14 +368,19 @@ def _days(held: dt.date | None, planned: dt.date | None) -> str:
     return f" = {held} if held, {planned} if planned"
 
 
+def _date_span_of(meeting: Meeting) -> tuple[int, int] | None:
+    """Where a rules record's date phrase stands: its ``date_text`` evidence."""
+    return next(((e.start, e.end) for e in meeting.evidence if e.field == "date_text"), None)
+
+
 def _draft(reading: Reading, meeting: Meeting) -> str:
     """A rules record as a line of references: "held: P1, P2 | D1 | L1 | in_person"."""
     numbers = {person.name: number for number, person in enumerate(reading.people, start=1)}
     people = [f"P{numbers[p.name]}" for p in meeting.participants if p.name in numbers]
     parts = [f"{meeting.status}: " + (", ".join(people) or ", ".join(meeting.countries))]
-    dated = {(e.start, e.end) for e in meeting.evidence if e.field == "date_text"}
+    dated = _date_span_of(meeting)
     date = next(
-        (n for n, d in enumerate(reading.dates, start=1) if (d.start, d.end) in dated), None
+        (n for n, d in enumerate(reading.dates, start=1) if (d.start, d.end) == dated), None
     )
     if date is not None:
         parts.append(f"D{date}")
