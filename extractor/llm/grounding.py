@@ -19,6 +19,8 @@ from extractor.dates import find_date_phrases
 from extractor.document import Document, outside
 from extractor.llm.recount import status_from_text
 from extractor.llm.response import LLMMeeting
+from extractor.rules.content import find_topics
+from extractor.rules.lexicon import lexicon
 from extractor.schema import Evidence, Location, Meeting, MeetingStatus, Participant, Quote
 
 _QUOTE_FUZZ = 90  # a quote may differ from the article by a typo or a quotation mark
@@ -54,9 +56,6 @@ class GroundedText:
         such as "Defense Minister" aside): a topic the model gives that no word of the
         article names is not grounded, and is left out (measured: Qwen2.5-Coder-1.5B added
         "security", "trade", "economy" to most meetings, at 33% precision)."""
-        from extractor.rules.content import find_topics
-        from extractor.rules.lexicon import lexicon
-
         return frozenset(find_topics(lexicon(), self.searchable, [(0, len(self.searchable))]))
 
     def find(self, value: str) -> tuple[int, int] | None:

@@ -16,6 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractor.rules.lexicon import find_titles, lexicon
+from extractor.rules.mentions import PersonFinder
+from extractor.rules.text import Spans
+from extractor.sentences import split_sentences
+
 
 def mend_meeting(meeting: Any) -> Any:
     """A meeting as the model answered it (its JSON object), with each participant's name
@@ -42,11 +47,6 @@ def _name_alone(participant: Any) -> Any:
     written = participant["name"].strip()
     if " " not in written:
         return participant
-    from extractor.rules.lexicon import find_titles, lexicon
-    from extractor.rules.mentions import PersonFinder
-    from extractor.rules.text import Spans
-    from extractor.sentences import split_sentences
-
     if not find_titles(lexicon(), written, 0, len(written)):
         return participant  # a name alone, as most are: no finder needed (nor its cost)
     sentences = split_sentences(written, 0, len(written))
@@ -75,8 +75,6 @@ def country_code(value: Any) -> Any:
     value that names no state (a city, a bloc, a typo), as it is."""
     if not isinstance(value, str) or len(value.strip()) <= 2:
         return value  # a code already, or nothing to mend
-    from extractor.rules.lexicon import lexicon  # the gazetteer, loaded on the first name
-
     places = lexicon().places
     for form in (value.strip(), value.strip().title()):
         place = places.get(form)
