@@ -17,7 +17,8 @@ one bad input never stops the others; the single-document Python API raises them
     │   ├── OutputBusy             another process is writing the output file
     │   ├── OutputWriteError       a result could not be written (disk full)
     │   └── OutputClosed           the reader of stdout went away
-    └── CorpusError                a labelled corpus that cannot be scored
+    ├── CorpusError                a labelled corpus that cannot be scored
+    └── ConfigurationError         a setting of the service that cannot be used
 """
 
 from __future__ import annotations
@@ -111,3 +112,8 @@ class OutputClosed(BatchFileError):
 
 class CorpusError(ExtractorError):
     """A corpus directory that cannot be scored; the message names the file and the problem."""
+
+
+class ConfigurationError(ExtractorError):
+    """A setting (an environment variable or flag of ``extractor serve``) that cannot be used;
+    the message names it and what it accepts."""

@@ -13,6 +13,7 @@ from extractor.batch.output import (
     skip_done,
 )
 from extractor.batch.summary import Summary
+from extractor.batch.workers import WorkerPool
 
 __all__ = [
     "BatchRun",
@@ -22,6 +23,7 @@ __all__ = [
     "Resumed",
     "StopSignal",
     "Summary",
+    "WorkerPool",
     "error_record",
     "input_key",
     "repair_errors_file",

@@ -59,7 +59,7 @@ def in_processes(
     ``analyse=False`` leaves that to it) and serialises their results, so that the parent
     process only reads and writes. Up to two chunks per worker are in flight at once.
     """
-    pool = _Pool(backend, workers, include_text=include_text, pretty=pretty)
+    pool = WorkerPool(backend, workers, include_text=include_text, pretty=pretty)
     source = iter(items)
     waiting: deque[_Chunk] = deque()  # chunks to send again, after a pool broke
     in_flight: deque[tuple[_Chunk, Future[list[ResultLine]]]] = deque()
@@ -71,7 +71,7 @@ def in_processes(
                 if chunk is None:
                     break
                 try:
-                    in_flight.append((chunk, pool.submit(chunk)))
+                    in_flight.append((chunk, pool.submit(chunk.items)))
                 except BrokenProcessPool:  # a worker died between two results
                     waiting.appendleft(chunk)  # not sent: it goes after those in flight
                     if in_flight:
@@ -126,10 +126,16 @@ def _died(item: Item) -> InputFailure:
     return InputFailure(item.resolved_id, item.path, WorkerDied(message), item.line)
 
 
-class _Pool:
-    """A process pool that can be started anew after one of its workers died."""
+class WorkerPool:
+    """Worker processes that each hold ``backend`` once, and can be started anew after one of
+    them died (``submit`` then raises ``BrokenProcessPool``: call ``restart``).
 
-    def __init__(self, backend: Backend, workers: int, *, include_text: bool, pretty: bool):
+    ``in_processes`` sends it chunks of a batch; the service sends it one request's document
+    at a time."""
+
+    def __init__(
+        self, backend: Backend, workers: int, *, include_text: bool = False, pretty: bool = False
+    ) -> None:
         self._backend, self._workers = backend, workers
         self._include_text, self._pretty = include_text, pretty
         self._executor = self._start()
@@ -143,15 +149,17 @@ class _Pool:
             initargs=(self._backend,),
         )
 
-    def submit(self, chunk: _Chunk) -> Future[list[ResultLine]]:
-        if all(isinstance(item, InputFailure) for item in chunk.items):
+    def submit(self, items: list[Item]) -> Future[list[ResultLine]]:
+        """The result lines of ``items``, in order, as a future; failures to read need no
+        worker and are answered at once."""
+        if all(isinstance(item, InputFailure) for item in items):
             done: Future[list[ResultLine]] = Future()  # error lines need no worker
-            results = extract_target_documents(chunk.items, self._backend)
+            results = extract_target_documents(items, self._backend)
             done.set_result(
                 [ResultLine.of(r, pretty=self._pretty, serialize=True) for r in results]
             )
             return done
-        return self._executor.submit(_work, chunk.items, self._include_text, self._pretty)
+        return self._executor.submit(_work, items, self._include_text, self._pretty)
 
     def restart(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -11,7 +11,7 @@ from extractor.ingest.plan import (
     file_identity,
     plan_inputs,
 )
-from extractor.ingest.sources import DEFAULT_MAX_BYTES, InputFailure, read_target
+from extractor.ingest.sources import DEFAULT_MAX_BYTES, InputFailure, read_target, row_document
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -28,4 +28,5 @@ __all__ = [
     "plan_inputs",
     "prepare",
     "read_target",
+    "row_document",
 ]

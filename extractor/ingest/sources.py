@@ -213,11 +213,13 @@ def _row(
     try:
         if isinstance(row, str):
             row = _parse_json(row, where=where)
-        if not isinstance(row, dict):
-            raise MalformedInput(f"{where}: a row must be a JSON object, got {_json_type(row)}")
-        document_id = _given_id(row.get("id")) or fallback_id
-        document = _row_document(
-            row, where=where, document_id=document_id, path=target.path, reading=reading
+        document = row_document(
+            row,
+            where=where,
+            fallback_id=fallback_id,
+            path=target.path,
+            published_at=reading.published_at,
+            analyse=reading.analyse,
         )
     except InputError as error:
         return InputFailure(_failed_row_id(row, fallback_id), target.path, error, line_number)
@@ -225,6 +227,34 @@ def _row(
         failure = _unexpected(where, error)
         return InputFailure(_failed_row_id(row, fallback_id), target.path, failure, line_number)
     return document.model_copy(update={"line": line_number})
+
+
+def row_document(
+    row: object,
+    *,
+    where: str,
+    fallback_id: str,
+    path: str | None = None,
+    published_at: dt.datetime | None = None,
+    analyse: bool = True,
+) -> Document:
+    """The document of one row object ``{"id", "text" | "html", "published_at", "url",
+    "title"}``, as a JSON Lines file or the service gives it; ``where`` names the row in
+    messages, ``fallback_id`` is its id when it gives none, and ``published_at`` overrides
+    its own.
+
+    Raises ``MalformedInput`` naming ``where`` and the field for a row that is not an object,
+    has no non-empty text or HTML, or a field of the wrong type or form."""
+    if not isinstance(row, dict):
+        raise MalformedInput(f"{where}: a row must be a JSON object, got {_json_type(row)}")
+    document_id = _given_id(row.get("id")) or fallback_id
+    return _row_document(
+        row,
+        where=where,
+        document_id=document_id,
+        path=path,
+        reading=_Reading(published_at, analyse),
+    )
 
 
 def _failed_row_id(row: object, fallback_id: str) -> str:
@@ -288,7 +318,7 @@ def _json_type(value: object) -> str:
 
 
 def _row_document(
-    row: dict[str, object], *, where: str, document_id: str, path: str, reading: _Reading
+    row: dict[str, object], *, where: str, document_id: str, path: str | None, reading: _Reading
 ) -> Document:
     content = row.get("text") if row.get("text") is not None else row.get("html")
     if not isinstance(content, str) or isinstance(content, _Number) or not content.strip():

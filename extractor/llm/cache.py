@@ -48,7 +48,7 @@ def make_private_directory(directory: Path) -> None:
         missing.mkdir(mode=0o700, exist_ok=True)  # the umask can only take more away
 
 
-def _make_private_database(path: Path) -> None:
+def make_private_database(path: Path) -> None:
     """The database file created (or made) 0600 before SQLite opens it: SQLite gives the -wal
     and -shm files it creates the database's mode. Ones left by an older version are set too."""
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
@@ -76,7 +76,7 @@ class ResponseCache:
     def __init__(self, directory: Path) -> None:
         make_private_directory(directory)
         self.path = directory / "responses.sqlite3"
-        _make_private_database(self.path)
+        make_private_database(self.path)
         self._lock = threading.Lock()
         self._connection = sqlite3.connect(self.path, check_same_thread=False)
         with self._lock, self._connection:
