@@ -29,7 +29,8 @@ _NOT_SOURCES = shutil.ignore_patterns(
 _PIP = (sys.executable, "-m", "pip")
 _OFFLINE = ("--no-deps", "--no-index", "--quiet")
 _MARKER = "AN ACCIDENTAL SIBLING PROMPT"
-# Run in the installed copy: where the package is, the seed article and the rendered prompt.
+# Run in the installed copy: where the package is, the seed article, the rendered prompt and
+# the base page of the HTML views.
 _PROBE = """
 import json, extractor
 from extractor.seed import seed_article_path
@@ -38,7 +39,10 @@ from extractor.llm.prompts import body_text, render
 article = seed_article_path().read_text(encoding="utf-8")
 document = document_from_text(article)
 prompt = render(document, body_text(document))
-print(json.dumps({"package": extractor.__file__, "article": article, "system": prompt.system}))
+from extractor.views import render as render_page
+page = render_page("base.html.jinja")
+print(json.dumps({"package": extractor.__file__, "article": article, "system": prompt.system,
+                  "page": page}))
 """
 
 
@@ -66,6 +70,16 @@ def test_the_wheel_carries_the_seed_article_and_the_prompts(wheel: Path) -> None
         "extractor/prompts/extract-v1/user.jinja",
     } <= names
     assert not any(name.startswith("prompts/") for name in names)  # nothing outside the package
+
+
+def test_the_wheel_carries_the_page_templates(wheel: Path) -> None:
+    """extractor.views loads its templates from the package (PackageLoader)."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {
+        "extractor/views/templates/base.html.jinja",
+        "extractor/views/templates/macros.html.jinja",
+        "extractor/views/templates/eval_report.html.jinja",
+    } <= names
 
 
 def test_the_installed_package_reads_its_own_article_and_prompts(
@@ -99,6 +113,7 @@ def test_the_installed_package_reads_its_own_article_and_prompts(
     assert found["article"] == SEED.read_text(encoding="utf-8")
     assert _MARKER not in found["system"]
     assert found["system"].startswith("You extract")
+    assert found["page"].startswith("<!doctype html>") and ".m0{background:" in found["page"]
 
 
 def test_the_packaged_seed_article_is_the_labelled_one() -> None:
