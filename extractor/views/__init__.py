@@ -20,7 +20,8 @@ Macros (import them with ``{% import "macros.html.jinja" as m %}``):
 - ``meeting_table(meeting, index, label="Meeting", swatch=true)``: one meeting record as a
   ``<table class="meeting">`` headed "Meeting N" (N = index + 1) with its colour swatch;
 - ``legend(meetings)``: ``<ul class="legend">``, a swatch and the participants per meeting;
-- ``swatch(index)`` and ``value(v)`` (any JSON value as text, ``–`` for null).
+- ``swatch(index)``, ``meeting_class(index)`` (``"mK"``) and ``value(v)`` (any JSON value as
+  text, ``–`` for null).
 
 CSS classes of the shared stylesheet (``base.html.jinja``): ``m0`` … ``m7`` (a meeting's
 background, from ``PALETTE``), ``article``, ``meeting``, ``inner``, ``legend``, ``swatch``,
