@@ -19,7 +19,14 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 from extractor.iso3166 import ALPHA2_CODES
 from extractor.utf8 import EncodableStr, PathStr
@@ -85,6 +92,21 @@ def _iso_date(value: Any) -> Any:
 
 CountryCode = Annotated[str, AfterValidator(_country_code)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+# A publication moment, ISO 8601: with its UTC offset when the article or the caller gave
+# one, without it (local time, offset unknown) when only a day or a local time was given.
+# RFC 3339's "date-time" format needs the offset, so the schema states the ISO 8601 shape;
+# schemathesis found a date-only ``published_at`` answered as a moment without offset.
+Moment = Annotated[
+    dt.datetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$",
+            "description": "ISO 8601; without a UTC offset when none was known.",
+        }
+    ),
+]
 
 
 class _Model(BaseModel):
@@ -155,7 +177,7 @@ class Source(_Model):
     line: int | None = Field(default=None, description="Row number in a JSON Lines input.")
     url: EncodableStr | None = None
     title: EncodableStr | None = None
-    published_at: dt.datetime | None = None
+    published_at: Moment | None = None
     text: EncodableStr | None = Field(
         default=None, description="The text evidence offsets refer to (only with --include-text)."
     )

@@ -150,7 +150,9 @@ def test_a_job_of_json_lines_gives_every_result_in_input_order(
 
 
 def test_a_job_as_a_json_array_names_its_documents_by_place(client: TestClient) -> None:
-    response = client.post("/v1/jobs?include_text=true", json=[{"text": "First."}, {"text": "Two."}])
+    response = client.post(
+        "/v1/jobs?include_text=true", json=[{"text": "First."}, {"text": "Two."}]
+    )
     job = response.json()
     wait_done(client, job["id"])
     lines = [json.loads(x) for x in client.get(job["results_url"]).text.splitlines()]
@@ -174,10 +176,10 @@ def test_an_empty_or_broken_job_is_a_4xx(client: TestClient, body: bytes, status
     assert client.post("/v1/jobs", content=body).status_code == status
 
 
-def test_a_job_over_the_document_limit_is_a_413(tmp_path: Path) -> None:
+def test_a_job_over_the_document_limit_is_a_422(tmp_path: Path) -> None:
     with client_for(tmp_path, max_job_documents=3, workers=1) as client:
         response = client.post("/v1/jobs", content=jsonl([{"text": "x"}] * 4))
-        assert response.status_code == 413
+        assert response.status_code == 422
         assert "at most 3" in response.json()["detail"]
 
 
@@ -284,8 +286,12 @@ def test_metrics_count_requests_documents_and_jobs(client: TestClient, seed_text
     job = client.post("/v1/jobs", content=jsonl([{"text": seed_text}])).json()
     wait_done(client, job["id"])
     text = client.get("/metrics").text
-    assert 'extractor_http_requests_total{method="POST",route="/v1/extract",status="200"} 1.0' in text
-    assert 'extractor_http_requests_total{method="POST",route="/v1/extract",status="422"} 1.0' in text
+    assert (
+        'extractor_http_requests_total{method="POST",route="/v1/extract",status="200"} 1.0' in text
+    )
+    assert (
+        'extractor_http_requests_total{method="POST",route="/v1/extract",status="422"} 1.0' in text
+    )
     assert 'route="/v1/jobs/{job_id}"' in text  # templates, not the ids clients sent
     assert 'extractor_documents_total{backend="rules"} 2.0' in text
     assert "extractor_meetings_total 2.0" in text

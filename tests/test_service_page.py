@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx2
 import pytest
@@ -19,7 +18,9 @@ ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 if CHROMIUM is None and not os.environ.get("CI"):  # CI installs it, and must run these
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 

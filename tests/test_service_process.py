@@ -25,7 +25,9 @@ def test_the_served_seed_record_is_the_one_extractor_extract_writes(tmp_path: Pa
         check=True,
     )
     expected = json.loads(cli.stdout)
-    server = ServeProcess("--backend", "rules", "--db", str(tmp_path / "s.db"), log=tmp_path / "log")
+    server = ServeProcess(
+        "--backend", "rules", "--db", str(tmp_path / "s.db"), log=tmp_path / "log"
+    )
     try:
         response = httpx2.post(
             f"{server.url}/v1/extract",

@@ -27,8 +27,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import TypeAdapter, ValidationError
 
 from extractor.backends import REGISTRY, Backend, get_backend
+from extractor.batch import ResultLine
 from extractor.errors import BackendUnavailable, InputError
 from extractor.ingest import row_document
+from extractor.ingest.given import result_id
+from extractor.pipeline import failure_result
 from extractor.schema import ExtractionResult
 from extractor.service.extracting import RequestExtractor
 from extractor.service.metrics import ServiceMetrics
@@ -42,7 +45,13 @@ from extractor.service.models import (
     JobStatus,
     Problem,
 )
-from extractor.service.problems import PROBLEM_JSON, ProblemError, field_name, install
+from extractor.service.problems import (
+    PROBLEM_JSON,
+    ProblemError,
+    field_name,
+    install,
+    problems,
+)
 from extractor.service.readiness import model_endpoint_answers
 from extractor.service.runner import JobRunner
 from extractor.service.settings import ServiceSettings
@@ -50,9 +59,7 @@ from extractor.service.store import JobStore
 
 NDJSON = "application/x-ndjson"
 _SMALL_BODY = 64 * 1024  # routes that take no document
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "content": {PROBLEM_JSON: {}}} for status in (400, 401, 413, 422)
-}
+_TAKES_DOCUMENTS = (400, 413, 422)  # what a route that reads a body may answer
 _DOCUMENT = TypeAdapter(DocumentIn)
 
 
@@ -94,6 +101,18 @@ class Service:
             ) from None
         return name
 
+    def available_backends(self) -> list[str]:
+        """The registered backends this server can run (the LLM only with a model
+        configured): the values the OpenAPI document allows for ``backend``."""
+        available = []
+        for name in REGISTRY.names():
+            try:
+                self.extractor.check(name)
+            except BackendUnavailable:
+                continue
+            available.append(name)
+        return available
+
     def limit_of(self, path: str) -> int:
         if path == "/v1/extract" or path == "/":
             return self.settings.max_document_bytes
@@ -129,7 +148,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     from extractor.service.pages import page_routes
 
     page_routes(app, service)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: _openapi(app, service)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit_of=service.limit_of)
     app.add_middleware(
         BearerKeys, keys=service.settings.api_keys, open_paths=frozenset({"/healthz"})
@@ -142,20 +161,22 @@ def _routes(app: FastAPI, service: Service) -> None:
     @app.post(
         "/v1/extract",
         tags=["extract"],
-        responses={200: {"model": ExtractionResult}, **_PROBLEMS},
+        responses={200: {"model": ExtractionResult}, **problems(*_TAKES_DOCUMENTS)},
         summary="Extract the meetings of one article",
     )
     async def extract(request: ExtractRequest) -> Response:
         """The article's meeting records: the ``ExtractionResult`` that ``extractor extract``
-        writes for it. A document the backend fails on gets its result with ``error`` set."""
+        writes for it. A request that is not a document is a 4xx; a document that cannot be
+        read as an article (a page with no text in it) or that the backend fails on gets its
+        result, with ``error`` set, as in a batch."""
         name = service.backend_name(request.backend, field="body.backend")
         try:
             document = row_document(request.row(), where="body", fallback_id="")
-        except InputError as error:
-            raise ProblemError(
-                422, str(error), errors=[FieldProblem(field="body", problem=str(error))]
-            ) from None
-        line = await service.extractor.extract(name, document)
+        except InputError as error:  # a page with no article in it: an error result
+            failed_id = request.id or result_id(request.text or request.html or "", 1)
+            line = ResultLine.of(failure_result(failed_id, None, error, backend=name))
+        else:
+            line = await service.extractor.extract(name, document)
         service.metrics.observe(line)
         return Response(line.json, media_type="application/json")
 
@@ -163,7 +184,7 @@ def _routes(app: FastAPI, service: Service) -> None:
         "/v1/jobs",
         status_code=202,
         tags=["jobs"],
-        responses={202: {"model": JobAccepted}, 429: {"model": Problem}, **_PROBLEMS},
+        responses={202: {"model": JobAccepted}, **problems(*_TAKES_DOCUMENTS, 429)},
         openapi_extra={"requestBody": _JOB_BODY},
         summary="Submit many articles as a job",
     )
@@ -199,7 +220,7 @@ def _routes(app: FastAPI, service: Service) -> None:
     @app.get(
         "/v1/jobs/{job_id}",
         tags=["jobs"],
-        responses={404: {"model": Problem}},
+        responses=problems(404),
         summary="A job's state and counts",
     )
     def job_status(job_id: str) -> JobStatus:
@@ -211,7 +232,7 @@ def _routes(app: FastAPI, service: Service) -> None:
         response_class=StreamingResponse,
         responses={
             200: {"content": {NDJSON: {"schema": {"type": "string"}}}},
-            404: {"model": Problem},
+            **problems(404),
         },
         summary="A job's result lines, in input order",
     )
@@ -225,7 +246,7 @@ def _routes(app: FastAPI, service: Service) -> None:
     @app.delete(
         "/v1/jobs/{job_id}",
         tags=["jobs"],
-        responses={404: {"model": Problem}, 409: {"model": Problem}},
+        responses=problems(404, 409),
         summary="Cancel a job",
     )
     def cancel_job(job_id: str) -> JobStatus:
@@ -255,7 +276,7 @@ def _routes(app: FastAPI, service: Service) -> None:
     @app.get(
         "/readyz",
         tags=["operations"],
-        responses={503: {"model": Problem}},
+        responses=problems(503),
         summary="Ready: the database is writable, the model endpoint answers",
     )
     async def readyz() -> dict[str, str]:
@@ -284,7 +305,11 @@ _JOB_BODY = {
     "required": True,
     "content": {
         "application/json": {
-            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentIn"}}
+            "schema": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"$ref": "#/components/schemas/DocumentIn"},
+            }
         },
         NDJSON: {"schema": {"type": "string", "description": "One DocumentIn per line."}},
     },
@@ -310,24 +335,25 @@ def _job_documents(body: bytes, limit: int) -> list[dict[str, Any]]:
     rows = list(_rows(text))
     if not rows:
         raise ProblemError(422, "the job has no documents", errors=[_fault("body", "empty")])
-    if len(rows) > limit:
+    if len(rows) > limit:  # 422, not 413: the schema says maxItems, it is not about bytes
         raise ProblemError(
-            413,
+            422,
             f"the job has {len(rows):,} documents; this server takes at most {limit:,} per job",
             errors=[_fault("body", f"over {limit:,} documents")],
         )
-    documents, faults = [], []
+    documents: list[dict[str, Any]] = []
+    faults: list[FieldProblem] = []
     for number, row in rows:
+        if isinstance(row, _NotJSON):
+            faults.append(_fault(f"body[{number}]", row.message))
+            continue
         try:
-            if isinstance(row, _NotJSON):
-                raise ProblemError(400, row.message)
             documents.append(_DOCUMENT.validate_python(row).row())
         except ValidationError as invalid:
-            for error in invalid.errors():
-                place = ["body", number, *error["loc"]]
-                faults.append(_fault(field_name(place), error["msg"]))
-        except ProblemError as not_json:
-            faults.append(_fault(f"body[{number}]", not_json.detail))
+            faults.extend(
+                _fault(field_name(["body", number, *fault["loc"]]), fault["msg"])
+                for fault in invalid.errors()
+            )
     if faults:
         shown = ", ".join(fault.field for fault in faults[:5])
         more = f" and {len(faults) - 5} more" if len(faults) > 5 else ""
@@ -373,15 +399,48 @@ def _fault(field: str, problem: str) -> FieldProblem:
     return FieldProblem(field=field, problem=problem)
 
 
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    """FastAPI's document, with the schemas only referenced by hand (a job's documents)."""
+def _openapi(app: FastAPI, service: Service) -> dict[str, Any]:
+    """FastAPI's document, with the schemas only referenced by hand (a job's documents), and
+    what this server's settings decide: ``backend`` limited to the backends it can run
+    (plugins add names at run time), the most documents in a job."""
     if app.openapi_schema is None:
         document = get_openapi(
             title=app.title, version=app.version, summary=app.summary, routes=app.routes
         )
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
-        schemas["DocumentIn"] = DocumentIn.model_json_schema(
-            ref_template="#/components/schemas/{model}"
-        )
+        for model in (DocumentIn, Problem, FieldProblem):
+            schemas.update(
+                model.model_json_schema(ref_template="#/components/schemas/{model}").pop(
+                    "$defs", {}
+                )
+            )
+            schemas[model.__name__] = model.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+        _problem_bodies(document, keys=bool(service.settings.api_keys))
+        backends = service.available_backends()
+        choice = {"anyOf": [{"type": "string", "enum": backends}, {"type": "null"}]}
+        schemas["ExtractRequest"]["properties"]["backend"].update(choice)
+        jobs = document["paths"]["/v1/jobs"]["post"]
+        array = jobs["requestBody"]["content"]["application/json"]["schema"]
+        array["maxItems"] = service.settings.max_job_documents
+        for parameter in jobs["parameters"]:
+            if parameter["name"] == "backend":
+                parameter["schema"].update(choice)
         app.openapi_schema = document
     return app.openapi_schema
+
+
+def _problem_bodies(document: dict[str, Any], *, keys: bool) -> None:
+    """Every error response of every operation as the problem body it is sent as (FastAPI
+    documents its own 422 as JSON of another shape), and the 401 of every route a key
+    guards."""
+    problem = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if keys and path != "/healthz":
+                responses.setdefault("401", {"description": "No valid API key"})
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    response["content"] = problem

@@ -15,7 +15,22 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from extractor.isodates import parse_iso_moment
 from extractor.seed import seed_article_path
 
-_SEED_EXAMPLE = {"id": "seed", "text": seed_article_path().read_text(encoding="utf-8")}
+_SEED_EXAMPLE: dict[str, Any] = {
+    "id": "seed",
+    "text": seed_article_path().read_text(encoding="utf-8"),
+}
+
+
+def _only(field: str, other: str) -> dict[str, Any]:
+    return {
+        "required": [field],
+        "properties": {field: {"type": "string", "pattern": "\\S"}, other: {"type": "null"}},
+    }
+
+
+# What ``_one_article`` checks, said in the schema too, so that a generated client (and
+# schemathesis) knows a document needs exactly one of them, not blank.
+_ONE_ARTICLE: dict[str, Any] = {"oneOf": [_only("text", "html"), _only("html", "text")]}
 
 
 class DocumentIn(BaseModel):
@@ -23,7 +38,7 @@ class DocumentIn(BaseModel):
     with what is known about it. Fields the service does not know are ignored, as the CLI
     ignores them in JSON Lines rows."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_SEED_EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [_SEED_EXAMPLE], **_ONE_ARTICLE})
 
     id: str | None = Field(
         default=None,
@@ -40,6 +55,13 @@ class DocumentIn(BaseModel):
         description='ISO 8601 date or datetime of publication; relative dates ("on '
         'Thursday") are resolved against it. Read from the article when absent.',
         examples=["2024-03-08T14:07:00+09:00"],
+        json_schema_extra={
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+                {"type": "null"},
+            ]
+        },
     )
     url: str | None = Field(default=None, max_length=10_000)
     title: str | None = Field(default=None, max_length=10_000)
@@ -47,7 +69,7 @@ class DocumentIn(BaseModel):
     @field_validator("published_at")
     @classmethod
     def _iso_8601(cls, value: str | None) -> str | None:
-        if value in (None, ""):
+        if value is None:
             return None
         try:
             parse_iso_moment(value)
@@ -76,7 +98,7 @@ class ExtractRequest(DocumentIn):
     """One article to extract now, and the backend to use (the server's default if absent)."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{**_SEED_EXAMPLE, "backend": "rules"}]}
+        json_schema_extra={"examples": [{**_SEED_EXAMPLE, "backend": "rules"}], **_ONE_ARTICLE}
     )
 
     backend: str | None = Field(

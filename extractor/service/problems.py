@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from extractor.service.models import FieldProblem, Problem
 
@@ -70,6 +71,12 @@ def problem_response(
     )
 
 
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route that may answer these problems (their bodies are set to
+    the problem schema when the OpenAPI document is made)."""
+    return {status: {"description": _TITLES.get(status, "Error")} for status in statuses}
+
+
 def field_name(location: Sequence[str | int]) -> str:
     """``("body", 3, "text")`` as ``body[3].text``."""
     name = ""
@@ -110,7 +117,10 @@ def install(app: FastAPI) -> None:
 
     async def http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, HTTPException)
-        return problem_response(error.status_code, str(error.detail), headers=error.headers)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # the methods of every route at the path, not the first's
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        return problem_response(error.status_code, str(error.detail), headers=headers)
 
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         logger.exception("unexpected error on %s %s", request.method, request.url.path)
@@ -120,3 +130,14 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, unexpected)
+
+
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """The methods the routes matching the request's path answer. Starlette names those of
+    the first route only, and ``GET`` and ``DELETE /v1/jobs/{id}`` are two routes."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)

@@ -53,9 +53,13 @@ class JobRunner:
         self._closing = threading.Event()
         self._running: tuple[str, StopSignal] | None = None
         self._guard = threading.Lock()
-        self._thread = threading.Thread(target=self._loop, name="extractor-jobs", daemon=True)
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        """Start the runner's thread (again, after ``close``: an app's lifespan may run
+        twice, as test clients run it)."""
+        self._closing.clear()
+        self._thread = threading.Thread(target=self._loop, name="extractor-jobs", daemon=True)
         self._thread.start()
 
     def wake(self) -> None:
@@ -76,7 +80,7 @@ class JobRunner:
             if self._running:
                 self._running[1].set()
         self._wake.set()
-        if self._thread.is_alive():
+        if self._thread is not None and self._thread.is_alive():
             self._thread.join(timeout)
 
     def _loop(self) -> None:

@@ -95,11 +95,21 @@ class JobStore:
         make_private_database(path)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable across a killed process
-        self._db.execute("PRAGMA busy_timeout = 5000")
+        self._connection: sqlite3.Connection | None = None
         self._migrate()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection, opened again after ``close`` (an app's lifespan may run twice)."""
+        if self._connection is None:
+            self._connection = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None
+            )
+            self._connection.execute("PRAGMA journal_mode = WAL")
+            # WAL and NORMAL: a committed result survives a killed process (not a power cut)
+            self._connection.execute("PRAGMA synchronous = NORMAL")
+            self._connection.execute("PRAGMA busy_timeout = 5000")
+        return self._connection
 
     def __enter__(self) -> Self:
         return self
@@ -109,7 +119,9 @@ class JobStore:
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
     def _migrate(self) -> None:
         with self._lock:
