@@ -308,3 +308,23 @@ def test_the_openapi_document_carries_the_contract_and_an_example(client: TestCl
     jobs_body = document["paths"]["/v1/jobs"]["post"]["requestBody"]["content"]
     assert {"application/json", "application/x-ndjson"} <= set(jobs_body)
     assert client.get("/docs").status_code == 200
+
+
+def test_hostile_bodies_are_4xx_or_read_never_500(client: TestClient) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert client.post("/v1/jobs", content=deep).status_code == 400
+    assert client.post("/v1/jobs", content=b'{"text":' + deep + b"}").status_code == 422
+    extract_deep = client.post(
+        "/v1/extract",
+        content=b'{"text":' + deep + b"}",
+        headers={"content-type": "application/json"},
+    )
+    assert extract_deep.status_code in (400, 422)
+    # A lone surrogate (JSON allows its escape; UTF-8 cannot hold it) is replaced, as in
+    # every string of the contract, rather than failing when the job is stored.
+    lone = b'{"id": "s", "text": "Talks \\ud800 in Paris."}'
+    job = client.post("/v1/jobs", content=lone)
+    assert job.status_code == 202
+    wait_done(client, job.json()["id"])
+    (line,) = client.get(job.json()["results_url"]).text.splitlines()
+    assert json.loads(line)["source"]["id"] == "s" and json.loads(line)["error"] is None

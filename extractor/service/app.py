@@ -171,7 +171,8 @@ def _routes(app: FastAPI, service: Service) -> None:
         result, with ``error`` set, as in a batch."""
         name = service.backend_name(request.backend, field="body.backend")
         try:
-            document = row_document(request.row(), where="body", fallback_id="")
+            # analysed by the backend's worker process, not in the server's
+            document = row_document(request.row(), where="body", fallback_id="", analyse=False)
         except InputError as error:  # a page with no article in it: an error result
             failed_id = request.id or result_id(request.text or request.html or "", 1)
             line = ResultLine.of(failure_result(failed_id, None, error, backend=name))
@@ -381,6 +382,10 @@ def _rows(text: str) -> Iterator[tuple[int, object]]:
                 f"the body is not a JSON array ({error.msg} at line {error.lineno} column "
                 f"{error.colno})",
                 errors=[_fault("body", "invalid JSON")],
+            ) from None
+        except RecursionError:
+            raise ProblemError(
+                400, "the body is JSON nested too deeply", errors=[_fault("body", "too deep")]
             ) from None
         yield from enumerate(array, start=1)
         return

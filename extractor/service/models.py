@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from extractor.isodates import parse_iso_moment
 from extractor.seed import seed_article_path
+from extractor.utf8 import EncodableStr
 
 _SEED_EXAMPLE: dict[str, Any] = {
     "id": "seed",
@@ -40,14 +41,14 @@ class DocumentIn(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [_SEED_EXAMPLE], **_ONE_ARTICLE})
 
-    id: str | None = Field(
+    id: EncodableStr | None = Field(
         default=None,
         max_length=1000,
         description="Your id for the document; the result's source.id. Derived from the text "
         "when absent.",
     )
-    text: str | None = Field(default=None, description="The article as plain text.")
-    html: str | None = Field(
+    text: EncodableStr | None = Field(default=None, description="The article as plain text.")
+    html: EncodableStr | None = Field(
         default=None, description="The whole HTML page; its main text is extracted."
     )
     published_at: str | None = Field(
@@ -63,8 +64,8 @@ class DocumentIn(BaseModel):
             ]
         },
     )
-    url: str | None = Field(default=None, max_length=10_000)
-    title: str | None = Field(default=None, max_length=10_000)
+    url: EncodableStr | None = Field(default=None, max_length=10_000)
+    title: EncodableStr | None = Field(default=None, max_length=10_000)
 
     @field_validator("published_at")
     @classmethod

@@ -98,7 +98,7 @@ def page_routes(app: FastAPI, service: Service) -> None:
             name = service.backend_name(chosen, field="backend")
             row = {"text": article, "published_at": published_at.strip() or None}
             where = file.filename if file and file.filename else "the pasted article"
-            document = row_document(row, where=where, fallback_id="")
+            document = row_document(row, where=where, fallback_id="", analyse=False)
         except (InputError, ProblemError) as error:
             context["problem"] = getattr(error, "detail", None) or str(error)
             return HTMLResponse(render("service_page.html.jinja", **context), status_code=422)
@@ -173,6 +173,6 @@ def _job_text(service: Service, job_id: str, number: int) -> str | None:
     if line is not None and (text := json.loads(line)["source"].get("text")) is not None:
         return str(text)
     try:
-        return row_document(row, where=f"document {number}", fallback_id="").text
+        return row_document(row, where=f"document {number}", fallback_id="", analyse=False).text
     except InputError:
         return None
