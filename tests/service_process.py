@@ -38,7 +38,7 @@ class ServeProcess:
             env={**os.environ, **(env or {})},
             stdout=self._log,
             stderr=self._log,
-            start_new_session=True,  # its worker processes can be killed with it
+            start_new_session=True,  # a stuck server's workers can be killed with it
         )
         self._wait_ready()
 
@@ -56,8 +56,9 @@ class ServeProcess:
         raise RuntimeError(f"extractor serve did not answer in {seconds} s")
 
     def kill(self) -> None:
-        """SIGKILL the server and its worker processes: no shutdown code runs."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+        """SIGKILL the server process alone, as the out-of-memory killer would: no shutdown
+        code runs, and its worker processes are left to end by themselves."""
+        self.process.kill()
         self.process.wait(10)
         self._log.close()
 
@@ -67,5 +68,6 @@ class ServeProcess:
             try:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
-                self.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
         self._log.close()

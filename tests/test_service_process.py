@@ -57,16 +57,25 @@ def test_a_killed_server_finishes_every_job_on_restart_without_paying_twice(
             "OPENAI_API_KEY": "sk-kill-test",
             "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache"),
         }
-        options = ("--backend", "llm", "--db", str(tmp_path / "jobs.db"), "--concurrency", "2")
+        # The rules are the default: their worker processes, forked at start, must die with
+        # the server, or they would keep its port and the restart could not listen on it.
+        options = ("--backend", "rules", "--db", str(tmp_path / "jobs.db"), "--concurrency", "2")
         server = ServeProcess(*options, env=env, log=tmp_path / "log")
-        accepted = httpx2.post(f"{server.url}/v1/jobs", content=body, timeout=10).json()
-        second = httpx2.post(f"{server.url}/v1/jobs", content=body, timeout=10).json()
+        jobs_url = f"{server.url}/v1/jobs?backend=llm"
+        accepted = httpx2.post(jobs_url, content=body, timeout=10).json()
+        second = httpx2.post(jobs_url, content=body, timeout=10).json()
         status_url = f"{server.url}/v1/jobs/{accepted['id']}"
         deadline = time.monotonic() + 60
         while httpx2.get(status_url, timeout=5).json()["done"] < 8:
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        server.kill()  # in the middle of the first job, with requests in flight
+        workers = _children(server.process.pid)
+        assert workers, "the rules' worker processes should have started with the server"
+        server.kill()  # the server alone, in the middle of the first job, requests in flight
+        deadline = time.monotonic() + 10
+        while alive := [pid for pid in workers if _alive(pid)]:
+            assert time.monotonic() < deadline, f"workers outlived their server: {alive}"
+            time.sleep(0.1)
         before = _done_ids(tmp_path / "jobs.db", accepted["id"])
         requests_before = len(model.requests)
         assert 8 <= len(before) < 30
@@ -93,6 +102,19 @@ def test_a_killed_server_finishes_every_job_on_restart_without_paying_twice(
     # The second job has the same articles: every answer came from the response cache, and
     # only the documents in flight at the kill could be asked twice.
     assert len(model.requests) - requests_before <= 30 - len(before) + 2
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for init to reap it does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return "\nState:\tZ" not in status
 
 
 def _done_ids(database: Path, job_id: str) -> set[int]:

@@ -31,8 +31,12 @@ from extractor.ingest import InputFailure
 from extractor.pipeline import extract_target_documents
 
 # Documents a worker is sent at a time: a few dozen make the pool's own cost per document small
-# next to the extraction, and still keep every worker busy to the end of a batch.
+# next to the extraction, and still keep every worker busy to the end of a batch. A chunk also
+# ends once it holds _CHUNK_CHARS characters of text: long pages then go a few at a time, so
+# that a stop (Ctrl-C, a cancelled job) waits for seconds of work in flight rather than for
+# minutes, and a small batch of long pages still reaches every worker.
 _CHUNK = 32
+_CHUNK_CHARS = 64_000
 _CHUNKS_PER_WORKER = 2  # chunks in flight per worker: one running, one waiting
 _BREAKS_ALLOWED = 2  # pools a chunk, then a single document, may break before it is given up
 
@@ -99,7 +103,13 @@ def in_processes(
 
 
 def _next_chunk(source: Iterator[Item]) -> _Chunk | None:
-    items = list(islice(source, _CHUNK))
+    items: list[Item] = []
+    chars = 0
+    for item in islice(source, _CHUNK):
+        items.append(item)
+        chars += len(item.text) if isinstance(item, Document) else 0
+        if chars >= _CHUNK_CHARS:
+            break
     return _Chunk(items) if items else None
 
 
@@ -175,6 +185,9 @@ _worker_backend: Backend | None = None  # the backend of this worker process
 def _start_worker(backend: Backend) -> None:
     global _worker_backend
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # SIGTERM ends a worker, whatever handler the parent had (a server's, inherited by fork,
+    # would swallow it): it is how the kernel ends a worker whose parent died, below.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _end_with_parent()
     _worker_backend = backend
 
