@@ -84,7 +84,8 @@ def test_a_page_is_read_as_html_and_published_at_is_used(client: TestClient) -> 
     ("body", "field", "words"),
     [
         ({}, "body", "'text' or as 'html'"),
-        ({"txt": "typo"}, "body", "'text' or as 'html'"),
+        ({"txt": "typo"}, "body.txt", "unknown field"),
+        ({"text": "x", "publishedAt": "2024-03-08"}, "body.publishedAt", "unknown field"),
         ({"text": "a", "html": "<p>b</p>"}, "body", "not both"),
         ({"text": "   "}, "body", "empty"),
         ({"text": 5}, "body.text", "string"),

@@ -131,3 +131,18 @@ def _article_number(raw: bytes) -> int:
     text = raw.decode("utf-8")
     start = text.index("Article ") + len("Article ")
     return int(text[start : text.index(".", start)])
+
+
+def test_the_access_log_leaves_query_strings_out(tmp_path: Path) -> None:
+    """A key a client put in the URL must not reach the log operators keep."""
+    log = tmp_path / "log"
+    server = ServeProcess(
+        "--backend", "rules", "--db", str(tmp_path / "s.db"), "--log-level", "info", log=log
+    )
+    try:
+        httpx2.get(f"{server.url}/healthz?api_key=sk-in-the-url-1234", timeout=10)
+    finally:
+        server.stop()
+    text = log.read_text()
+    assert '"GET /healthz HTTP/1.1" 200' in text
+    assert "sk-in-the-url-1234" not in text

@@ -54,6 +54,7 @@ def serve(
     import uvicorn
 
     from extractor.service import ServiceSettings, create_app
+    from extractor.service.logs import log_config
 
     try:
         settings = ServiceSettings.from_env(
@@ -70,4 +71,4 @@ def serve(
         f"database {settings.database})",
         err=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, log_config=log_config())

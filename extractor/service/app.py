@@ -141,6 +141,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         version=version("extractor"),
         summary="Typed records of meetings (who met whom, when, where, about what) from news.",
         lifespan=lifespan,
+        redirect_slashes=False,  # "/v1/extract/" is a 404, not a redirect a POST cannot follow
     )
     app.state.service = service
     install(app)
@@ -153,7 +154,10 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_middleware(
         BearerKeys, keys=service.settings.api_keys, open_paths=frozenset({"/healthz"})
     )
-    app.add_middleware(Measured, metrics=service.metrics)
+    fixed = frozenset(
+        path for route in app.routes if "{" not in (path := getattr(route, "path", "{"))
+    )
+    app.add_middleware(Measured, metrics=service.metrics, paths=fixed)
     return app
 
 
@@ -174,7 +178,7 @@ def _routes(app: FastAPI, service: Service) -> None:
             # analysed by the backend's worker process, not in the server's
             document = row_document(request.row(), where="body", fallback_id="", analyse=False)
         except InputError as error:  # a page with no article in it: an error result
-            failed_id = request.id or result_id(request.text or request.html or "", 1)
+            failed_id = str(request.id or result_id(request.text or request.html or "", 1))
             line = ResultLine.of(failure_result(failed_id, None, error, backend=name))
         else:
             line = await service.extractor.extract(name, document)
@@ -198,9 +202,10 @@ def _routes(app: FastAPI, service: Service) -> None:
         the server restarts. The body is a JSON array of documents, or JSON Lines (one
         document per line). A full queue answers 429 with ``Retry-After``."""
         if service.store.open_jobs() >= service.settings.max_open_jobs:
+            limit = service.settings.max_open_jobs
             raise ProblemError(
                 429,
-                f"{service.settings.max_open_jobs} jobs are queued or running; retry later",
+                f"{limit} job{' is' if limit == 1 else 's are'} queued or running; retry later",
                 headers={"Retry-After": "30"},
             )
         name = service.backend_name(backend, field="query.backend")
@@ -270,6 +275,7 @@ def _routes(app: FastAPI, service: Service) -> None:
             for entry in REGISTRY.registrations()
         ]
 
+    @app.head("/healthz", include_in_schema=False)  # what load balancers often send
     @app.get("/healthz", tags=["operations"], summary="Alive")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}

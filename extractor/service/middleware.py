@@ -16,14 +16,18 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractor.service.metrics import ServiceMetrics
+from extractor.service.models import FieldProblem
 from extractor.service.problems import problem_response
 
 
 class Measured:
     """Counts each HTTP response by route template, method and status, and times it."""
 
-    def __init__(self, app: ASGIApp, metrics: ServiceMetrics) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: ServiceMetrics, paths: frozenset[str] = frozenset()
+    ) -> None:
         self.app, self.metrics = app, metrics
+        self.paths = paths  # fixed route paths: a request refused before routing counts there
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -36,19 +40,22 @@ class Measured:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                route = _route(scope)
+                route = self._route(scope)
                 self.metrics.latency.labels(route).observe(time.perf_counter() - started)
             await send(message)
 
         try:
             await self.app(scope, receive, sending)
         finally:
-            self.metrics.requests.labels(_route(scope), scope["method"], str(status)).inc()
+            self.metrics.requests.labels(self._route(scope), scope["method"], str(status)).inc()
 
-
-def _route(scope: Scope) -> str:
-    route = scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    def _route(self, scope: Scope) -> str:
+        """The route template; a request refused before routing (401, 413) counts under its
+        path when that is a fixed route's, else as "unmatched" (never a client's path)."""
+        route = getattr(scope.get("route"), "path", None)
+        if route:
+            return str(route)
+        return scope["path"] if scope["path"] in self.paths else "unmatched"
 
 
 class BearerKeys:
@@ -142,4 +149,8 @@ class BodyLimit:
 
 
 def _too_large(limit: int) -> Any:
-    return problem_response(413, f"the request body is over this route's limit of {limit:,} bytes")
+    return problem_response(
+        413,
+        f"the request body is over this route's limit of {limit:,} bytes",
+        [FieldProblem(field="body", problem=f"over {limit:,} bytes")],
+    )

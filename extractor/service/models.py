@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from extractor.isodates import parse_iso_moment
 from extractor.seed import seed_article_path
@@ -36,10 +42,13 @@ _ONE_ARTICLE: dict[str, Any] = {"oneOf": [_only("text", "html"), _only("html", "
 
 class DocumentIn(BaseModel):
     """One article: its plain ``text`` or its whole ``html`` page (one of them, not empty),
-    with what is known about it. Fields the service does not know are ignored, as the CLI
-    ignores them in JSON Lines rows."""
+    with what is known about it. A field the service does not know is refused (422), unlike
+    in the CLI's JSON Lines rows: a misspelt ``publishedAt`` would otherwise be dropped
+    without a word, and every relative date of the article read against the wrong day."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [_SEED_EXAMPLE], **_ONE_ARTICLE})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [_SEED_EXAMPLE], **_ONE_ARTICLE}
+    )
 
     id: EncodableStr | None = Field(
         default=None,

@@ -112,14 +112,18 @@ def page_routes(app: FastAPI, service: Service) -> None:
     def job_page(
         job_id: str,
         status: Annotated[str, Query()] = "",
-        country: Annotated[str, Query(max_length=2)] = "",
-        problems: Annotated[str, Query(pattern="^(|warnings|errors)$")] = "",
+        country: Annotated[str, Query()] = "",
+        problems: Annotated[str, Query()] = "",
         page: Annotated[int, Query(ge=1)] = 1,
     ) -> HTMLResponse:
         counts = service.store.counts(job_id)
         if counts is None:
             raise ProblemError(404, f"no job {job_id!r} on this server")
-        filters = JobFilters(status=status, country=country.upper(), problems=problems)
+        filters = JobFilters(
+            status=status,
+            country=country.strip().upper(),
+            problems=problems if problems in ("warnings", "errors") else "",
+        )
         matching = [
             (number, result)
             for number, line in enumerate(service.store.finished_prefix(job_id), start=1)

@@ -97,9 +97,22 @@ def validation_problems(errors: Sequence[Any]) -> tuple[int, list[FieldProblem]]
             problems.append(FieldProblem(field="body", problem=f"invalid JSON: {where}".strip()))
             continue
         location = [part for part in error.get("loc", ()) if part != "__root__"]
-        message = str(error.get("msg", "invalid"))
-        problems.append(FieldProblem(field=field_name(location), problem=message))
+        problems.append(FieldProblem(field=field_name(location), problem=_plain(error)))
     return status, problems
+
+
+_NOT_AN_OBJECT = {"dict_type", "model_type", "model_attributes_type"}
+
+
+def _plain(error: Any) -> str:
+    """pydantic's message, in the API's words where it speaks of Python (a "dictionary",
+    an "instance of DocumentIn") or says less than it could (which fields exist)."""
+    kind = error.get("type")
+    if kind in _NOT_AN_OBJECT:
+        return "must be a JSON object (send Content-Type: application/json)"
+    if kind == "extra_forbidden":
+        return "unknown field (a misspelling?); see the DocumentIn schema in /openapi.json"
+    return str(error.get("msg", "invalid"))
 
 
 def install(app: FastAPI) -> None:
@@ -120,6 +133,11 @@ def install(app: FastAPI) -> None:
         headers = dict(error.headers or {})
         if error.status_code == 405:  # the methods of every route at the path, not the first's
             headers["Allow"] = ", ".join(_allowed_methods(app, request))
+        if error.status_code == 400:  # FastAPI's own: a body it could not parse
+            problem = "not JSON, or JSON nested too deeply to read"
+            return problem_response(
+                400, f"the body is {problem}", [FieldProblem(field="body", problem=problem)]
+            )
         return problem_response(error.status_code, str(error.detail), headers=headers)
 
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
