@@ -308,7 +308,10 @@ def test_the_openapi_document_carries_the_contract_and_an_example(client: TestCl
     assert example["text"].startswith("Japanese, Indian Foreign Ministers")
     jobs_body = document["paths"]["/v1/jobs"]["post"]["requestBody"]["content"]
     assert {"application/json", "application/x-ndjson"} <= set(jobs_body)
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/static-offline-docs/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
 
 
 def test_hostile_bodies_are_4xx_or_read_never_500(client: TestClient) -> None:
@@ -329,3 +332,33 @@ def test_hostile_bodies_are_4xx_or_read_never_500(client: TestClient) -> None:
     wait_done(client, job.json()["id"])
     (line,) = client.get(job.json()["results_url"]).text.splitlines()
     assert json.loads(line)["source"]["id"] == "s" and json.loads(line)["error"] is None
+
+
+def test_a_job_page_cuts_a_long_article_after_its_evidence(client: TestClient) -> None:
+    head = "Foreign Minister Yoko Kamikawa met India's External Affairs Minister Subrahmanyam "
+    head += "Jaishankar in Tokyo on Thursday.\n"
+    tail = "Markets were calm and the weather mild. " * 5_000  # 200,000 characters
+    job = client.post("/v1/jobs", json=[{"text": head + tail}]).json()
+    wait_done(client, job["id"])
+    page = client.get(f"/jobs/{job['id']}")
+    assert page.status_code == 200
+    assert "<mark" in page.text and "the results hold it whole" in page.text
+    assert len(page.text) < 60_000
+    filtered = client.get(f"/jobs/{job['id']}?country=japan&problems=nope")
+    assert filtered.status_code == 200  # a filter that matches nothing is not an error
+
+
+def test_a_browser_signs_in_to_a_server_with_keys(tmp_path: Path, seed_text: str) -> None:
+    with client_for(tmp_path, api_keys=(KEY,), workers=1) as client:
+        page = client.get("/", headers={"accept": "text/html"}, follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"] == "/login"
+        wrong = client.post("/login", data={"key": "nope"}, follow_redirects=False)
+        assert wrong.status_code == 401 and "not a key" in wrong.text
+        signed = client.post("/login", data={"key": KEY}, follow_redirects=False)
+        assert signed.status_code == 303
+        cookie = signed.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+        result = client.post("/", data={"text": seed_text, "backend": "rules"})
+        assert result.status_code == 200 and "Yoko Kamikawa" in result.text
+        client.cookies.clear()
+        assert client.post("/v1/extract", json={"text": seed_text}).status_code == 401

@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import TypeAdapter, ValidationError
 
 from extractor.backends import REGISTRY, Backend, get_backend
@@ -136,12 +137,15 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         finally:
             service.close()
 
-    app = FastAPI(
+    # fastapi-offline: FastAPI with /docs served from the package's own copy of Swagger UI,
+    # not a CDN, so that it works on a machine without internet, as the rest does.
+    app = FastAPIOffline(
         title="extractor",
         version=version("extractor"),
         summary="Typed records of meetings (who met whom, when, where, about what) from news.",
         lifespan=lifespan,
         redirect_slashes=False,  # "/v1/extract/" is a 404, not a redirect a POST cannot follow
+        redoc_url=None,
     )
     app.state.service = service
     install(app)
@@ -152,7 +156,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.openapi = lambda: _openapi(app, service)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit_of=service.limit_of)
     app.add_middleware(
-        BearerKeys, keys=service.settings.api_keys, open_paths=frozenset({"/healthz"})
+        BearerKeys, keys=service.settings.api_keys, open_paths=frozenset({"/healthz", "/login"})
     )
     fixed = frozenset(
         path for route in app.routes if "{" not in (path := getattr(route, "path", "{"))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Callable
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractor.service.metrics import ServiceMetrics
@@ -58,13 +60,17 @@ class Measured:
         return scope["path"] if scope["path"] in self.paths else "unmatched"
 
 
+KEY_COOKIE = "extractor_key"
+
+
 class BearerKeys:
     """With keys configured, every route but the ``open_paths`` needs
     ``Authorization: Bearer KEY``; a missing or wrong key is a 401 that does not say which.
+    A browser, which cannot send that header from a form, signs in at ``/login`` and sends
+    the key back as the ``extractor_key`` cookie (HttpOnly, SameSite=Strict); a page asked
+    for without it is sent there.
 
-    Each key is compared in constant time (``hmac.compare_digest``), and all of them are
-    compared, so the time taken tells nothing about how much of a key was right. No key is
-    ever logged or echoed."""
+    Keys are compared by ``is_key``. No key is ever logged or echoed."""
 
     def __init__(
         self, app: ASGIApp, keys: tuple[str, ...], open_paths: frozenset[str] = frozenset()
@@ -77,8 +83,11 @@ class BearerKeys:
         if scope["type"] != "http" or not self.keys or scope["path"] in self.open_paths:
             await self.app(scope, receive, send)
             return
-        if self._allowed(_header(scope, b"authorization")):
+        if self._allowed(_header(scope, b"authorization")) or self._allowed_cookie(scope):
             await self.app(scope, receive, send)
+            return
+        if scope["method"] == "GET" and b"text/html" in (_header(scope, b"accept") or b""):
+            await RedirectResponse("/login", status_code=303)(scope, receive, send)
             return
         response = problem_response(
             401,
@@ -89,11 +98,28 @@ class BearerKeys:
 
     def _allowed(self, header: bytes | None) -> bool:
         scheme, _, given = (header or b"").partition(b" ")
-        if scheme.lower() != b"bearer" or not given.strip():
+        return scheme.lower() == b"bearer" and self.known(given.strip())
+
+    def _allowed_cookie(self, scope: Scope) -> bool:
+        cookies = SimpleCookie()
+        try:
+            cookies.load((_header(scope, b"cookie") or b"").decode("latin-1"))
+        except CookieError:
             return False
-        given = given.strip()
-        matches = [hmac.compare_digest(given, key) for key in self.keys]
-        return any(matches)
+        morsel = cookies.get(KEY_COOKIE)
+        return morsel is not None and self.known(morsel.value.encode("utf-8"))
+
+    def known(self, given: bytes) -> bool:
+        return is_key(given, self.keys)
+
+
+def is_key(given: bytes, keys: list[bytes]) -> bool:
+    """Whether ``given`` is one of ``keys``, compared with each of them in constant time
+    (``hmac.compare_digest``), so that the time taken tells nothing of how much was right."""
+    if not given:
+        return False
+    matches = [hmac.compare_digest(given, key) for key in keys]
+    return any(matches)
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:

@@ -14,19 +14,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import FastAPI, File, Form, Query, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from extractor.backends import REGISTRY
 from extractor.errors import InputError
 from extractor.ingest import row_document
 from extractor.ingest.decode import decode_bytes
+from extractor.service.middleware import KEY_COOKIE, is_key
 from extractor.service.problems import ProblemError
 from extractor.views import render, segments
 
 if TYPE_CHECKING:
     from extractor.service.app import Service
 
-_SHOWN_PER_PAGE = 50  # documents of a job on one page
+_SHOWN_PER_PAGE = 20  # documents of a job on one page
+# The most of a document's text a job's page shows: past the last evidence, a long page is cut
+# (a job of 760 KB pages once made 105 MB of HTML). The results keep the whole text.
+_SHOWN_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,8 @@ def _countries(meeting: dict[str, Any]) -> set[str]:
 
 
 def page_routes(app: FastAPI, service: Service) -> None:
-    """Register ``GET /``, ``POST /`` and ``GET /jobs/{job_id}`` (HTML, not in the API's
-    OpenAPI document)."""
+    """Register ``GET /``, ``POST /``, ``GET /jobs/{job_id}`` and, for a server with keys,
+    ``/login`` (HTML, not in the API's OpenAPI document)."""
 
     def backends() -> list[str]:
         return [entry.name for entry in REGISTRY.registrations()]
@@ -108,6 +112,24 @@ def page_routes(app: FastAPI, service: Service) -> None:
         context["shown"] = _shown(json.loads(line.json), document.text)
         return HTMLResponse(render("service_page.html.jinja", **context))
 
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_form() -> Response:
+        if not service.settings.api_keys:
+            return RedirectResponse("/", status_code=303)
+        return HTMLResponse(render("service_login.html.jinja", problem=None))
+
+    @app.post("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login(key: Annotated[str, Form()] = "") -> Response:
+        """Sign a browser in: the key, if it is one, comes back as an HttpOnly cookie that
+        the key check reads (``middleware.BearerKeys``)."""
+        keys = [known.encode("utf-8") for known in service.settings.api_keys]
+        if not is_key(key.strip().encode("utf-8"), keys):
+            page = render("service_login.html.jinja", problem="That is not a key of this server.")
+            return HTMLResponse(page, status_code=401)
+        signed_in = RedirectResponse("/", status_code=303)
+        signed_in.set_cookie(KEY_COOKIE, key.strip(), httponly=True, samesite="strict")
+        return signed_in
+
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(
         job_id: str,
@@ -131,7 +153,7 @@ def page_routes(app: FastAPI, service: Service) -> None:
         ]
         first = (page - 1) * _SHOWN_PER_PAGE
         shown = [
-            {"number": number, **_shown(result, _job_text(service, job_id, number))}
+            {"number": number, **_shown(result, _job_text(service, job_id, number), cut=True)}
             for number, result in matching[first : first + _SHOWN_PER_PAGE]
         ]
         return HTMLResponse(
@@ -157,13 +179,21 @@ async def _article(text: str, file: UploadFile | None) -> str:
     return text
 
 
-def _shown(result: dict[str, Any], text: str | None) -> dict[str, Any]:
+def _shown(result: dict[str, Any], text: str | None, *, cut: bool = False) -> dict[str, Any]:
     """What a template shows of a result: the record, and its text cut into highlighted
-    segments."""
+    segments; with ``cut``, a long text only to ``_SHOWN_CHARS`` past its last evidence
+    (``cut_at`` then says where, for the page to tell)."""
     meetings = result.get("meetings") or []
+    cut_at = None
+    if cut and text is not None:
+        evidence_ends = [e["end"] for m in meetings for e in m.get("evidence") or []]
+        keep = max(evidence_ends, default=0) + _SHOWN_CHARS
+        if len(text) > keep:
+            text, cut_at = text[:keep], keep
     return {
         "result": result,
         "segments": segments(text, meetings) if text is not None else None,
+        "cut_at": cut_at,
     }
 
 
