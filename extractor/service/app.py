@@ -46,6 +46,7 @@ from extractor.service.models import (
     JobStatus,
     Problem,
 )
+from extractor.service.pages import page_routes
 from extractor.service.problems import (
     PROBLEM_JSON,
     ProblemError,
@@ -150,8 +151,6 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.state.service = service
     install(app)
     _routes(app, service)
-    from extractor.service.pages import page_routes
-
     page_routes(app, service)
     app.openapi = lambda: _openapi(app, service)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit_of=service.limit_of)
