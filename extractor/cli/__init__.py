@@ -6,11 +6,12 @@ is added here.
 
 from extractor.cli.app import main
 from extractor.cli.evaluate import evaluate
+from extractor.cli.export import export
 from extractor.cli.extract import extract
 from extractor.cli.serve import serve
 from extractor.cli.tools import backends, local_model, prompt, schema
 
-for _command in (extract, evaluate, serve, backends, prompt, schema, local_model):
+for _command in (extract, export, evaluate, serve, backends, prompt, schema, local_model):
     main.add_command(_command)
 
 __all__ = ["main"]
