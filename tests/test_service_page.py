@@ -4,25 +4,17 @@ in ``test-artifacts/``."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 
 import httpx2
 import pytest
+from playwright.sync_api import Browser, Page
 
-from tests.conftest import REPO, SEED
+from tests.browser import ARTIFACTS, chromium, require_chromium
+from tests.conftest import SEED
 from tests.service_process import ServeProcess
 
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-if CHROMIUM is None and not os.environ.get("CI"):  # CI installs it, and must run these
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +29,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM is not None, "chromium is not installed"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from extractor.cli.export import export
 from extractor.cli.extract import extract
 from extractor.cli.serve import serve
 from extractor.cli.tools import backends, local_model, prompt, schema
+from extractor.cli.view import view
 
-for _command in (extract, export, evaluate, serve, backends, prompt, schema, local_model):
+for _command in (extract, export, view, evaluate, serve, backends, prompt, schema, local_model):
     main.add_command(_command)
 
 __all__ = ["main"]
