@@ -7,7 +7,8 @@ held cannot carry a date after the article's publication day. These rules sit he
 rather than in each backend: a record from a headline ("Tehran denies any meeting ...") or
 from a model's answer is held to the same contract.
 
-Nothing is dropped silently: every record removed or changed leaves a warning.
+Nothing is dropped silently: every record removed or changed leaves a warning, and so does a
+date phrase left undated for want of a publication date.
 """
 
 from __future__ import annotations
@@ -38,7 +39,21 @@ def guard_records(
                 "not held"
             )
         kept.append(meeting)
+    if published is None:
+        warnings += undated_warnings(kept)
     return kept, warnings
+
+
+def undated_warnings(meetings: list[Meeting]) -> list[str]:
+    """A warning for each meeting whose date phrase could not be turned into a day because
+    the article's publication date is unknown ("on Thursday" of which week?): the user can
+    give it (``--published-at``, or ``published_at`` in a JSON Lines row) and run again."""
+    return [
+        f"meeting {number}: {meeting.date_text!r} is not dated: the publication date is "
+        "unknown (give --published-at or a published_at field)"
+        for number, meeting in enumerate(meetings, start=1)
+        if meeting.date is None and meeting.date_text
+    ]
 
 
 def has_two_parties(meeting: Meeting) -> bool:

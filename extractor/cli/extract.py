@@ -7,6 +7,7 @@ and the exit status; the engine does the extracting.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -42,6 +43,7 @@ from extractor.cli.app import (
     fail,
     max_bytes_option,
     verbose_option,
+    write_file,
 )
 from extractor.cli.llm_options import llm_config, llm_options
 from extractor.errors import ExtractorError, OutputClosed, OutputWriteError
@@ -105,6 +107,13 @@ _SKIPPED_SHOWN = 5
 @max_bytes_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the run's summary as JSON here (meetings by status, top states, dyads and "
+    "people, undated meetings, warnings by kind, tokens and cost).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=0),
     default=1,
@@ -127,6 +136,7 @@ def extract(
     include_text: bool,
     max_bytes: int,
     quiet: bool,
+    summary_path: Path | None,
     workers: int,
     **llm: Any,
 ) -> None:
@@ -219,8 +229,15 @@ def extract(
             errors.close()
         close_backend(chosen)
     repeats.tell_the_rest()
+    seconds = time.perf_counter() - started
     if not quiet or lines.stopped:
-        click.echo(lines.summary.describe(time.perf_counter() - started), err=True)
+        click.echo(lines.summary.describe(seconds), err=True)
+    if not quiet:
+        for detail in lines.summary.details():
+            click.echo(detail, err=True)
+    if summary_path:
+        summary = json.dumps(lines.summary.to_json(seconds), indent=2, ensure_ascii=False)
+        write_file(summary_path, summary + "\n", what="--summary")
     if lines.stopped:
         click.echo("extractor: interrupted; rerun with --resume to go on", err=True)
         sys.exit(EXIT_INTERRUPTED)
