@@ -161,7 +161,8 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
     code, output = evaluate("--fixtures", str(directory), "--html", str(html_path))
     assert code == 0, output
     page = html_path.read_text()
-    assert page.startswith("<!doctype html>") and "<script" not in page and "http" not in page
+    # self-contained: inline CSS and script only, nothing loaded from elsewhere
+    assert page.startswith("<!doctype html>") and "<script src" not in page and "http" not in page
     assert 'id="one"' in page and 'id="nested/none"' in page
 
 
@@ -280,3 +281,50 @@ def test_reports_are_written_before_anything_is_printed(
     assert result.exit_code == 74
     assert "extractor: error: cannot write to stdout: the terminal went away" in result.stderr
     assert json.loads(json_out.read_text())["cases"] and html_out.read_text()
+
+
+def test_reports_name_how_they_were_made_and_two_compare(tmp_path: Path) -> None:
+    directory = corpus(tmp_path)
+    half = {**GOLD, "participants": GOLD["participants"][:1], "date": "2024-03-06"}
+    runs = {
+        "a": predictions(tmp_path, {"one": [half], "nested/none": [GOLD]}),
+        "b": predictions(tmp_path, {"one": [GOLD], "nested/none": [GOLD]}),
+    }
+    for name, preds in runs.items():
+        code, output = evaluate(
+            "--fixtures",
+            str(directory),
+            "--predictions",
+            str(preds),
+            "--json",
+            str(tmp_path / f"{name}.json"),
+            "--html",
+            str(tmp_path / f"{name}.html"),
+        )
+        assert code == 0, output
+    report = json.loads((tmp_path / "a.json").read_text())
+    assert {"created_at", "commit", "source", "model", "prompt_version", "fixtures"} <= set(report)
+    assert report["commit"] is None or len(report["commit"].split("-")[0]) == 40
+    page = (tmp_path / "a.html").read_text()
+    assert "<th>commit</th>" in page and "meeting count" in page and 'id="only-errors"' in page
+    assert 'data-errors="' in page
+
+    code, output = evaluate(
+        "--compare",
+        str(tmp_path / "a.json"),
+        str(tmp_path / "b.json"),
+        "--json",
+        str(tmp_path / "c.json"),
+        "--html",
+        str(tmp_path / "c.html"),
+    )
+    assert code == 0, output
+    assert "participants.recall" in output and "better in B: one" in output
+    compared = json.loads((tmp_path / "c.json").read_text())
+    recall = next(f for f in compared["figures"] if f["figure"] == "participants.recall")
+    assert recall["a"] < recall["b"] and recall["change"] > 0
+    assert [c["id"] for c in compared["better_cases"]] == ["one"]
+    assert compared["worse_cases"] == []
+    assert "Cases with fewer errors in B (1)" in (tmp_path / "c.html").read_text()
+    code, output = evaluate("--compare", str(tmp_path / "a.json"), str(tmp_path / "a.html"))
+    assert code == 2 and "not JSON" in output

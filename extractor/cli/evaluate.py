@@ -42,6 +42,14 @@ if TYPE_CHECKING:
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the JSON report.")
 @click.option("--html", "html_out", type=click.Path(path_type=Path), help="Write the HTML report.")
 @click.option(
+    "--compare",
+    "compared",
+    nargs=2,
+    type=click.Path(path_type=Path),
+    help="Compare two JSON reports (A B) instead of scoring: per-figure changes and the cases "
+    "that changed, in the terminal and as --json / --html.",
+)
+@click.option(
     "--baseline",
     type=click.Path(path_type=Path),
     help="A JSON report to compare with; a regression exits with status 1.",
@@ -75,14 +83,20 @@ def evaluate(
     published_at_from_label: bool,
     json_out: Path | None,
     html_out: Path | None,
+    compared: tuple[Path, Path] | None,
     baseline: Path | None,
     tolerance: float,
     fail_under: tuple[str, ...],
     **llm: Any,
 ) -> None:
-    """Score a backend, or predictions made elsewhere, against hand-labelled articles."""
+    """Score a backend, or predictions made elsewhere, against hand-labelled articles; or
+    compare two reports (--compare A.json B.json)."""
     from rich.console import Console
     from rich.text import Text
+
+    if compared:
+        _compare_reports(compared, json_out, html_out)
+        return
 
     from extractor.evals import run_eval
     from extractor.evals.compare import compare, failures_under, load_baseline, parse_threshold
@@ -136,3 +150,49 @@ def _print_comparison(comparison: Comparison, console: Console) -> None:
         console.print(f"worse: {case_id} ({errors_before} -> {errors_now} errors)")
     if not changed and not comparison.worse_cases:
         console.print("no change from the baseline")
+
+
+def _compare_reports(
+    reports: tuple[Path, Path], json_out: Path | None, html_out: Path | None
+) -> None:
+    """``--compare A B``: the figures of both, the change, and the cases that changed."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from extractor.evals.compare import compare, load_baseline
+    from extractor.views import render
+
+    try:
+        before, after = (load_baseline(path) for path in reports)
+    except ValueError as error:
+        fail(str(error))
+    comparison = compare(after, before)
+    document = comparison.to_json(before, after)
+    if json_out:
+        write_file(json_out, json.dumps(document, indent=1, ensure_ascii=False), what="--json")
+    if html_out:
+        write_file(html_out, render("eval_compare.html.jinja", comparison=document), what="--html")
+    table = Table(title=f"A: {reports[0]}  B: {reports[1]}")
+    for column in ("figure", "A", "B", "change"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for row in document["figures"]:
+        change = row["change"]
+        table.add_row(
+            row["figure"],
+            _figure(row["a"]),
+            _figure(row["b"]),
+            "" if not change else f"{change:+.3f}",
+        )
+    with printing():
+        console = Console(markup=False, emoji=False)
+        console.print(table)
+        for title, cases in (
+            ("worse", document["worse_cases"]),
+            ("better", document["better_cases"]),
+        ):
+            for case in cases:
+                console.print(f"{title} in B: {case['id']} ({case['a']} -> {case['b']} errors)")
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"

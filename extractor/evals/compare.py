@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,21 @@ class Delta:
 class Comparison:
     deltas: list[Delta]
     worse_cases: list[tuple[str, int, int]]  # (case id, errors before, errors now)
+    better_cases: list[tuple[str, int, int]] = field(default_factory=list)
+
+    def to_json(self, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+        """The comparison of two reports (``extractor eval --compare A B --json``): their
+        headers, every figure with both values and the change, the cases that changed."""
+        return {
+            "a": _header_of(before),
+            "b": _header_of(after),
+            "figures": [
+                {"figure": d.figure, "a": d.baseline, "b": d.current, "change": d.change}
+                for d in self.deltas
+            ],
+            "worse_cases": [{"id": i, "a": a, "b": b} for i, a, b in self.worse_cases],
+            "better_cases": [{"id": i, "a": a, "b": b} for i, a, b in self.better_cases],
+        }
 
     def regressions(self, tolerance: float) -> list[Delta]:
         """Figures that fell by more than ``tolerance`` (an error count that rose, for MAE)."""
@@ -45,22 +60,32 @@ class Comparison:
         return fallen
 
 
+_HEADER_KEYS = ("created_at", "commit", "source", "model", "prompt_version", "fixtures")
+
+
+def _header_of(report: dict[str, Any]) -> dict[str, Any]:
+    return {key: report.get(key) for key in _HEADER_KEYS}
+
+
 def compare(current: dict[str, Any], baseline: dict[str, Any]) -> Comparison:
     """Per-figure deltas and the cases with more errors than in the baseline."""
     names = sorted(set(current["figures"]) | set(baseline["figures"]))
     deltas = [Delta(n, baseline["figures"].get(n), current["figures"].get(n)) for n in names]
     before = {case["id"]: case["errors"] for case in baseline.get("cases", [])}
-    worse = [
+    both = [
         (case["id"], before[case["id"]], case["errors"])
         for case in current.get("cases", [])
-        if case["id"] in before and case["errors"] > before[case["id"]]
+        if case["id"] in before
     ]
-    return Comparison(deltas, worse)
+    worse = [(i, a, b) for i, a, b in both if b > a]
+    better = [(i, a, b) for i, a, b in both if b < a]
+    return Comparison(deltas, worse, better)
 
 
 def load_baseline(path: Path) -> dict[str, Any]:
     """A JSON report to compare with, checked for what ``compare`` reads of it; raises
-    ``ValueError`` naming the file and what is wrong, before anything is scored."""
+    ``ValueError`` naming the file and what is wrong, before anything is scored. (Both
+    reports of ``--compare`` are read this way too.)"""
     try:
         with path.open("rb") as handle:
             data = handle.read(_MAX_BASELINE_BYTES + 1)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from extractor.evals.provenance import header
 from extractor.evals.run import CaseResult, Report
 from extractor.evals.scoring import LIST_FIELDS, VALUE_FIELDS, FieldDiff
 from extractor.views import render, segments
@@ -28,8 +29,10 @@ def to_html(report: Report) -> str:
         _score_row(name, figures, support) for name in ("detection", "meetings", *LIST_FIELDS)
     ]
     scores += [_accuracy_row(name, figures, support) for name in (*VALUE_FIELDS, "published_at")]
+    scores.append(_count_row(figures, len(report.cases)))
     return render(
         "eval_report.html.jinja",
+        header=header(report),
         source=report.source,
         fixtures=report.fixtures,
         scores=scores,
@@ -53,6 +56,14 @@ def _accuracy_row(
 ) -> dict[str, object]:
     accuracy = _percent(figures[f"{name}.accuracy"])
     return {"name": name, "precision": "", "recall": "", "f1": accuracy, "support": support[name]}
+
+
+def _count_row(figures: dict[str, float | None], cases: int) -> dict[str, object]:
+    """The meeting count row of the terminal table: cases whose number of meetings is right,
+    and the mean error of that number."""
+    exact, error = figures["meeting_count.exact"], figures["meeting_count.mean_abs_error"]
+    shown = f"exact {_percent(exact)}, mean error {'–' if error is None else f'{error:.2f}'}"
+    return {"name": "meeting count", "precision": "", "recall": "", "f1": shown, "support": cases}
 
 
 def _case(result: CaseResult) -> dict[str, object]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
+from extractor.evals.provenance import header
 from extractor.evals.run import Report
 
 REPORT_VERSION = 1
@@ -14,10 +14,8 @@ REPORT_VERSION = 1
 def to_json(report: Report) -> dict[str, Any]:
     return {
         "report_version": REPORT_VERSION,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "source": report.source,
-        **_made_by(report),
-        "fixtures": report.fixtures,
+        **header(report),
+        "usage": _usage(report),
         "cases_scored": len(report.cases),
         "figures": report.figures(),
         "support": report.supports(),
@@ -51,26 +49,19 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
-def _made_by(report: Report) -> dict[str, Any]:
-    """The model and prompt version the predictions name (the first that names one), and the
-    tokens they spent: summed over the cases, and per case that a model answered (answers from
-    the response cache spent none now, and are counted apart)."""
+def _usage(report: Report) -> dict[str, Any]:
+    """The tokens the predictions spent: summed over the cases, and per case that a model
+    answered (answers from the response cache spent none now, and are counted apart)."""
     predicted = [result.predicted for result in report.cases]
     usages = [p["usage"] for p in predicted if p.get("usage")]
     answered = [u for u in usages if not u.get("cached")]
     prompt_tokens = sum(u.get("prompt_tokens") or 0 for u in answered)
     completion_tokens = sum(u.get("completion_tokens") or 0 for u in answered)
     return {
-        "model": next((p["model"] for p in predicted if p.get("model")), None),
-        "prompt_version": next(
-            (p["prompt_version"] for p in predicted if p.get("prompt_version")), None
-        ),
-        "usage": {
-            "cases_answered_by_model": len(answered),
-            "cases_from_cache": len(usages) - len(answered),
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "prompt_tokens_per_case": prompt_tokens / len(answered) if answered else None,
-            "completion_tokens_per_case": completion_tokens / len(answered) if answered else None,
-        },
+        "cases_answered_by_model": len(answered),
+        "cases_from_cache": len(usages) - len(answered),
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "prompt_tokens_per_case": prompt_tokens / len(answered) if answered else None,
+        "completion_tokens_per_case": completion_tokens / len(answered) if answered else None,
     }
