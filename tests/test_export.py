@@ -213,3 +213,123 @@ def test_a_broken_line_is_named_and_the_others_exported(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no such results file" in missing.stderr
     nowhere = _cli("export", str(results), "-o", str(tmp_path / "no" / "dir.csv"))
     assert nowhere.returncode == 2 and "does not exist" in nowhere.stderr
+
+
+# --- one record per real meeting ------------------------------------------------------------
+
+
+def report(source_id: str, published: str, *meetings: dict[str, Any]) -> dict[str, Any]:
+    return {"source": {"id": source_id, "published_at": published}, "meetings": list(meetings)}
+
+
+def held(date: str | None, *people: tuple[str, str], **fields: Any) -> dict[str, Any]:
+    return meeting(
+        date=date,
+        participants=[person(name, country) for name, country in people],
+        countries=sorted({country for _, country in people}),
+        **fields,
+    )
+
+
+def test_reports_of_one_meeting_merge_and_their_conflicts_stay_visible() -> None:
+    from extractor.export import dedupe
+
+    merged = dedupe(
+        [
+            report(
+                "a",
+                "2024-04-26T10:00:00+00:00",
+                held("2024-04-26", ("Antony Blinken", "US"), ("Wang Yi", "CN")),
+            ),
+            report(
+                "b",
+                "2024-04-27T10:00:00+00:00",
+                held("2024-04-27", ("Blinken", "US"), ("Wang", "CN")),
+            ),
+            report(
+                "c",
+                "2024-04-28T10:00:00+00:00",
+                held("2024-04-26", ("A. Blinken", "US"), ("Wang Yi", "CN"), status="cancelled"),
+            ),
+        ]
+    )
+    assert len(merged) == 1
+    (one,) = merged
+    assert one.source_ids == ["a", "b", "c"]
+    assert one.values["date"] == "2024-04-26"  # two reports to one
+    assert one.conflicts["status"] == {"held": 2, "cancelled": 1}  # kept, not resolved away
+    assert one.conflicts["date"] == {"2024-04-26": 2, "2024-04-27": 1}
+
+
+def test_other_days_other_people_and_undated_reports_stay_apart() -> None:
+    from extractor.export import dedupe
+
+    merged = dedupe(
+        [
+            # the same two ministers, fifteen months apart
+            report(
+                "a",
+                "2024-03-20T08:00:00+11:00",
+                held("2024-03-20", ("Penny Wong", "AU"), ("Wang Yi", "CN")),
+            ),
+            report(
+                "b",
+                "2022-12-21T20:00:00+08:00",
+                held("2022-12-21", ("Penny Wong", "AU"), ("Wang Yi", "CN")),
+            ),
+            # the same two states and the same Indian minister, with two Russians, a day apart
+            report(
+                "c",
+                "2023-12-27T18:00:00+05:30",
+                held("2023-12-27", ("S Jaishankar", "IN"), ("Sergei Lavrov", "RU")),
+                held("2023-12-26", ("S Jaishankar", "IN"), ("Denis Manturov", "RU")),
+            ),
+            # undated: matched only with an undated report published within a day
+            report(
+                "d", "2023-12-28T10:00:00+03:00", held(None, ("Jaishankar", "IN"), ("Lavrov", "RU"))
+            ),
+            report(
+                "e", "2023-12-28T20:00:00+03:00", held(None, ("Jaishankar", "IN"), ("Lavrov", "RU"))
+            ),
+        ]
+    )
+    groups = sorted(m.source_ids for m in merged)
+    assert groups == [["a"], ["b"], ["c"], ["c"], ["d", "e"]]
+
+
+def test_export_dedupe_writes_one_row_per_real_meeting(tmp_path: Path) -> None:
+    results = tmp_path / "r.jsonl"
+    rows_in = [
+        report(
+            "a",
+            "2024-04-26T10:00:00+00:00",
+            held("2024-04-26", ("Antony Blinken", "US"), ("Wang Yi", "CN")),
+        ),
+        report(
+            "b",
+            "2024-04-28T10:00:00+00:00",
+            held("2024-04-26", ("Blinken", "US"), ("Wang", "CN"), status="cancelled"),
+        ),
+    ]
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows_in), encoding="utf-8")
+    out = tmp_path / "real.csv"
+    done = _cli("export", str(results), "--dedupe", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    (row,) = pd.read_csv(out).to_dict("records")
+    assert row["sources"] == 2 and row["source_ids"] == "a; b"
+    # a tie goes to the later report (it knows more), and the other value stays in sight
+    assert row["status"] == "cancelled"
+    assert row["conflicts"] == "status: cancelled 1 | held 1"
+    wrong = _cli("export", str(results), "--dedupe", "--unit", "dyad", "-o", str(out))
+    assert wrong.returncode == 2 and "--unit meeting" in wrong.stderr
+
+
+def test_the_hand_labelled_multi_article_set_scores() -> None:
+    """The figures of evals/dedupe/score.py, as the README reports them."""
+    done = subprocess.run(
+        [sys.executable, "evals/dedupe/score.py"], capture_output=True, text=True, check=True
+    )
+    figures = json.loads(done.stdout[: done.stdout.index("}") + 1])
+    assert figures["records"] == 12 and figures["unmatched_records"] == 0
+    assert figures["merged_meetings"] == figures["real_meetings"] == 7
+    assert figures["pair_f1"] == 1.0

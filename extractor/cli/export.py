@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -12,7 +13,7 @@ from extractor.cli.app import EXIT_OUTPUT_FAILED, fail
 from extractor.errors import ExtractorError
 
 if TYPE_CHECKING:
-    from extractor.export import Unit
+    from extractor.export import Filters, Unit
 
 
 @click.command()
@@ -44,6 +45,12 @@ if TYPE_CHECKING:
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Meetings dated on or before.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0)
 @click.option("--bom", is_flag=True, help="CSV with a UTF-8 byte order mark (for Excel).")
+@click.option(
+    "--dedupe",
+    is_flag=True,
+    help="One row per real meeting: reports of the same meeting (same parties, dates within "
+    "a day) merged, with their source ids and the fields on which they disagree.",
+)
 def export(
     results: Path,
     format_name: str,
@@ -55,10 +62,13 @@ def export(
     until: dt.datetime | None,
     min_confidence: float,
     bom: bool,
+    dedupe: bool,
 ) -> None:
     """Flatten a results file (extractor extract -o RESULTS.jsonl) into rows: a meeting, a
     participant or a dyad each, with CAMEO and PLOVER codes and ISO alpha-3 beside alpha-2."""
     from extractor.export import Filters, columns, rows
+    from extractor.export.dedupe import MERGED_COLUMNS, merged_rows
+    from extractor.export.dedupe import dedupe as dedupe_meetings
     from extractor.export.reading import ResultsFile
     from extractor.export.writers import (
         check_writable,
@@ -70,6 +80,8 @@ def export(
 
     if format_name == "plover":
         unit = "dyad"
+    if dedupe and (unit != "meeting" or format_name == "plover"):
+        fail("--dedupe merges meetings: use it with --unit meeting and a table format")
     filters = Filters(
         statuses=frozenset(statuses),
         countries=frozenset(c.upper() for c in countries),
@@ -79,11 +91,15 @@ def export(
     )
     source = ResultsFile(results)
     chosen = cast("Unit", unit)
-    table = columns(chosen)
+    table = MERGED_COLUMNS if dedupe else columns(chosen)
     names = [name for name, _ in table]
     try:
         check_writable(output)
-        selected = rows(source, chosen, filters)
+        selected = (
+            merged_rows(dedupe_meetings(_kept(source, filters)))
+            if dedupe
+            else rows(source, chosen, filters)
+        )
         if format_name == "csv":
             count = write_csv(selected, output, names, bom=bom)
         elif format_name == "jsonl":
@@ -101,5 +117,12 @@ def export(
         click.echo(f"extractor: skipped {message}", err=True)
     if len(source.skipped) > 10:
         click.echo(f"extractor: skipped {len(source.skipped) - 10} more lines", err=True)
-    what = "events" if format_name == "plover" else f"{unit} rows"
+    what = "events" if format_name == "plover" else ("real meetings" if dedupe else f"{unit} rows")
     click.echo(f"extractor: {count} {what} written to {output}", err=True)
+
+
+def _kept(results: Iterable[dict[str, Any]], filters: Filters) -> Iterator[dict[str, Any]]:
+    """The results with only the meetings the filters keep, for ``--dedupe``."""
+    for result in results:
+        meetings = [m for m in result.get("meetings") or [] if filters.keep(m)]
+        yield {**result, "meetings": meetings}

@@ -101,7 +101,7 @@ class Filters:
             return False
         if self.since is None and self.until is None:
             return True
-        day = _date(meeting.get("date"))
+        day = day_of(meeting.get("date"))
         return (
             day is not None
             and (self.since is None or day >= self.since)
@@ -137,15 +137,15 @@ def _meeting_row(result: dict[str, Any], index: int, meeting: dict[str, Any]) ->
         "meeting_index": index,
         "status": meeting.get("status"),
         "format": meeting.get("format"),
-        "date": _date(meeting.get("date")),
+        "date": day_of(meeting.get("date")),
         "date_text": meeting.get("date_text"),
         "city": location.get("city"),
         "location_country": location.get("country"),
         "location_country_alpha3": alpha3(location.get("country")),
-        "countries": _joined(meeting.get("countries")),
-        "participants": _joined(p.get("name") for p in meeting.get("participants") or []),
-        "topics": _joined(meeting.get("topics")),
-        "agreements": _joined(meeting.get("agreements")),
+        "countries": joined(meeting.get("countries")),
+        "participants": joined(p.get("name") for p in meeting.get("participants") or []),
+        "topics": joined(meeting.get("topics")),
+        "agreements": joined(meeting.get("agreements")),
         "confidence": meeting.get("confidence"),
         "evidence": _status_words(meeting) or None,
         "backend": result.get("backend"),
@@ -191,7 +191,7 @@ def _dyad_rows(meeting: dict[str, Any]) -> Iterator[Row]:
                 "cameo_code": code.cameo if code else None,
                 "cameo_name": code.cameo_name if code else None,
                 "plover_event": code.plover_event if code else None,
-                "plover_mode": _joined(code.plover_modes) if code else None,
+                "plover_mode": joined(code.plover_modes) if code else None,
             }
 
 
@@ -213,7 +213,7 @@ def _states_of(meeting: dict[str, Any]) -> set[str]:
 
 
 def _people_of(meeting: dict[str, Any], state: str) -> str | None:
-    return _joined(
+    return joined(
         p.get("name") for p in meeting.get("participants") or [] if p.get("country") == state
     )
 
@@ -225,12 +225,14 @@ def _status_words(meeting: dict[str, Any]) -> str:
     )
 
 
-def _joined(values: Iterable[Any] | None) -> str | None:
+def joined(values: Iterable[Any] | None) -> str | None:
+    """Values as one cell, "; " between them; None for none."""
     text = _JOIN.join(str(v) for v in values or [] if v not in (None, ""))
     return text or None
 
 
-def _date(value: object) -> dt.date | None:
+def day_of(value: object) -> dt.date | None:
+    """An ISO date (``2024-03-07``) as a date; None for none or a value that is not one."""
     if not value:
         return None
     try:
@@ -239,15 +241,21 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
+def moment_of(value: object) -> dt.datetime | None:
+    """An ISO moment as a datetime, with its offset when it has one; None for none or a
+    value that is not one."""
+    if not value:
+        return None
+    try:
+        return parse_iso_moment(str(value))
+    except ValueError:
+        return None
+
+
 def _publication(value: object) -> Row:
     """The publication moment in UTC (one time zone per column, as Parquet keeps it), and
     whether its offset was known: a moment without one is taken as UTC, and says so."""
-    moment = None
-    if value:
-        try:
-            moment = parse_iso_moment(str(value))
-        except ValueError:
-            moment = None
+    moment = moment_of(value)
     if moment is None:
         return {"published_at": None, "published_at_offset_known": None}
     known = moment.tzinfo is not None
