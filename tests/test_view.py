@@ -84,3 +84,28 @@ def test_filters_and_search_hide_documents(page: Page) -> None:
     page.fill("#search", "")
     page.select_option("#status", "planned")
     assert page.locator("#shown").text_content() == "0 shown"
+
+
+def test_every_evidence_span_is_highlighted_once_and_whole(page: Page, view_page: Path) -> None:
+    results = [
+        json.loads(line)
+        for line in (view_page.parent / "r.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    for result in results:
+        expected = {
+            f"{index}:{e['field']}": e["text"]
+            for index, meeting in enumerate(result["meetings"])
+            for e in meeting["evidence"]
+        }
+        section = page.locator(
+            "section.document", has=page.locator("h2", has_text=result["source"]["id"])
+        )
+        marks = section.locator("div.article mark").evaluate_all(
+            "marks => marks.map(m => [m.dataset.evidence.split(' '), m.textContent])"
+        )
+        shown: dict[str, str] = {}
+        for tokens, text in marks:
+            for token in tokens:
+                shown[token] = shown.get(token, "") + text
+        assert len(shown) == len(expected) == sum(len(m["evidence"]) for m in result["meetings"])
+        assert shown == expected  # each span once, whole, under its own meeting and field

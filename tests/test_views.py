@@ -113,11 +113,18 @@ def test_overlapping_meetings_colour_the_earlier_and_list_both_fields() -> None:
         },
     ]
     assert segments(text, meetings) == [
-        Segment("Anna ", 0, ("participants[0].name",)),
-        Segment("Able", 0, ("participants[0].name", "participants[1].name")),
-        Segment(" ", 1, ("participants[1].name",)),
-        Segment("met", 1, ("participants[1].name", "status")),
-        Segment(" Bert Baker", 1, ("participants[1].name",)),
+        Segment("Anna ", 0, ("participants[0].name",), ("0:participants[0].name",)),
+        Segment(
+            "Able",
+            0,
+            ("participants[0].name", "participants[1].name"),
+            ("0:participants[0].name", "1:participants[1].name"),  # which meeting's field
+        ),
+        Segment(" ", 1, ("participants[1].name",), ("1:participants[1].name",)),
+        Segment(
+            "met", 1, ("participants[1].name", "status"), ("1:participants[1].name", "1:status")
+        ),
+        Segment(" Bert Baker", 1, ("participants[1].name",), ("1:participants[1].name",)),
         Segment(".", None, ()),
     ]
 
@@ -128,7 +135,7 @@ def test_a_meeting_without_evidence_keeps_its_index() -> None:
         {"evidence": [{"field": "date", "start": 0, "end": 2, "text": "on"}]},
     ]
     assert segments("on Monday", meetings) == [
-        Segment("on", 1, ("date",)),
+        Segment("on", 1, ("date",), ("1:date",)),
         Segment(" Monday", None, ()),
     ]
 
@@ -198,14 +205,16 @@ def test_render_refuses_unknown_templates_and_missing_variables() -> None:
 
 def test_article_marks_carry_meeting_fields_and_colour_class() -> None:
     cut = [
-        Segment("Anna", 0, ("participants[0].name",)),
+        Segment("Anna", 0, ("participants[0].name",), ("0:participants[0].name",)),
         Segment(" met ", None, ()),
-        Segment("Bert", 9, ("participants[1].name", "date")),
+        Segment("Bert", 9, ("participants[1].name", "date"), ("9:participants[1].name", "9:date")),
     ]
     assert macro("{{ m.article(segs) }}", segs=cut) == (
         '<div class="article"><mark class="m0" data-meeting="0" '
-        'data-fields="participants[0].name" title="meeting 1: participants[0].name">Anna</mark>'
+        'data-fields="participants[0].name" data-evidence="0:participants[0].name" '
+        'title="meeting 1: participants[0].name">Anna</mark>'
         ' met <mark class="m1" data-meeting="9" data-fields="participants[1].name date" '
+        'data-evidence="9:participants[1].name 9:date" '
         'title="meeting 10: participants[1].name, date">Bert</mark></div>'
     )
 

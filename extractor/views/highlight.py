@@ -40,12 +40,15 @@ class Segment:
     index when several meetings' spans overlap it), ``None`` for text no evidence covers.
     ``fields`` names every evidence field covering the run, of every meeting, in meeting order
     and then evidence order, each name once (``("participants[0].name", "date")``); it is
-    empty exactly when ``meeting`` is ``None``.
+    empty exactly when ``meeting`` is ``None``. ``evidence`` names each covering span as
+    ``"MEETING:FIELD"`` (``"1:date"``), so that a page can tell which meeting's field a run
+    shows even where meetings overlap.
     """
 
     text: str
     meeting: int | None = None
     fields: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
 
 
 def colour(meeting_index: int) -> str:
@@ -84,11 +87,13 @@ def segments(text: str, meetings: Sequence[Mapping[str, Any]]) -> list[Segment]:
             active = sorted(active + starting[left])
         meeting = active[0][0] if active else None
         fields = tuple(dict.fromkeys(field for _, _, field, _ in active))
+        evidence = tuple(dict.fromkeys(f"{index}:{field}" for index, _, field, _ in active))
         piece = text[left:right]
-        if out and out[-1].meeting == meeting and out[-1].fields == fields:
-            out[-1] = Segment(out[-1].text + piece, meeting, fields)
+        last = out[-1] if out else None
+        if last and (last.meeting, last.fields, last.evidence) == (meeting, fields, evidence):
+            out[-1] = Segment(last.text + piece, meeting, fields, evidence)
         else:
-            out.append(Segment(piece, meeting, fields))
+            out.append(Segment(piece, meeting, fields, evidence))
     return out
 
 
