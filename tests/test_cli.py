@@ -111,7 +111,7 @@ def test_workers_give_the_same_results_errors_and_summary(tmp_path: Path) -> Non
         out, errors = tmp_path / f"out{workers}.jsonl", tmp_path / f"errors{workers}.jsonl"
         command = ["extract", str(batch), "--backend", "rules", "--workers", workers]
         result = CliRunner().invoke(main, [*command, "-o", str(out), "--errors", str(errors)])
-        summary = result.stderr.strip().splitlines()[-1]
+        summary = next(line for line in result.stderr.splitlines() if " documents, " in line)
         runs.append(
             (result.exit_code, summary.rsplit(",", 1)[0], out.read_text(), errors.read_text())
         )

@@ -94,7 +94,7 @@ class Service:
     def backend_name(self, given: str | None, *, field: str) -> str:
         """The backend a request names (the server's default if none); a name that is not
         registered, or a backend this server cannot run, is a 422 naming ``field``."""
-        name = given or self.settings.backend
+        name = self.settings.backend if given is None else given
         try:
             self.extractor.check(name)
         except BackendUnavailable as error:
