@@ -187,12 +187,14 @@ class LLMBackend:
         return self.answer_model.model_validate_json(hit)
 
     def _ask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
+        self.client.preflight()  # once, before the first request
         try:
             return self.client.ask(prompt.messages(), label=document.origin)
         except LLMError as error:
             raise self._with_usage(error, spent) from None
 
     async def _aask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
+        await asyncio.to_thread(self.client.preflight)  # once, before the first request
         try:
             return await self.client.aask(prompt.messages(), label=document.origin)
         except LLMError as error:

@@ -22,7 +22,9 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Generator
+import threading
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
@@ -44,12 +46,14 @@ from tenacity import (
 )
 
 from extractor.errors import LLMError
+from extractor.llm.breaker import CircuitBreaker, EndpointDown
 from extractor.llm.config import PLACEHOLDER_KEY, LLMConfig, Mode
 from extractor.llm.response import AnswerModel, MeetingsResponse, compact_variant
 
 logger = logging.getLogger("extractor.llm")
 
 _OPENAI_URL = "https://api.openai.com/v1"  # the openai client's default base URL
+PREFLIGHT_SECONDS = 3.0  # the preflight is a probe: a live endpoint lists its models at once
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 _MODES = {
     "tools": InstructorMode.TOOLS,
@@ -139,6 +143,11 @@ class ModelClient:
         config.check_key()  # now, not as a failed request per document
         self.config = config
         self._structured = _structured(config.mode, response_model)
+        self.breaker = CircuitBreaker(
+            threshold=config.breaker_threshold, probe_after=config.breaker_probe_after
+        )
+        self._preflight = threading.Lock()
+        self._preflown = False
 
     @cached_property
     def endpoint(self) -> str:
@@ -212,25 +221,67 @@ class ModelClient:
         except Exception as error:  # noqa: BLE001 - every failure becomes one typed error
             raise self._failure(error, tally) from None
 
+    def preflight(self) -> None:
+        """Once per client, before its first request: ``GET /models`` with a short timeout.
+        An endpoint that does not answer at all opens the breaker at once, so that a batch
+        against a dead endpoint fails (or falls back) at once for every document rather
+        than after each one's retries. Any HTTP answer counts as up."""
+        with self._preflight:
+            if self._preflown:
+                return
+            self._preflown = True
+            probe = openai.OpenAI(**{**self._client_options(), "timeout": PREFLIGHT_SECONDS})
+            try:
+                probe.models.list()
+            except (openai.APIConnectionError, openai.APITimeoutError):
+                self.breaker.open()
+            except openai.APIError:
+                pass  # it answered; what the answer means shows at the first real request
+            finally:
+                probe.close()
+
     def _send(self, request: dict[str, Any], label: str) -> ChatCompletion:
-        """``request`` sent, and sent again on a transport fault (tenacity's policy)."""
+        """``request`` sent, and sent again on a transport fault (tenacity's policy), each
+        attempt through the breaker."""
+
+        def send() -> object:
+            with self._watched():
+                return self._sync.chat.completions.create(**request)
+
         retrying = Retrying(**self._retry_policy, before_sleep=_log_retry(self.config, label))
         try:
-            return _completion(retrying(self._sync.chat.completions.create, **request))
+            return _completion(retrying(send))
         except json.JSONDecodeError as error:
             raise _NotACompletion(f"not JSON ({error})") from None
 
     async def _asend(self, request: dict[str, Any], label: str) -> ChatCompletion:
-        """``request`` sent, and sent again on a transport fault (tenacity's policy)."""
+        """``request`` sent, and sent again on a transport fault (tenacity's policy), each
+        attempt through the breaker."""
 
         async def send() -> object:  # tenacity awaits coroutine functions only
-            return await self._async.chat.completions.create(**request)
+            with self._watched():
+                return await self._async.chat.completions.create(**request)
 
         retrying = AsyncRetrying(**self._retry_policy, before_sleep=_log_retry(self.config, label))
         try:
             return _completion(await retrying(send))
         except json.JSONDecodeError as error:
             raise _NotACompletion(f"not JSON ({error})") from None
+
+    @contextmanager
+    def _watched(self) -> Iterator[None]:
+        """One attempt, past the breaker (``EndpointDown`` while it is open) and told to it:
+        no HTTP answer is a failure, any answer (an error status too) the endpoint up."""
+        self.breaker.before_request()
+        try:
+            yield
+        except (openai.APIConnectionError, openai.APITimeoutError):
+            self.breaker.failed()
+            raise
+        except openai.APIStatusError:
+            self.breaker.answered()
+            raise
+        self.breaker.answered()
 
     def _conversation(self, messages: list[dict[str, Any]], tally: _Tally) -> _Conversation:
         """Ask, validate, and re-ask with what was wrong, at most ``max_reasks`` times: the
@@ -281,7 +332,12 @@ class ModelClient:
     def _failure(self, error: BaseException, tally: _Tally) -> LLMError:
         """One typed, key-free error for whatever went wrong, carrying what was spent."""
         transient = _transient(error)
-        if transient is not None:
+        if isinstance(error, EndpointDown):
+            reason = (
+                f"{self.endpoint} is down ({error}); not asked: the next try is in "
+                f"{error.retry_in:.0f} s"
+            )
+        elif transient is not None:
             reason = f"gave up after {self.config.max_transport_retries + 1} attempts: " + (
                 _describe(transient)
             )

@@ -58,6 +58,10 @@ class LLMConfig:
     cache_dir: Path | None = None
     chunk_chars: int = 6000  # articles longer than this are split into overlapping chunks
     max_output_tokens: int = 1500
+    # The circuit breaker (extractor.llm.breaker): this many connection failures in a row
+    # stop all requests at once, for this many seconds before a probe.
+    breaker_threshold: int = 5
+    breaker_probe_after: float = 30.0
     prices_file: Path | None = None
     few_shot_dir: Path | None = None  # labelled articles to show the model as examples
     few_shot: int = 2  # how many, when few_shot_dir is set
