@@ -18,7 +18,8 @@ one bad input never stops the others; the single-document Python API raises them
     │   ├── OutputWriteError       a result could not be written (disk full)
     │   └── OutputClosed           the reader of stdout went away
     ├── CorpusError                a labelled corpus that cannot be scored
-    └── ConfigurationError         a setting of the service that cannot be used
+    ├── ConfigurationError         a setting of the service that cannot be used
+    └── BudgetExceeded             a document left unsent: the cost budget would be passed
 """
 
 from __future__ import annotations
@@ -117,3 +118,9 @@ class CorpusError(ExtractorError):
 class ConfigurationError(ExtractorError):
     """A setting (an environment variable or flag of ``extractor serve``) that cannot be used;
     the message names it and what it accepts."""
+
+
+class BudgetExceeded(ExtractorError):
+    """A document not sent to the model because the cost budget (``--max-cost``) would be
+    passed. Not a ``BackendError``: ``auto`` does not give it to the rules, and ``--resume``
+    takes it up again, as a document that was never done."""

@@ -157,7 +157,8 @@ class Resumed:
 
 def resume_state(path: Path) -> Resumed:
     """The inputs already done in ``path`` (their ``input_key``), and those of them that
-    failed; a torn last line is cut off (its input is done again). The file is read a line at
+    failed; a torn last line is cut off (its input is done again). A document left unsent by
+    the cost budget (``BudgetExceeded``) is not done. The file is read a line at
     a time, so that an output of any size can be resumed. Raises ``BatchFileError`` for a
     file that does not hold result lines."""
     done: set[str] = set()
@@ -167,6 +168,8 @@ def resume_state(path: Path) -> Resumed:
             result = json.loads(line)
             source = result["source"]
             key = input_key(source.get("path"), source.get("line"))
+            if (result.get("error") or {}).get("type") == "BudgetExceeded":
+                continue  # never sent: left for this run to do
             if key is not None and result.get("error"):
                 failed[key] = error_record_of(source, result["error"])
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):

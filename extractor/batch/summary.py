@@ -60,11 +60,13 @@ class Summary:
     undated: int = 0  # meetings with a date phrase but no day
     undated_unpublished: int = 0  # of those, in documents without a publication date
     without_meetings: int = 0  # documents read without error, and no meeting in them
+    over_budget: int = 0  # documents not sent: the cost budget would have been passed
 
     def add(self, line: ResultLine) -> None:
         self.documents += 1
         self.meetings += line.meetings
         self.errors += line.error is not None
+        self.over_budget += line.error is not None and line.error.type == "BudgetExceeded"
         self.fallbacks += line.fell_back
         self._details(json.loads(line.json))
         if line.usage is None:
@@ -134,6 +136,11 @@ class Summary:
             lines.append(f"  warnings: {total}; {_ranked(self.warnings, 3)}")
         if self.without_meetings:
             lines.append(f"  documents without a meeting: {self.without_meetings}")
+        if self.over_budget:
+            lines.append(
+                f"  over budget: {self.over_budget} documents not sent (--max-cost); rerun "
+                "with --resume and a larger budget to do them"
+            )
         return lines
 
     def to_json(self, seconds: float) -> dict[str, Any]:
@@ -154,6 +161,7 @@ class Summary:
             "undated_for_want_of_publication_date": self.undated_unpublished,
             "warnings_by_kind": dict(self.warnings.most_common()),
             "fallbacks": self.fallbacks,
+            "documents_over_budget": self.over_budget,
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
             "answers_from_cache": self.cached,

@@ -50,6 +50,12 @@ def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Labelled articles (NAME.txt + NAME.json) to show the model as examples.",
         ),
         click.option(
+            "--max-cost",
+            type=click.FloatRange(min=0),
+            help="US dollars this run may spend on the model; documents past it are left "
+            "for --resume (needs the model's price: EXTRACTOR_PRICES).",
+        ),
+        click.option(
             "--no-cache",
             "no_cache",
             is_flag=True,

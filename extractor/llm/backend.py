@@ -11,14 +11,22 @@ from extractor.backends import BackendOutput, Capabilities
 from extractor.document import Document
 from extractor.errors import BackendUnavailable, LLMError
 from extractor.llm import chunks
+from extractor.llm.budget import CostBudget
 from extractor.llm.cache import ResponseCache, cache_key, default_cache_dir
 from extractor.llm.client import Answer, ModelClient
 from extractor.llm.config import LLMConfig
-from extractor.llm.costs import cost_usd
+from extractor.llm.costs import cost_usd, price_of
 from extractor.llm.examples import load_examples
 from extractor.llm.grounding import ground
 from extractor.llm.guided import GuidedResponse, candidate_list, meetings_from
-from extractor.llm.prompts import STRATEGY_PROMPTS, Prompt, body_text, prompt_folder, render
+from extractor.llm.prompts import (
+    STRATEGY_PROMPTS,
+    Prompt,
+    body_text,
+    count_tokens,
+    prompt_folder,
+    render,
+)
 from extractor.llm.response import AnswerModel, LLMMeeting, MeetingsResponse
 from extractor.rules.backend import RulesBackend
 from extractor.rules.reading import Reading
@@ -99,6 +107,7 @@ class LLMBackend:
             )
         self.answer_model: type[AnswerModel] = GuidedResponse if self.guided else MeetingsResponse
         self.client = ModelClient(config, self.answer_model)
+        self.budget = _budget(config)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -187,18 +196,41 @@ class LLMBackend:
         return self.answer_model.model_validate_json(hit)
 
     def _ask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
+        reserved = self._reserve(prompt, document)
         self.client.preflight()  # once, before the first request
         try:
-            return self.client.ask(prompt.messages(), label=document.origin)
+            answer = self.client.ask(prompt.messages(), label=document.origin)
         except LLMError as error:
+            self._settle(reserved, error.prompt_tokens, error.completion_tokens)
             raise self._with_usage(error, spent) from None
+        self._settle(reserved, answer.prompt_tokens, answer.completion_tokens)
+        return answer
 
     async def _aask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
+        reserved = self._reserve(prompt, document)
         await asyncio.to_thread(self.client.preflight)  # once, before the first request
         try:
-            return await self.client.aask(prompt.messages(), label=document.origin)
+            answer = await self.client.aask(prompt.messages(), label=document.origin)
         except LLMError as error:
+            self._settle(reserved, error.prompt_tokens, error.completion_tokens)
             raise self._with_usage(error, spent) from None
+        except BaseException:  # cancelled (Ctrl-C, a cancelled job): nothing was spent
+            self._settle(reserved, 0, 0)
+            raise
+        self._settle(reserved, answer.prompt_tokens, answer.completion_tokens)
+        return answer
+
+    def _reserve(self, prompt: Prompt, document: Document) -> float:
+        """The request's worst cost reserved in the budget, if there is one (raises
+        ``BudgetExceeded`` when it does not fit)."""
+        if self.budget is None:
+            return 0.0
+        tokens = sum(count_tokens(str(m["content"])) for m in prompt.messages())
+        return self.budget.reserve(tokens, label=document.origin)
+
+    def _settle(self, reserved: float, prompt_tokens: int, completion_tokens: int) -> None:
+        if self.budget is not None:
+            self.budget.settle(reserved, prompt_tokens, completion_tokens)
 
     def _record(self, prompt: Prompt, spent: _Spent, answer: Answer) -> AnswerModel:
         spent.prompt_tokens += answer.prompt_tokens
@@ -264,3 +296,17 @@ class LLMBackend:
         spent.completion_tokens += error.completion_tokens
         error.usage = self._usage(spent).model_copy(update={"cached": False})
         return error
+
+
+def _budget(config: LLMConfig) -> CostBudget | None:
+    """The run's cost budget (``config.max_cost``); raises ``BackendUnavailable`` when the
+    model has no price to hold it to."""
+    if config.max_cost is None:
+        return None
+    price = price_of(str(config.model), config.prices_file)
+    if price is None:
+        raise BackendUnavailable(
+            f"--max-cost needs the price of model {config.model!r}: add it to a price table "
+            '(EXTRACTOR_PRICES=prices.json, {"model": [input, output]} per million tokens)'
+        )
+    return CostBudget(config.max_cost, price, config.max_output_tokens)

@@ -62,6 +62,7 @@ class LLMConfig:
     # stop all requests at once, for this many seconds before a probe.
     breaker_threshold: int = 5
     breaker_probe_after: float = 30.0
+    max_cost: float | None = None  # US dollars for the whole run (extractor.llm.budget)
     prices_file: Path | None = None
     few_shot_dir: Path | None = None  # labelled articles to show the model as examples
     few_shot: int = 2  # how many, when few_shot_dir is set

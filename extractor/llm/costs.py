@@ -27,12 +27,18 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
 }
 
 
+def price_of(model: str, prices_file: Path | None = None) -> tuple[float, float] | None:
+    """The (input, output) price per million tokens of ``model``, or of the model it is a
+    dated release of ("gpt-4o-mini-2024-07-18"); None when the table has none."""
+    prices = _prices(prices_file)
+    dated = [name for name in prices if model.startswith(name + "-")]
+    return prices.get(model) or (prices[max(dated, key=len)] if dated else None)
+
+
 def cost_usd(
     model: str, prompt_tokens: int, completion_tokens: int, prices_file: Path | None = None
 ) -> float | None:
-    prices = _prices(prices_file)
-    dated = [name for name in prices if model.startswith(name + "-")]  # "gpt-4o-mini-2024-07-18"
-    price = prices.get(model) or (prices[max(dated, key=len)] if dated else None)
+    price = price_of(model, prices_file)
     if price is None:
         return None
     return round((prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000, 8)
