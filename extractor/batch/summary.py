@@ -63,6 +63,7 @@ class Summary:
     over_budget: int = 0  # documents not sent: the cost budget would have been passed
 
     def add(self, line: ResultLine) -> None:
+        """Count one result line."""
         self.documents += 1
         self.meetings += line.meetings
         self.errors += line.error is not None

@@ -93,6 +93,7 @@ class Filters:
     min_confidence: float = 0.0
 
     def keep(self, meeting: dict[str, Any]) -> bool:
+        """Whether a meeting (JSON) passes the filters."""
         if self.statuses and meeting.get("status") not in self.statuses:
             return False
         if self.countries and not self.countries & _states_of(meeting):

@@ -37,6 +37,7 @@ class ViewDocument:
 
     @property
     def meetings(self) -> int:
+        """The number of meeting records of the document."""
         return len(self.result.get("meetings") or [])
 
 

@@ -31,6 +31,7 @@ _PARQUET_BATCH = 10_000  # rows per Parquet row group: bounded memory for any ex
 
 
 def write_csv(rows: Iterable[Row], path: Path, names: list[str], *, bom: bool = False) -> int:
+    """Write ``rows`` as CSV with the header ``names``; the number of rows written."""
     count = 0
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as file:
         writer = csv.writer(file)
@@ -42,6 +43,7 @@ def write_csv(rows: Iterable[Row], path: Path, names: list[str], *, bom: bool = 
 
 
 def write_jsonl(rows: Iterable[Row], path: Path, names: list[str]) -> int:
+    """Write ``rows`` as JSON Lines (dates as ISO 8601); the number of rows written."""
     count = 0
     with path.open("w", encoding="utf-8") as file:
         for row in rows:

@@ -47,6 +47,7 @@ class CircuitBreaker:
 
     @property
     def is_open(self) -> bool:
+        """Whether requests are being refused (or waiting for a probe)."""
         with self._lock:
             return self._opened_at is not None
 

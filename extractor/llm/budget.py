@@ -30,6 +30,7 @@ class CostBudget:
         self._lock = threading.Lock()
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        """US dollars for these tokens at the budget's price."""
         return (prompt_tokens * self.price[0] + completion_tokens * self.price[1]) / _PER_MILLION
 
     def reserve(self, prompt_tokens: int, *, label: str) -> float:

@@ -80,13 +80,18 @@ class Service:
         self.extractor.check(settings.backend)  # a default that cannot run stops the start
 
     def make_backend(self, name: str) -> Backend:
+        """A new backend of that name, with the server's LLM settings."""
         return get_backend(name, config=self.settings.llm)
 
     def start(self) -> None:
+        """Warm the default backend (its workers fork now, before any thread), then start
+        the job runner."""
         self.extractor.warm(self.settings.backend)  # before any thread: its workers fork
         self.runner.start()
 
     def close(self) -> None:
+        """Stop the runner (a running job stays running, for the next start), then the
+        extractor and the store."""
         self.runner.close()
         self.extractor.close()
         self.store.close()
@@ -116,6 +121,7 @@ class Service:
         return available
 
     def limit_of(self, path: str) -> int:
+        """The largest body, in bytes, the route at ``path`` takes."""
         if path == "/v1/extract" or path == "/":
             return self.settings.max_document_bytes
         if path == "/v1/jobs":
@@ -233,6 +239,7 @@ def _routes(app: FastAPI, service: Service) -> None:
         summary="A job's state and counts",
     )
     def job_status(job_id: str) -> JobStatus:
+        """The job's state and counts: documents, done, errors, meetings, tokens and cost."""
         return _status(service, job_id)
 
     @app.get(
@@ -269,6 +276,7 @@ def _routes(app: FastAPI, service: Service) -> None:
 
     @app.get("/v1/backends", tags=["extract"], summary="The backends this server offers")
     def backends() -> list[BackendInfo]:
+        """The registered backends, the server's default marked."""
         return [
             BackendInfo(
                 name=entry.name,
@@ -281,6 +289,7 @@ def _routes(app: FastAPI, service: Service) -> None:
     @app.head("/healthz", include_in_schema=False)  # what load balancers often send
     @app.get("/healthz", tags=["operations"], summary="Alive")
     def healthz() -> dict[str, str]:
+        """Alive: the process answers (no key needed)."""
         return {"status": "ok"}
 
     @app.get(
@@ -290,6 +299,7 @@ def _routes(app: FastAPI, service: Service) -> None:
         summary="Ready: the database is writable, the model endpoint answers",
     )
     async def readyz() -> dict[str, str]:
+        """Ready: the database takes writes and, with a model configured, its endpoint answers."""
         if not service.store.writable():
             raise ProblemError(503, f"the database {service.settings.database} is not writable")
         if service.settings.llm.configured:
@@ -306,6 +316,7 @@ def _routes(app: FastAPI, service: Service) -> None:
         summary="Prometheus metrics",
     )
     def metrics() -> Response:
+        """The Prometheus metrics, in the text format."""
         return Response(
             service.metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8"
         )

@@ -97,6 +97,7 @@ class RequestExtractor:
             return self._backends[name]
 
     def close(self) -> None:
+        """Stop the worker pools and close every backend made."""
         for pool in self._pools.values():
             pool.shutdown()
         for backend in self._backends.values():

@@ -43,6 +43,7 @@ class JobFilters:
     problems: str = ""  # "", "warnings" or "errors"
 
     def keep(self, result: dict[str, Any]) -> bool:
+        """Whether a result (JSON) passes the filters."""
         meetings = result.get("meetings") or []
         if self.status and not any(m.get("status") == self.status for m in meetings):
             return False

@@ -33,6 +33,7 @@ DEFAULT_DB_NAME = "service.sqlite3"
 
 
 def default_database() -> Path:
+    """``service.sqlite3`` in the user data directory (platformdirs)."""
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("extractor")) / DEFAULT_DB_NAME

@@ -118,6 +118,7 @@ class JobStore:
         self.close()
 
     def close(self) -> None:
+        """Close the connection (it opens again on next use)."""
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
@@ -166,6 +167,7 @@ class JobStore:
         return int(count)
 
     def jobs_by_state(self) -> dict[str, int]:
+        """The number of jobs in each state."""
         with self._lock:
             rows = self._db.execute("SELECT state, count(*) FROM jobs GROUP BY state").fetchall()
         return {state: int(count) for state, count in rows}
