@@ -1,0 +1,153 @@
+"""Ray Data: extraction over a cluster (the ``ray`` extra, ``pip install 'extractor[ray]'``).
+
+``extract_dataset(ds, backend=...)`` maps a ``ray.data.Dataset`` of articles (a text column,
+an id column, an optional publication column, ISO 8601 text) to one of results, one row per
+article: the contract's main fields as columns (``id``, ``backend``, ``meetings``,
+``error_type``) and the whole result line (``result``, JSON). Rows come in the input's order
+when Ray Data is told to keep it (``DataContext.execution_options.preserve_order``); the
+``id`` column ties each to its article either way. Each block goes through the
+same batch engine as ``extractor extract`` (``extractor.batch.run``), so a row gets exactly
+the result the CLI gives it:
+
+- a CPU-bound backend (the rules) runs as Ray tasks, one per block, as many at once as the
+  cluster has CPUs; a task whose worker dies is retried by Ray (``max_retries``);
+- a backend that waits on a model (``AsyncBackend``, the LLM) runs in an actor pool: each
+  actor holds one backend (one client, one response cache) and has its async window of
+  ``concurrency`` requests in flight; an actor that dies is restarted (``max_restarts``).
+
+The backend is made in each worker from its registered name and options (``config`` for the
+LLM): backends are not sent over the wire, and a worker makes its own once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from extractor import batch
+from extractor.backends import AsyncBackend, Backend, get_backend
+from extractor.document import Document
+from extractor.errors import InputError
+from extractor.ingest import InputFailure, row_document
+from extractor.isodates import parse_iso_moment
+
+if TYPE_CHECKING:
+    import ray.data
+
+_RETRIES = 3  # times Ray runs a block again after its worker died
+_BLOCK_ROWS = 64  # articles per batch: a few hundred milliseconds of the rules' work
+
+
+def extract_dataset(
+    ds: ray.data.Dataset,
+    *,
+    backend: str = "rules",
+    text_column: str = "text",
+    id_column: str = "id",
+    published_column: str | None = "published_at",
+    include_text: bool = False,
+    actors: int = 1,
+    batch_size: int = _BLOCK_ROWS,
+    **backend_options: Any,
+) -> ray.data.Dataset:
+    """A dataset of results, one row per row of ``ds``, in order (see the module docstring).
+
+    ``backend`` is a registered name; ``backend_options`` go to its factory (``config=`` an
+    ``LLMConfig``). ``actors`` is the size of the actor pool for a backend that waits on a
+    model (each with the backend's own ``concurrency``). A row without text (or with a column
+    missing) gets an error result, as in a batch. Raises ``BackendUnavailable`` at once for a
+    backend that cannot be made here."""
+    probe = get_backend(backend, **backend_options)  # refused now, not in every worker
+    waits = isinstance(probe, AsyncBackend)
+    columns = (text_column, id_column, published_column)
+    settings = {
+        "backend": backend,
+        "options": tuple(sorted(backend_options.items())),
+        "columns": columns,
+        "include_text": include_text,
+    }
+    if waits:
+        return ds.map_batches(
+            _BlockActor,
+            fn_constructor_kwargs=settings,
+            batch_size=batch_size,
+            batch_format="pandas",
+            concurrency=actors,
+            ray_remote_args_fn=_actor_retries,
+        )
+    return ds.map_batches(
+        _extract_block,
+        fn_kwargs=settings,
+        batch_size=batch_size,
+        batch_format="pandas",
+        ray_remote_args_fn=_task_retries,
+    )
+
+
+def _task_retries() -> dict[str, Any]:
+    return {"max_retries": _RETRIES}
+
+
+def _actor_retries() -> dict[str, Any]:
+    return {"max_restarts": _RETRIES, "max_task_retries": _RETRIES}
+
+
+def _extract_block(block: Any, **settings: Any) -> dict[str, list[Any]]:
+    """A block of articles (a pandas frame) as result columns, in a Ray task."""
+    return _results(block, _backend(settings["backend"], settings["options"]), settings)
+
+
+class _BlockActor:
+    """An actor of the pool: one backend for every block it is given."""
+
+    def __init__(self, **settings: Any) -> None:
+        self.settings = settings
+        self.backend = get_backend(settings["backend"], **dict(settings["options"]))
+
+    def __call__(self, block: Any) -> dict[str, list[Any]]:
+        return _results(block, self.backend, self.settings)
+
+
+@cache
+def _backend(name: str, options: tuple[tuple[str, Any], ...]) -> Backend:
+    """This worker process's backend of that name, made once."""
+    return get_backend(name, **dict(options))
+
+
+def _results(block: Any, backend: Backend, settings: dict[str, Any]) -> dict[str, list[Any]]:
+    text_column, id_column, published_column = settings["columns"]
+    rows = block.to_dict("records")
+    items = [_item(row, text_column, id_column, published_column) for row in rows]
+    out: dict[str, list[Any]] = {
+        "id": [],
+        "backend": [],
+        "meetings": [],
+        "error_type": [],
+        "result": [],
+    }
+    for line in batch.run(items, backend, include_text=settings["include_text"]):
+        out["id"].append(line.id)
+        out["backend"].append(line.backend)
+        out["meetings"].append(line.meetings)
+        out["error_type"].append(line.error.type if line.error else None)
+        out["result"].append(line.json)
+    return out
+
+
+def _item(
+    row: dict[str, Any], text_column: str, id_column: str, published_column: str | None
+) -> Document | InputFailure:
+    """One row as the document a JSON Lines row would give (or the failure naming it)."""
+    given_id = row.get(id_column)
+    document_id = "" if given_id is None else str(given_id)
+    fields: dict[str, Any] = {"text": row.get(text_column), "id": document_id or None}
+    published = row.get(published_column) if published_column else None
+    where = f"row {document_id or '(no id)'}"
+    try:
+        moment = parse_iso_moment(str(published)) if isinstance(published, str) else None
+        return row_document(
+            fields, where=where, fallback_id=document_id, published_at=moment, analyse=False
+        )
+    except (InputError, ValueError) as error:
+        failure = error if isinstance(error, InputError) else InputError(f"{where}: {error}")
+        return InputFailure(document_id or where, None, failure)

@@ -1,0 +1,101 @@
+"""``extractor.ray.extract_dataset`` on a local Ray (``ray.init(num_cpus=2)``): the results of
+the in-process batch, every document once even when a worker process is killed mid-run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ray = pytest.importorskip("ray")  # the ``ray`` extra, installed with the test extras
+
+from benchmarks.corpus import build_corpus  # noqa: E402
+from extractor import Document, extract_many  # noqa: E402
+from extractor.ray import extract_dataset  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def articles(count: int) -> list[dict[str, Any]]:
+    return [
+        {"id": f"a{n}", "text": text, "published_at": "2024-03-08T14:07:00+09:00"}
+        for n, text in enumerate(build_corpus(count))
+    ]
+
+
+def test_five_hundred_documents_give_the_in_process_results(local_ray: None) -> None:
+    rows = articles(500)
+    rows[7]["text"] = "   "  # an empty article: its error result, as a JSON Lines row's
+    got = extract_dataset(ray.data.from_items(rows), backend="rules").to_pandas()
+    documents = [
+        Document(text=r["text"], id=r["id"], published_at=r["published_at"])
+        if r["text"].strip()
+        else r["text"]
+        for r in rows
+    ]
+    expected = {
+        (r.source.id if r.source.id != "" else None): r.to_json()
+        for r in extract_many(documents, backend="rules")
+    }
+    assert len(got) == 500 and got["id"].is_unique
+    by_id = dict(zip(got["id"], got["result"], strict=True))
+    for row in rows:
+        if row["text"].strip():
+            assert by_id[row["id"]] == expected[row["id"]], row["id"]
+    empty = got[got["id"] == "a7"].iloc[0]
+    assert empty["error_type"] == "MalformedInput"
+    assert got["meetings"].sum() > 100
+
+
+def _map_workers() -> list[int]:
+    """The pids of the Ray worker processes running our map tasks."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"MapBatches(_extract_block)" in title or b"ray::ReadRange->MapBatches" in title:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_worker_killed_mid_run_is_retried_and_every_document_comes_once(
+    local_ray: None,
+) -> None:
+    rows = articles(1200)
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        outcome["frame"] = extract_dataset(
+            ray.data.from_items(rows), backend="rules", batch_size=32
+        ).to_pandas()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    killed = None
+    deadline = time.monotonic() + 60
+    while killed is None and worker.is_alive() and time.monotonic() < deadline:
+        pids = _map_workers()
+        if pids:
+            killed = pids[0]
+            os.kill(killed, signal.SIGKILL)
+        time.sleep(0.05)
+    worker.join(300)
+    assert killed is not None, "no map task was seen running"
+    frame = outcome["frame"]
+    assert sorted(frame["id"]) == sorted(r["id"] for r in rows)  # each once, none lost
+    assert frame["error_type"].isna().all()
