@@ -21,13 +21,18 @@ LLM): backends are not sent over the wire, and a worker makes its own once.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
+from itertools import count, islice
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor import batch
 from extractor.backends import AsyncBackend, Backend, get_backend
 from extractor.document import Document
-from extractor.errors import InputError
+from extractor.errors import ConfigurationError, InputError
 from extractor.ingest import InputFailure, row_document
 from extractor.isodates import parse_iso_moment
 
@@ -118,6 +123,13 @@ def _results(block: Any, backend: Backend, settings: dict[str, Any]) -> dict[str
     text_column, id_column, published_column = settings["columns"]
     rows = block.to_dict("records")
     items = [_item(row, text_column, id_column, published_column) for row in rows]
+    return _lines(items, backend, include_text=settings["include_text"])
+
+
+def _lines(
+    items: list[Document | InputFailure], backend: Backend, *, include_text: bool
+) -> dict[str, list[Any]]:
+    """The result columns of ``items``, in their order, from the batch engine."""
     out: dict[str, list[Any]] = {
         "id": [],
         "backend": [],
@@ -125,7 +137,7 @@ def _results(block: Any, backend: Backend, settings: dict[str, Any]) -> dict[str
         "error_type": [],
         "result": [],
     }
-    for line in batch.run(items, backend, include_text=settings["include_text"]):
+    for line in batch.run(items, backend, include_text=include_text):
         out["id"].append(line.id)
         out["backend"].append(line.backend)
         out["meetings"].append(line.meetings)
@@ -151,3 +163,95 @@ def _item(
     except (InputError, ValueError) as error:
         failure = error if isinstance(error, InputError) else InputError(f"{where}: {error}")
         return InputFailure(document_id or where, None, failure)
+
+
+# -- extract --engine ray: files in, a folder of numbered parts out -----------------------------
+
+
+@dataclass
+class PartsRun:
+    """What ``extract_to_parts`` did: parts written now, parts found already written (a
+    rerun after a crash), documents extracted now."""
+
+    written: int = 0
+    skipped: int = 0
+    documents: int = 0
+    errors: int = 0
+
+
+def extract_to_parts(
+    items: Iterable[Document | InputFailure],
+    folder: Path,
+    *,
+    backend: str,
+    backend_options: dict[str, Any],
+    include_text: bool = False,
+    part_rows: int = 2000,
+    parquet: bool = False,
+) -> PartsRun:
+    """Extract ``items`` (as ``read_target`` yields them) on Ray into ``folder``: the k-th
+    ``part_rows`` documents give ``part-k.jsonl`` (or ``.parquet``), their results in input
+    order. A part is written to a temporary name and renamed when whole, so a part that
+    exists is complete: a rerun after a crash skips it and extracts only the rest, and no
+    result is written twice. Raises ``BackendUnavailable`` for a backend that cannot be
+    made."""
+    get_backend(backend, **backend_options)
+    _ray_data()
+    folder.mkdir(parents=True, exist_ok=True)
+    run = PartsRun()
+    suffix = ".parquet" if parquet else ".jsonl"
+    options = tuple(sorted(backend_options.items()))
+    source = iter(items)
+    for number in count():
+        chunk = list(islice(source, part_rows))
+        if not chunk:
+            return run
+        part = folder / f"part-{number:05d}{suffix}"
+        if part.exists():
+            run.skipped += 1
+            continue
+        rows = [{"position": i, "item": item} for i, item in enumerate(chunk)]
+        ds = _ray_data().from_items(rows)
+        done = (
+            ds.map_batches(
+                _extract_items,
+                fn_kwargs={"backend": backend, "options": options, "include_text": include_text},
+                batch_size=_BLOCK_ROWS,
+                batch_format="pandas",
+                ray_remote_args_fn=_task_retries,
+            )
+            .to_pandas()
+            .sort_values("position")
+        )
+        _write_part(done, part, parquet=parquet)
+        run.written += 1
+        run.documents += len(done)
+        run.errors += int(done["error_type"].notna().sum())
+    return run
+
+
+def _extract_items(block: Any, **settings: Any) -> dict[str, list[Any]]:
+    """A block of documents (objects, with their place in the part) as result columns."""
+    backend = _backend(settings["backend"], settings["options"])
+    lines = _lines(list(block["item"]), backend, include_text=settings["include_text"])
+    return {"position": list(block["position"]), **lines}
+
+
+def _write_part(frame: Any, part: Path, *, parquet: bool) -> None:
+    """The part's results, written whole under a temporary name, then renamed."""
+    partial = part.with_name(part.name + ".partial")
+    if parquet:
+        frame.drop(columns=["position"]).to_parquet(partial, index=False)
+    else:
+        partial.write_text("".join(f"{line}\n" for line in frame["result"]), encoding="utf-8")
+    os.replace(partial, part)
+
+
+def _ray_data() -> Any:
+    """``ray.data``; raises ``ConfigurationError`` with the install command when the ``ray``
+    extra is missing."""
+    try:
+        import ray.data
+    except ImportError:
+        raise ConfigurationError("--engine ray needs Ray: pip install 'extractor[ray]'") from None
+    return ray.data

@@ -99,3 +99,32 @@ def test_a_worker_killed_mid_run_is_retried_and_every_document_comes_once(
     frame = outcome["frame"]
     assert sorted(frame["id"]) == sorted(r["id"] for r in rows)  # each once, none lost
     assert frame["error_type"].isna().all()
+
+
+def test_extract_on_ray_writes_parts_and_a_rerun_writes_only_the_missing(
+    tmp_path: Path,
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    feed = tmp_path / "feed.jsonl"
+    rows = articles(250)
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    local = tmp_path / "local.jsonl"
+    base = [sys.executable, "-m", "extractor", "extract", str(feed), "--backend", "rules", "-q"]
+    subprocess.run([*base, "-o", str(local)], check=True)
+    parts = tmp_path / "parts"
+    on_ray = [*base, "--engine", "ray", "--part-rows", "100", "-o", str(parts)]
+    first = subprocess.run(on_ray, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    names = sorted(p.name for p in parts.iterdir())
+    assert names == ["part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"]
+    joined = "".join((parts / name).read_text(encoding="utf-8") for name in names)
+    assert joined == local.read_text(encoding="utf-8")  # the local engine's lines, in order
+    (parts / "part-00001.jsonl").unlink()  # as if the run had died before writing it
+    again = subprocess.run(on_ray, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert "1 parts written" in again.stderr and "2 parts already there" in again.stderr
+    rejoined = "".join((parts / name).read_text(encoding="utf-8") for name in names)
+    assert rejoined == joined

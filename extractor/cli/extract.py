@@ -66,8 +66,9 @@ _SKIPPED_SHOWN = 5
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write JSON Lines to this file instead of stdout (locked while the batch runs).",
+    type=click.Path(path_type=Path),
+    help="Write JSON Lines to this file instead of stdout (locked while the batch runs); "
+    "with --engine ray, the folder of its parts.",
 )
 @click.option(
     "--resume",
@@ -120,6 +121,33 @@ _SKIPPED_SHOWN = 5
     show_default=True,
     help="Processes for the rules backend, 0 for one per core (the LLM uses --concurrency).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="ray: run on a Ray cluster (pip install 'extractor[ray]'); -o names a folder of "
+    "numbered parts, and a rerun skips the parts already written.",
+)
+@click.option(
+    "--ray-address",
+    help="The Ray cluster to join [RAY_ADDRESS; default: a local Ray on this machine].",
+)
+@click.option(
+    "--part-rows",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Documents in each of --engine ray's parts.",
+)
+@click.option(
+    "--parts",
+    "parts_format",
+    type=click.Choice(["jsonl", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="The format of --engine ray's parts.",
+)
 @llm_options
 @verbose_option
 def extract(
@@ -138,6 +166,10 @@ def extract(
     quiet: bool,
     summary_path: Path | None,
     workers: int,
+    engine: str,
+    ray_address: str | None,
+    part_rows: int,
+    parts_format: str,
     **llm: Any,
 ) -> None:
     """Extract meetings from articles: text or HTML files, directories (recursive), JSON Lines
@@ -148,6 +180,21 @@ def extract(
     any retry wait); Ctrl-C again stops at once. Rerun with --resume to go on where it
     stopped. An --output or --errors file that already holds lines is refused unless
     --resume, --append or --force says what to do with it."""
+    if engine == "ray":
+        _extract_on_ray(
+            paths,
+            output,
+            backend,
+            published_at,
+            include_text,
+            max_bytes,
+            llm,
+            ray_address=ray_address,
+            parquet=parts_format == "parquet",
+            part_rows=part_rows,
+            quiet=quiet,
+        )
+        return
     _check_batch_flags(paths, output, errors_path, retry_path, resume, append, force, pretty)
     try:
         chosen = get_backend(backend, config=llm_config(llm))
@@ -288,6 +335,8 @@ def _check_batch_flags(
         fail("give either PATH... or --retry-errors FILE")
     if resume + append + force > 1:
         fail("--resume, --append and --force exclude each other")
+    if output and output.is_dir():
+        fail(f"--output {output} is a folder: name a file (a folder is for --engine ray)")
     if resume and (output is None or pretty):
         fail("--resume needs -o FILE and one line per result (no --pretty)")
     if resume and STDIN in paths:
@@ -357,3 +406,68 @@ def _report_skipped(plan: InputPlan) -> None:
         if len(paths) > _SKIPPED_SHOWN:
             more = len(paths) - _SKIPPED_SHOWN
             click.echo(f"extractor: skipped {more} more for the same reason", err=True)
+
+
+def _extract_on_ray(
+    paths: tuple[str, ...],
+    output: Path | None,
+    backend: str,
+    published_at: str | None,
+    include_text: bool,
+    max_bytes: int,
+    llm: dict[str, Any],
+    *,
+    ray_address: str | None,
+    parquet: bool,
+    part_rows: int,
+    quiet: bool,
+) -> None:
+    """``extract --engine ray``: the inputs read here (as the local engine reads them), their
+    documents extracted on Ray, the results in numbered parts of the --output folder."""
+    if output is None or not paths:
+        fail("--engine ray needs PATH... and -o FOLDER for its numbered parts")
+    if output.exists() and not output.is_dir():
+        fail(f"--engine ray writes a folder of parts: {output} is a file")
+    try:
+        from extractor.ray import extract_to_parts
+
+        options = {"config": llm_config(llm)}
+        moment = parse_published_at(published_at)
+        plan = plan_inputs(paths)
+        import ray
+
+        ray.init(address=ray_address, include_dashboard=False, log_to_driver=False)
+    except ExtractorError as error:
+        fail(str(error))
+    except ImportError:
+        fail("--engine ray needs Ray: pip install 'extractor[ray]'")
+    if not quiet:
+        _report_skipped(plan)
+    items = (
+        item
+        for target in plan.targets
+        for item in read_target(target, max_bytes=max_bytes, published_at=moment, analyse=False)
+    )
+    started = time.perf_counter()
+    try:
+        run = extract_to_parts(
+            items,
+            output,
+            backend=backend,
+            backend_options=options,
+            include_text=include_text,
+            parquet=parquet,
+            part_rows=part_rows,
+        )
+    except ExtractorError as error:
+        fail(str(error))
+    finally:
+        ray.shutdown()
+    click.echo(
+        f"extractor: {run.documents} documents in {run.written} parts written to {output}, "
+        f"{run.errors} errors, {time.perf_counter() - started:.2f} s"
+        + (f"; {run.skipped} parts already there (skipped)" if run.skipped else ""),
+        err=True,
+    )
+    if run.errors:
+        sys.exit(EXIT_INPUT_FAILED)
