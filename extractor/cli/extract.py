@@ -134,6 +134,11 @@ _SKIPPED_SHOWN = 5
     help="The Ray cluster to join [RAY_ADDRESS; default: a local Ray on this machine].",
 )
 @click.option(
+    "--ray-cpus",
+    type=click.IntRange(min=1),
+    help="CPUs of the local Ray that --engine ray starts without --ray-address [all].",
+)
+@click.option(
     "--part-rows",
     type=click.IntRange(min=1),
     default=2000,
@@ -168,6 +173,7 @@ def extract(
     workers: int,
     engine: str,
     ray_address: str | None,
+    ray_cpus: int | None,
     part_rows: int,
     parts_format: str,
     **llm: Any,
@@ -190,6 +196,7 @@ def extract(
             max_bytes,
             llm,
             ray_address=ray_address,
+            ray_cpus=ray_cpus,
             parquet=parts_format == "parquet",
             part_rows=part_rows,
             quiet=quiet,
@@ -418,6 +425,7 @@ def _extract_on_ray(
     llm: dict[str, Any],
     *,
     ray_address: str | None,
+    ray_cpus: int | None,
     parquet: bool,
     part_rows: int,
     quiet: bool,
@@ -436,7 +444,12 @@ def _extract_on_ray(
         plan = plan_inputs(paths)
         import ray
 
-        ray.init(address=ray_address, include_dashboard=False, log_to_driver=False)
+        ray.init(
+            address=ray_address,
+            num_cpus=None if ray_address else ray_cpus,  # a cluster has its own
+            include_dashboard=False,
+            log_to_driver=False,
+        )
     except ExtractorError as error:
         fail(str(error))
     except ImportError:
