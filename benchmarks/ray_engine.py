@@ -6,8 +6,8 @@ Times ``extractor extract FEED --backend rules`` with ``--workers 1`` and ``--wo
 (the local engine's process pool), and with ``--engine ray`` on a local Ray started with 1
 and 2 CPUs (``--ray-cpus``; ``RAY_ADDRESS`` unset: the CLI starts Ray itself, so its start-up
 is counted, as a user would see it). Every run reads the benchmark corpus's ~3,000-character
-articles as JSON Lines. Prints the wall times, documents per second and Ray's overhead as a ratio to the
-process pool with the same number of CPUs.
+articles as JSON Lines. Prints the wall times, documents per second and Ray's overhead as a
+ratio to the process pool with the same number of CPUs.
 """
 
 from __future__ import annotations
