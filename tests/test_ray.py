@@ -102,7 +102,7 @@ def test_a_worker_killed_mid_run_is_retried_and_every_document_comes_once(
 
 
 def test_extract_on_ray_writes_parts_and_a_rerun_writes_only_the_missing(
-    tmp_path: Path,
+    local_ray: None, tmp_path: Path
 ) -> None:
     import json
     import subprocess
@@ -115,7 +115,9 @@ def test_extract_on_ray_writes_parts_and_a_rerun_writes_only_the_missing(
     base = [sys.executable, "-m", "extractor", "extract", str(feed), "--backend", "rules", "-q"]
     subprocess.run([*base, "-o", str(local)], check=True)
     parts = tmp_path / "parts"
-    on_ray = [*base, "--engine", "ray", "--part-rows", "100", "-o", str(parts)]
+    # joins the test's local Ray (--ray-address auto) rather than starting one per run
+    on_ray = [*base, "--engine", "ray", "--ray-address", "auto", "--part-rows", "100"]
+    on_ray += ["-o", str(parts)]
     first = subprocess.run(on_ray, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     names = sorted(p.name for p in parts.iterdir())
