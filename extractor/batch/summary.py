@@ -61,6 +61,7 @@ class Summary:
     undated_unpublished: int = 0  # of those, in documents without a publication date
     without_meetings: int = 0  # documents read without error, and no meeting in them
     over_budget: int = 0  # documents not sent: the cost budget would have been passed
+    detailed: bool = True  # count the details (one JSON parse a line); off for extract -q
 
     def add(self, line: ResultLine) -> None:
         """Count one result line."""
@@ -69,7 +70,8 @@ class Summary:
         self.errors += line.error is not None
         self.over_budget += line.error is not None and line.error.type == "BudgetExceeded"
         self.fallbacks += line.fell_back
-        self._details(json.loads(line.json))
+        if self.detailed:
+            self._details(json.loads(line.json))
         if line.usage is None:
             return
         self.billed = True

@@ -252,6 +252,7 @@ def extract(
         stop=stop,
     )
     lines.summary.skipped, lines.summary.skipped_failed = len(done), len(resumed.failed)
+    lines.summary.detailed = not quiet or summary_path is not None  # printed or written
     repeats = _RepeatedIds(quiet=quiet)
     started = time.perf_counter()
     try:
