@@ -28,6 +28,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -210,12 +211,112 @@ def fault_mix(rate: float, *, seed: int, good: Behaviour, timeout: float) -> Beh
 
 
 @dataclass
+class BatchDesk:
+    """The provider Batch API of the fake server: ``/v1/files`` and ``/v1/batches``.
+
+    A batch is ``in_progress`` for ``polls`` retrievals, then ends as ``fate`` says:
+    ``completed`` (every request answered with ``answer``, except the ``failing`` custom ids,
+    which go to the error file), ``expired`` (the first half answered, the rest in the error
+    file as ``batch_expired``) or ``failed`` (no output at all). Uploads are counted."""
+
+    answer: dict[str, Any] = field(
+        default_factory=lambda: completion(json.dumps({"meetings": [SEED_MEETING]}))
+    )
+    polls: int = 2
+    fate: str = "completed"
+    failing: set[str] = field(default_factory=set)
+    uploads: list[bytes] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    batches: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def upload(self, content_type: str, raw: bytes) -> dict[str, Any]:
+        message = BytesParser().parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+        parts = message.get_payload()
+        data = next(
+            part.get_payload(decode=True)
+            for part in parts  # type: ignore[union-attr]
+            if part.get_param("name", header="content-disposition") == "file"
+        )
+        self.uploads.append(data)
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = data
+        return {
+            "id": file_id,
+            "object": "file",
+            "bytes": len(data),
+            "created_at": 0,
+            "filename": "batch.jsonl",
+            "purpose": "batch",
+            "status": "processed",
+        }
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        batch_id = f"batch_{len(self.batches) + 1}"
+        self.batches[batch_id] = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": body["endpoint"],
+            "input_file_id": body["input_file_id"],
+            "completion_window": "24h",
+            "status": "validating",
+            "created_at": 0,
+            "seen": 0,
+        }
+        return self._public(batch_id)
+
+    def retrieve(self, batch_id: str) -> dict[str, Any]:
+        batch = self.batches[batch_id]
+        batch["seen"] += 1
+        if batch["status"] in ("validating", "in_progress"):
+            batch["status"] = "in_progress"
+            if batch["seen"] > self.polls:
+                self._finish(batch)
+        return self._public(batch_id)
+
+    def _public(self, batch_id: str) -> dict[str, Any]:
+        return {k: v for k, v in self.batches[batch_id].items() if k != "seen"}
+
+    def _finish(self, batch: dict[str, Any]) -> None:
+        if self.fate == "failed":
+            batch["status"] = "failed"
+            batch["errors"] = {"object": "list", "data": [{"code": "invalid", "message": "no"}]}
+            return
+        requests = [json.loads(line) for line in self.files[batch["input_file_id"]].splitlines()]
+        answered = requests if self.fate == "completed" else requests[: len(requests) // 2]
+        output, errors = [], []
+        for request in requests:
+            custom_id = request["custom_id"]
+            if request in answered and custom_id not in self.failing:
+                response = {"status_code": 200, "request_id": "r", "body": self.answer}
+                output.append(
+                    {"id": "b", "custom_id": custom_id, "response": response, "error": None}
+                )
+            else:
+                code = "batch_expired" if request not in answered else "server_error"
+                errors.append(
+                    {
+                        "id": "b",
+                        "custom_id": custom_id,
+                        "response": None,
+                        "error": {"code": code, "message": code},
+                    }
+                )
+        batch["status"] = "completed" if self.fate == "completed" else "expired"
+        for kind, lines in (("output_file_id", output), ("error_file_id", errors)):
+            if lines:
+                file_id = f"file-{len(self.files) + 1}"
+                self.files[file_id] = "".join(json.dumps(x) + "\n" for x in lines).encode()
+                batch[kind] = file_id
+
+
+@dataclass
 class FakeLLM:
     default: Behaviour = field(default_factory=answer)
     script: deque[Behaviour] = field(default_factory=deque)
     requests: list[Request] = field(default_factory=list)
     in_flight: int = 0
     max_in_flight: int = 0
+    desk: BatchDesk = field(default_factory=BatchDesk)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -261,11 +362,33 @@ class _Handler(BaseHTTPRequestHandler):
     server_fake: FakeLLM
     trickle: float = 0.0  # seconds over which to send the body, for slow answers
 
+    def do_GET(self) -> None:
+        """The Batch API's reads, and ``/models`` (what a preflight asks)."""
+        desk, path = self.server_fake.desk, self.path.rstrip("/")
+        with self.server_fake._lock:
+            if path.endswith("/models"):
+                self.reply(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
+            elif "/batches/" in path:
+                self.reply(200, desk.retrieve(path.rsplit("/", 1)[1]))
+            elif path.endswith("/content"):
+                data = desk.files[path.split("/")[-2]]
+                self.reply_bytes(200, data, "application/octet-stream")
+            else:
+                self.reply(404, {"error": {"message": "no such path"}})
+
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length", 0))
         raw = self.rfile.read(length)
-        body = json.loads(raw or b"{}")
         fake = self.server_fake
+        if self.path.endswith("/files"):
+            with fake._lock:
+                self.reply(200, fake.desk.upload(self.headers["content-type"], raw))
+            return
+        body = json.loads(raw or b"{}")
+        if self.path.endswith("/batches"):
+            with fake._lock:
+                self.reply(200, fake.desk.create(body))
+            return
         with fake._lock:
             fake.requests.append(Request(self.path, dict(self.headers), body, raw))
             fake.in_flight += 1

@@ -142,10 +142,10 @@ class LLMBackend:
 
     def extract(self, document: Document) -> BackendOutput:
         spent = _Spent()
-        questions = self._questions(document)
+        questions = self.questions(document)
         answers: list[AnswerModel] = []
         for prompt in questions.prompts:
-            answer = self._cached(prompt)
+            answer = self.cached(prompt)
             if answer is None:
                 answer = self._record(prompt, spent, self._ask(prompt, document, spent))
             answers.append(answer)
@@ -153,10 +153,10 @@ class LLMBackend:
 
     async def aextract(self, document: Document) -> BackendOutput:
         spent = _Spent()
-        questions = self._questions(document)
+        questions = self.questions(document)
         answers: list[AnswerModel] = []
         for prompt in questions.prompts:
-            answer = self._cached(prompt)
+            answer = self.cached(prompt)
             if answer is None:
                 async with self._in_flight:
                     asked = await self._aask(prompt, document, spent)
@@ -164,7 +164,8 @@ class LLMBackend:
             answers.append(answer)
         return self._output(document, questions, answers, spent)
 
-    def _questions(self, document: Document) -> Questions:
+    def questions(self, document: Document) -> Questions:
+        """The prompts ``document`` asks (a prepared document): one per chunk."""
         examples = (
             list(load_examples(self.config.few_shot_dir, self.config.few_shot))
             if self.config.few_shot_dir
@@ -178,7 +179,8 @@ class LLMBackend:
             examples=examples,
         )
 
-    def _key(self, prompt: Prompt) -> str:
+    def key(self, prompt: Prompt) -> str:
+        """The response cache's key of ``prompt`` (the Batch API's custom id, too)."""
         return cache_key(
             endpoint=self.client.endpoint,
             model=str(self.config.model),
@@ -187,10 +189,11 @@ class LLMBackend:
             prompt=prompt.fingerprint,
         )
 
-    def _cached(self, prompt: Prompt) -> AnswerModel | None:
+    def cached(self, prompt: Prompt) -> AnswerModel | None:
+        """The cached answer to ``prompt``, if the cache holds one."""
         if self.cache is None:
             return None
-        hit = self.cache.get(self._key(prompt))
+        hit = self.cache.get(self.key(prompt))
         if hit is None:
             return None
         return self.answer_model.model_validate_json(hit)
@@ -238,7 +241,7 @@ class LLMBackend:
         spent.requests += 1
         if self.cache is not None:
             self.cache.put(
-                self._key(prompt),
+                self.key(prompt),
                 model=str(self.config.model),
                 prompt_version=prompt.version,
                 answer=answer.response.model_dump(mode="json"),

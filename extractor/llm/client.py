@@ -160,11 +160,11 @@ class ModelClient:
 
     @cached_property
     def _sync(self) -> openai.OpenAI:
-        return openai.OpenAI(**self._client_options())
+        return openai.OpenAI(**self.client_options())
 
     @cached_property
     def _async(self) -> openai.AsyncOpenAI:
-        return openai.AsyncOpenAI(**self._client_options())
+        return openai.AsyncOpenAI(**self.client_options())
 
     def close(self) -> None:
         """Close the sync client's connection pool, if it was opened. (The async client's
@@ -221,6 +221,16 @@ class ModelClient:
         except Exception as error:  # noqa: BLE001 - every failure becomes one typed error
             raise self._failure(error, tally) from None
 
+    def parse(self, completion: ChatCompletion) -> AnswerModel:
+        """The validated answer in ``completion`` (one the Batch API returned), as the online
+        path validates it; raises what the mode's parser raises for an invalid one (no
+        re-ask: the online run asks again)."""
+        structured = self._structured
+        answer: AnswerModel = structured.handlers.response_parser(
+            response=completion, response_model=structured.model, strict=True
+        )
+        return answer
+
     def preflight(self) -> None:
         """Once per client, before its first request: ``GET /models`` with a short timeout.
         An endpoint that does not answer at all opens the breaker at once, so that a batch
@@ -230,7 +240,7 @@ class ModelClient:
             if self._preflown:
                 return
             self._preflown = True
-            probe = openai.OpenAI(**{**self._client_options(), "timeout": PREFLIGHT_SECONDS})
+            probe = openai.OpenAI(**{**self.client_options(), "timeout": PREFLIGHT_SECONDS})
             try:
                 probe.models.list()
             except (openai.APIConnectionError, openai.APITimeoutError):
@@ -310,7 +320,9 @@ class ModelClient:
             else:
                 return Answer(response, tally.prompt_tokens, tally.completion_tokens)
 
-    def _client_options(self) -> dict[str, Any]:
+    def client_options(self) -> dict[str, Any]:
+        """What the openai clients are made with: endpoint, key, timeout, no retries of
+        their own (tenacity's are ours)."""
         return {
             "base_url": self.config.base_url,
             "api_key": self.config.api_key or PLACEHOLDER_KEY,

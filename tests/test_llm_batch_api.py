@@ -1,0 +1,99 @@
+"""The provider Batch API against the fake server's ``/v1/files`` and ``/v1/batches``: the
+answers fill the response cache, the run that follows asks nothing online, a killed poller
+is taken up without a second upload, and what a batch did not answer is asked online."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from extractor import Document, extract_many
+from extractor.backends import get_backend
+from extractor.llm.batch_api import prefill
+from tests.fake_llm import SEED_MEETING, FakeLLM, answer
+from tests.test_llm_faults import config
+
+ARTICLE = "Article {n}: Japanese Foreign Minister Yoko Kamikawa met India's External Affairs "
+ARTICLE += "Minister Subrahmanyam Jaishankar in Tokyo on Thursday."
+
+
+def documents(count: int) -> list[Document]:
+    return [
+        Document(text=ARTICLE.format(n=n), id=f"d{n}", published_at="2024-03-08T14:07:00+09:00")
+        for n in range(count)
+    ]
+
+
+def chat_requests(server: FakeLLM) -> int:
+    return sum(r.path.endswith("/chat/completions") for r in server.requests)
+
+
+def test_two_hundred_documents_through_one_batch_then_nothing_online(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([SEED_MEETING])) as server:
+        backend = get_backend("llm", config=config(server, tmp_path, cache=True))
+        done = prefill(documents(200), backend, tmp_path / "state.json", poll_every=0.01)
+        assert (done.status, done.sent, done.cached, done.missing) == ("completed", 200, 200, 0)
+        assert len(server.desk.uploads) == 1 and not (tmp_path / "state.json").exists()
+        results = list(extract_many(documents(200), backend=backend))
+        assert chat_requests(server) == 0  # every answer came from the batch, via the cache
+    assert all(len(r.meetings) == 1 and r.error is None for r in results)
+    assert {p.name for p in results[0].meetings[0].participants} == {
+        "Yoko Kamikawa",
+        "Subrahmanyam Jaishankar",
+    }
+
+
+def test_an_expired_batch_leaves_the_rest_to_the_online_run(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([SEED_MEETING])) as server:
+        server.desk.fate = "expired"
+        backend = get_backend("llm", config=config(server, tmp_path, cache=True))
+        done = prefill(documents(10), backend, tmp_path / "state.json", poll_every=0.01)
+        assert (done.status, done.cached, done.missing) == ("expired", 5, 5)
+        results = list(extract_many(documents(10), backend=backend))
+        assert chat_requests(server) == 5  # only what the batch did not answer
+    assert all(r.error is None for r in results)
+
+
+def test_a_poller_killed_is_taken_up_without_a_second_upload(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    with FakeLLM(default=answer([SEED_MEETING])) as server:
+        server.desk.polls = 10_000  # the batch stays in progress while the first poller runs
+        script = textwrap.dedent(
+            f"""
+            import sys
+            sys.path.insert(0, {str(Path.cwd())!r})
+            from pathlib import Path
+            from extractor.backends import get_backend
+            from extractor.llm.batch_api import prefill
+            from tests.test_llm_faults import config
+            from tests.test_llm_batch_api import documents
+
+            class Server:
+                url = {server.url!r}
+
+            settings = config(Server(), Path({str(tmp_path)!r}), cache=True)
+            backend = get_backend("llm", config=settings)
+            prefill(documents(20), backend, Path({str(state)!r}), poll_every=0.05)
+            """
+        )
+        poller = subprocess.Popen([sys.executable, "-c", script])
+        deadline = time.monotonic() + 60
+        while not state.exists():
+            assert time.monotonic() < deadline and poller.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.3)
+        poller.kill()
+        poller.wait(10)
+        assert len(server.desk.uploads) == 1
+        server.desk.polls = 0  # the provider finishes the batch meanwhile
+        backend = get_backend("llm", config=config(server, tmp_path, cache=True))
+        done = prefill(documents(20), backend, state, poll_every=0.01)
+        assert done.resumed and (done.status, done.cached) == ("completed", 20)
+        assert len(server.desk.uploads) == 1  # the batch of the killed poller, not a new one
+        results = list(extract_many(documents(20), backend=backend))
+        assert chat_requests(server) == 0
+    assert json.dumps([r.error for r in results]) == json.dumps([None] * 20)
