@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 from extractor import Document, extract_many
 from extractor.backends import get_backend
@@ -97,3 +98,32 @@ def test_a_poller_killed_is_taken_up_without_a_second_upload(tmp_path: Path) -> 
         results = list(extract_many(documents(20), backend=backend))
         assert chat_requests(server) == 0
     assert json.dumps([r.error for r in results]) == json.dumps([None] * 20)
+
+
+def test_extract_batch_api_from_the_command_line(tmp_path: Path, monkeypatch: Any) -> None:
+    from click.testing import CliRunner
+
+    from extractor.cli import main
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": f"d{n}", "text": ARTICLE.format(n=n), "published_at": "2024-03-08"})
+            + "\n"
+            for n in range(20)
+        )
+    )
+    out = tmp_path / "out.jsonl"
+    with FakeLLM(default=answer([SEED_MEETING])) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("EXTRACTOR_MODEL", "fake-model")
+        monkeypatch.setenv("EXTRACTOR_CACHE_DIR", str(tmp_path / "cache"))
+        command = ["extract", str(feed), "--backend", "llm", "--batch-api", "--batch-poll", "0.01"]
+        result = CliRunner().invoke(main, [*command, "-o", str(out)])
+        assert result.exit_code == 0, result.stderr
+        assert "batch batch_1: completed; 20 prompts sent, 20 answers cached" in result.stderr
+        assert len(server.desk.uploads) == 1 and chat_requests(server) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["source"]["id"] for r in lines] == [f"d{n}" for n in range(20)]
+    assert all(len(r["meetings"]) == 1 for r in lines)
+    assert not (tmp_path / "out.jsonl.batch.json").exists()

@@ -7,6 +7,7 @@ and the exit status; the engine does the extracting.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ from typing import Any
 import click
 
 from extractor import batch
-from extractor.backends import close_backend, get_backend
+from extractor.backends import Backend, close_backend, get_backend
 from extractor.batch import (
     Existing,
     LineWriter,
@@ -46,6 +47,7 @@ from extractor.cli.app import (
     write_file,
 )
 from extractor.cli.llm_options import llm_config, llm_options
+from extractor.document import Document
 from extractor.errors import ExtractorError, OutputClosed, OutputWriteError
 from extractor.ingest import (
     STDIN,
@@ -122,6 +124,19 @@ _SKIPPED_SHOWN = 5
     help="Processes for the rules backend, 0 for one per core (the LLM uses --concurrency).",
 )
 @click.option(
+    "--batch-api",
+    is_flag=True,
+    help="Send the model's prompts as one provider batch first (half the price, answers "
+    "within a day), then extract from its answers; a rerun takes up the batch in progress.",
+)
+@click.option(
+    "--batch-poll",
+    type=click.FloatRange(min=0.01),
+    default=30.0,
+    show_default=True,
+    help="Seconds between looks at the batch's status.",
+)
+@click.option(
     "--engine",
     type=click.Choice(["local", "ray"]),
     default="local",
@@ -171,6 +186,8 @@ def extract(
     quiet: bool,
     summary_path: Path | None,
     workers: int,
+    batch_api: bool,
+    batch_poll: float,
     engine: str,
     ray_address: str | None,
     ray_cpus: int | None,
@@ -235,6 +252,10 @@ def extract(
         writer.discard()  # a refused run leaves no empty output behind
         fail(str(error))
     done = resumed.done
+    if batch_api:
+        _through_the_batch_api(
+            chosen, plan, done, output, max_bytes, moment, poll_every=batch_poll, quiet=quiet
+        )
     documents = (
         item
         for target in skip_done(plan.targets, done)
@@ -485,3 +506,47 @@ def _extract_on_ray(
     )
     if run.errors:
         sys.exit(EXIT_INPUT_FAILED)
+
+
+def _through_the_batch_api(
+    chosen: Backend,
+    plan: InputPlan,
+    done: frozenset[str],
+    output: Path | None,
+    max_bytes: int,
+    moment: dt.datetime | None,
+    *,
+    poll_every: float,
+    quiet: bool,
+) -> None:
+    """``--batch-api``: every prompt the cache lacks sent as one provider batch, its answers
+    cached (``extractor.llm.batch_api``); the run that follows answers from them. The batch's
+    state sits beside ``--output``, so that a rerun polls the same batch."""
+    import openai  # here: the CLI starts without it
+
+    from extractor.llm.backend import LLMBackend
+    from extractor.llm.batch_api import prefill
+
+    model = chosen if isinstance(chosen, LLMBackend) else getattr(chosen, "primary", None)
+    if not isinstance(model, LLMBackend):
+        fail("--batch-api needs a model: --backend llm, or auto with one configured")
+    if output is None:
+        fail("--batch-api needs -o FILE: the batch's state is kept beside it")
+    documents = (
+        item
+        for target in skip_done(plan.targets, done)
+        for item in read_target(target, max_bytes=max_bytes, published_at=moment, analyse=False)
+        if isinstance(item, Document) and input_key(item.path, item.line) not in done
+    )
+    state = output.with_name(output.name + ".batch.json")
+    try:
+        outcome = prefill(documents, model, state, poll_every=poll_every)
+    except (openai.APIError, ValueError) as error:
+        fail(f"the Batch API: {model.config.redact(str(error))}")
+    if not quiet:
+        click.echo(
+            f"extractor: batch {outcome.batch_id}: {outcome.status}; {outcome.sent} prompts sent"
+            f"{' (taken up after a stop)' if outcome.resumed else ''}, {outcome.cached} answers "
+            f"cached, {outcome.invalid} invalid and {outcome.missing} missing (asked online now)",
+            err=True,
+        )
