@@ -127,3 +127,22 @@ def test_extract_batch_api_from_the_command_line(tmp_path: Path, monkeypatch: An
     assert [r["source"]["id"] for r in lines] == [f"d{n}" for n in range(20)]
     assert all(len(r["meetings"]) == 1 for r in lines)
     assert not (tmp_path / "out.jsonl.batch.json").exists()
+
+
+def test_a_batch_answer_is_billed_once_at_the_batch_price(tmp_path: Path) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"fake-model": [1000.0, 1000.0]}))  # $ per million tokens
+    with FakeLLM(default=answer([SEED_MEETING])) as server:
+        # the fake's batch answers report 100 prompt and 20 completion tokens
+        settings = config(server, tmp_path, cache=True, prices_file=prices)
+        backend = get_backend("llm", config=settings)
+        prefill(documents(3), backend, tmp_path / "state.json", poll_every=0.01)
+        first = list(extract_many(documents(3), backend=backend))
+        again = list(extract_many(documents(3), backend=backend))
+    for result in first:
+        assert result.usage is not None and not result.usage.cached
+        assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (100, 20)
+        assert result.usage.cost_usd == 0.06  # 120 tokens at $1,000 per million, halved
+    for result in again:  # answered from the cache: paid for already
+        assert result.usage is not None and result.usage.cached
+        assert result.usage.cost_usd == 0.0

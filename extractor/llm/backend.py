@@ -15,7 +15,7 @@ from extractor.llm.budget import CostBudget
 from extractor.llm.cache import ResponseCache, cache_key, default_cache_dir
 from extractor.llm.client import Answer, ModelClient
 from extractor.llm.config import LLMConfig
-from extractor.llm.costs import cost_usd, price_of
+from extractor.llm.costs import BATCH_DISCOUNT, cost_usd, price_of
 from extractor.llm.examples import load_examples
 from extractor.llm.grounding import ground
 from extractor.llm.guided import GuidedResponse, candidate_list, meetings_from
@@ -38,6 +38,8 @@ class _Spent:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     requests: int = 0  # answered by the model, not the cache
+    batch_prompt_tokens: int = 0  # answered by a provider batch (at the batch price)
+    batch_completion_tokens: int = 0
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,8 @@ class LLMBackend:
             answer = self.cached(prompt)
             if answer is None:
                 answer = self._record(prompt, spent, self._ask(prompt, document, spent))
+            else:
+                self._bill_batch(prompt, spent)
             answers.append(answer)
         return self._output(document, questions, answers, spent)
 
@@ -161,6 +165,8 @@ class LLMBackend:
                 async with self._in_flight:
                     asked = await self._aask(prompt, document, spent)
                 answer = self._record(prompt, spent, asked)
+            else:
+                self._bill_batch(prompt, spent)
             answers.append(answer)
         return self._output(document, questions, answers, spent)
 
@@ -280,17 +286,29 @@ class LLMBackend:
             usage=self._usage(spent),
         )
 
+    def _bill_batch(self, prompt: Prompt, spent: _Spent) -> None:
+        """A cached answer a provider batch gave is billed to this document, once."""
+        assert self.cache is not None
+        tokens = self.cache.bill_batch_answer(self.key(prompt))
+        if tokens is not None:
+            spent.batch_prompt_tokens += tokens[0]
+            spent.batch_completion_tokens += tokens[1]
+
     def _usage(self, spent: _Spent) -> Usage:
+        model, prices = str(self.config.model), self.config.prices_file
+        online = cost_usd(model, spent.prompt_tokens, spent.completion_tokens, prices)
+        batched = spent.batch_prompt_tokens + spent.batch_completion_tokens
+        batch = cost_usd(model, spent.batch_prompt_tokens, spent.batch_completion_tokens, prices)
+        cost = (
+            online
+            if not batched or online is None or batch is None
+            else (online + round(batch * BATCH_DISCOUNT, 8))
+        )
         return Usage(
-            prompt_tokens=spent.prompt_tokens,
-            completion_tokens=spent.completion_tokens,
-            cost_usd=cost_usd(
-                str(self.config.model),
-                spent.prompt_tokens,
-                spent.completion_tokens,
-                self.config.prices_file,
-            ),
-            cached=spent.requests == 0,
+            prompt_tokens=spent.prompt_tokens + spent.batch_prompt_tokens,
+            completion_tokens=spent.completion_tokens + spent.batch_completion_tokens,
+            cost_usd=cost,
+            cached=spent.requests == 0 and not batched,
         )
 
     def _with_usage(self, error: LLMError, spent: _Spent) -> LLMError:

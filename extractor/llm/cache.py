@@ -98,7 +98,7 @@ class ResponseCache:
         model: str,
         prompt_version: str,
         answer: dict[str, Any],
-        usage: dict[str, int],
+        usage: dict[str, int | bool],
     ) -> None:
         with self._lock, self._connection:
             self._connection.execute(
@@ -106,6 +106,23 @@ class ResponseCache:
                 "VALUES (?, ?, ?, ?, ?)",
                 (key, model, prompt_version, json.dumps(answer), json.dumps(usage)),
             )
+
+    def bill_batch_answer(self, key: str) -> tuple[int, int] | None:
+        """The (prompt, completion) tokens of an answer a provider batch gave, the first time
+        it is read, then marked billed; None for any other answer, or when billed already.
+        So a batch's cost shows in the results of the run it was made for, once."""
+        with self._lock, self._connection:
+            row = self._connection.execute(
+                "SELECT usage FROM answers WHERE key = ?", (key,)
+            ).fetchone()
+            usage = json.loads(row[0]) if row else {}
+            if not usage.get("batch") or usage.get("billed"):
+                return None
+            self._connection.execute(
+                "UPDATE answers SET usage = ? WHERE key = ?",
+                (json.dumps({**usage, "billed": True}), key),
+            )
+        return int(usage.get("prompt_tokens", 0)), int(usage.get("completion_tokens", 0))
 
     def close(self) -> None:
         """Close the connection; closing it again does nothing (sqlite3's own rule)."""

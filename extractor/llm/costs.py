@@ -27,6 +27,11 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
 }
 
 
+# The provider Batch API's price against the online one: half (OpenAI's published pricing,
+# "Batch API: 50% off inputs and outputs").
+BATCH_DISCOUNT = 0.5
+
+
 def price_of(model: str, prices_file: Path | None = None) -> tuple[float, float] | None:
     """The (input, output) price per million tokens of ``model``, or of the model it is a
     dated release of ("gpt-4o-mini-2024-07-18"); None when the table has none."""
