@@ -5,6 +5,7 @@ is taken up without a second upload, and what a batch did not answer is asked on
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -146,3 +147,54 @@ def test_a_batch_answer_is_billed_once_at_the_batch_price(tmp_path: Path) -> Non
     for result in again:  # answered from the cache: paid for already
         assert result.usage is not None and result.usage.cached
         assert result.usage.cost_usd == 0.0
+
+
+def test_a_failed_batch_leaves_every_document_to_the_online_run(tmp_path: Path) -> None:
+    with FakeLLM(default=answer([SEED_MEETING])) as server:
+        server.desk.fate = "failed"
+        backend = get_backend("llm", config=config(server, tmp_path, cache=True))
+        done = prefill(documents(4), backend, tmp_path / "state.json", poll_every=0.01)
+        assert (done.status, done.cached, done.missing) == ("failed", 0, 4)
+        results = list(extract_many(documents(4), backend=backend))
+        assert chat_requests(server) == 4
+    assert all(r.error is None and len(r.meetings) == 1 for r in results)
+
+
+def test_two_hundred_documents_and_a_sigkill_while_polling_submit_once(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"id": f"d{n}", "text": ARTICLE.format(n=n), "published_at": "2024-03-08"})
+            + "\n"
+            for n in range(200)
+        )
+    )
+    out = tmp_path / "out.jsonl"
+    state = tmp_path / "out.jsonl.batch.json"
+    with FakeLLM(default=answer([SEED_MEETING])) as server:
+        env = {
+            **os.environ,
+            "OPENAI_BASE_URL": server.url,
+            "EXTRACTOR_MODEL": "fake-model",
+            "EXTRACTOR_CACHE_DIR": str(tmp_path / "cache"),
+            "EXTRACTOR_STRATEGY": "direct",
+        }
+        command = [sys.executable, "-m", "extractor", "extract", str(feed), "--backend", "llm"]
+        command += ["--batch-api", "--batch-poll", "0.05", "-o", str(out)]
+        server.desk.polls = 10_000  # in progress until the provider is told otherwise
+        first = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not state.exists():
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.05)
+        time.sleep(0.3)
+        first.kill()  # SIGKILL while it polls
+        first.wait(10)
+        server.desk.polls = 0
+        again = subprocess.run(command, env=env, capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr
+        assert "(taken up after a stop)" in again.stderr
+        assert len(server.desk.uploads) == 1 and chat_requests(server) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["source"]["id"] for r in lines] == [f"d{n}" for n in range(200)]
+    assert all(len(r["meetings"]) == 1 and r["error"] is None for r in lines)
