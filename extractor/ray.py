@@ -21,8 +21,9 @@ LLM): backends are not sent over the wire, and a worker makes its own once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import count, islice
@@ -245,6 +246,37 @@ def _write_part(frame: Any, part: Path, *, parquet: bool) -> None:
     else:
         partial.write_text("".join(f"{line}\n" for line in frame["result"]), encoding="utf-8")
     os.replace(partial, part)
+
+
+def parquet_documents(
+    path: Path, *, published_at: dt.datetime | None = None
+) -> Iterator[Document | InputFailure]:
+    """The documents of a Parquet file whose rows are JSON Lines rows (``id``, ``text`` or
+    ``html``, ``published_at``, ``url``, ``title``), read a row group at a time (pyarrow);
+    a row that is not a document is a failure naming the file and the row."""
+    import pyarrow.parquet as pq
+
+    number = 0
+    for group in pq.ParquetFile(path).iter_batches(batch_size=1024):
+        for row in group.to_pylist():
+            number += 1
+            where = f"{path}:{number}"
+            given = row.get("published_at")
+            if given is not None and not isinstance(given, str):
+                row = {**row, "published_at": str(given)}  # a timestamp column, as ISO text
+            try:
+                document = row_document(
+                    row,
+                    where=where,
+                    fallback_id=f"{path.stem}:{number}",
+                    path=str(path),
+                    published_at=published_at,
+                    analyse=False,
+                )
+            except InputError as error:
+                yield InputFailure(str(row.get("id") or where), str(path), error, number)
+                continue
+            yield document.model_copy(update={"line": number})
 
 
 def _ray_data() -> Any:

@@ -130,3 +130,31 @@ def test_extract_on_ray_writes_parts_and_a_rerun_writes_only_the_missing(
     assert "1 parts written" in again.stderr and "2 parts already there" in again.stderr
     rejoined = "".join((parts / name).read_text(encoding="utf-8") for name in names)
     assert rejoined == joined
+
+
+def test_parquet_in_and_parquet_parts_out(local_ray: None, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    rows = articles(60)
+    table = tmp_path / "feed.parquet"
+    pd.DataFrame(rows).to_parquet(table, index=False)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    local = tmp_path / "local.jsonl"
+    base = [sys.executable, "-m", "extractor", "extract", "--backend", "rules", "-q"]
+    subprocess.run([*base, str(feed), "-o", str(local)], check=True)
+    parts = tmp_path / "parts"
+    on_ray = [*base, str(table), "--engine", "ray", "--ray-address", "auto"]
+    done = subprocess.run(
+        [*on_ray, "--parts", "parquet", "-o", str(parts)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_parquet(parts / "part-00000.parquet")
+    assert list(frame["id"]) == [r["id"] for r in rows]
+    expected = [json.loads(line) for line in local.read_text(encoding="utf-8").splitlines()]
+    got = [json.loads(line) for line in frame["result"]]
+    assert [g["meetings"] for g in got] == [e["meetings"] for e in expected]

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -452,18 +453,20 @@ def _extract_on_ray(
     part_rows: int,
     quiet: bool,
 ) -> None:
-    """``extract --engine ray``: the inputs read here (as the local engine reads them), their
-    documents extracted on Ray, the results in numbered parts of the --output folder."""
+    """``extract --engine ray``: the inputs read here (as the local engine reads them, and
+    Parquet files of JSON Lines rows first), their documents extracted on Ray, the results in
+    numbered parts of the --output folder."""
     if output is None or not paths:
         fail("--engine ray needs PATH... and -o FOLDER for its numbered parts")
     if output.exists() and not output.is_dir():
         fail(f"--engine ray writes a folder of parts: {output} is a file")
     try:
-        from extractor.ray import extract_to_parts
+        from extractor.ray import extract_to_parts, parquet_documents
 
         options = {"config": llm_config(llm)}
         moment = parse_published_at(published_at)
-        plan = plan_inputs(paths)
+        tables = [Path(p) for p in paths if p.lower().endswith(".parquet")]
+        plan = plan_inputs([p for p in paths if not p.lower().endswith(".parquet")])
         import ray
 
         ray.init(
@@ -478,10 +481,13 @@ def _extract_on_ray(
         fail("--engine ray needs Ray: pip install 'extractor[ray]'")
     if not quiet:
         _report_skipped(plan)
-    items = (
-        item
-        for target in plan.targets
-        for item in read_target(target, max_bytes=max_bytes, published_at=moment, analyse=False)
+    items = chain(
+        (item for table in tables for item in parquet_documents(table, published_at=moment)),
+        (
+            item
+            for target in plan.targets
+            for item in read_target(target, max_bytes=max_bytes, published_at=moment, analyse=False)
+        ),
     )
     started = time.perf_counter()
     try:
