@@ -33,9 +33,8 @@ from typing import TYPE_CHECKING, Any
 from extractor import batch
 from extractor.backends import AsyncBackend, Backend, get_backend
 from extractor.document import Document
-from extractor.errors import ConfigurationError, InputError
-from extractor.ingest import InputFailure, row_document
-from extractor.isodates import parse_iso_moment
+from extractor.errors import ConfigurationError
+from extractor.ingest import InputFailure, row_item
 
 if TYPE_CHECKING:
     import ray.data
@@ -151,19 +150,19 @@ def _item(
     row: dict[str, Any], text_column: str, id_column: str, published_column: str | None
 ) -> Document | InputFailure:
     """One row as the document a JSON Lines row would give (or the failure naming it)."""
-    given_id = row.get(id_column)
-    document_id = "" if given_id is None else str(given_id)
-    fields: dict[str, Any] = {"text": row.get(text_column), "id": document_id or None}
-    published = row.get(published_column) if published_column else None
-    where = f"row {document_id or '(no id)'}"
-    try:
-        moment = parse_iso_moment(str(published)) if isinstance(published, str) else None
-        return row_document(
-            fields, where=where, fallback_id=document_id, published_at=moment, analyse=False
-        )
-    except (InputError, ValueError) as error:
-        failure = error if isinstance(error, InputError) else InputError(f"{where}: {error}")
-        return InputFailure(document_id or where, None, failure)
+    given = row.get(id_column)
+    fields = {
+        "text": row.get(text_column),
+        "id": None if given is None else str(given),
+        "published_at": _as_text(row.get(published_column)) if published_column else None,
+    }
+    where = f"row {given}" if given is not None else "a row without id"
+    return row_item(fields, where=where, fallback_id="", analyse=False)
+
+
+def _as_text(value: object) -> str | None:
+    """A publication moment as ISO text: a timestamp column's value too."""
+    return None if value is None else value if isinstance(value, str) else str(value)
 
 
 # -- extract --engine ray: files in, a folder of numbered parts out -----------------------------
@@ -260,23 +259,15 @@ def parquet_documents(
     for group in pq.ParquetFile(path).iter_batches(batch_size=1024):
         for row in group.to_pylist():
             number += 1
-            where = f"{path}:{number}"
-            given = row.get("published_at")
-            if given is not None and not isinstance(given, str):
-                row = {**row, "published_at": str(given)}  # a timestamp column, as ISO text
-            try:
-                document = row_document(
-                    row,
-                    where=where,
-                    fallback_id=f"{path.stem}:{number}",
-                    path=str(path),
-                    published_at=published_at,
-                    analyse=False,
-                )
-            except InputError as error:
-                yield InputFailure(str(row.get("id") or where), str(path), error, number)
-                continue
-            yield document.model_copy(update={"line": number})
+            yield row_item(
+                {**row, "published_at": _as_text(row.get("published_at"))},
+                where=f"{path}:{number}",
+                fallback_id=f"{path.stem}:{number}",
+                path=str(path),
+                line=number,
+                published_at=published_at,
+                analyse=False,
+            )
 
 
 def _ray_data() -> Any:

@@ -11,7 +11,13 @@ from extractor.ingest.plan import (
     file_identity,
     plan_inputs,
 )
-from extractor.ingest.sources import DEFAULT_MAX_BYTES, InputFailure, read_target, row_document
+from extractor.ingest.sources import (
+    DEFAULT_MAX_BYTES,
+    InputFailure,
+    read_target,
+    row_document,
+    row_item,
+)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -29,4 +35,5 @@ __all__ = [
     "prepare",
     "read_target",
     "row_document",
+    "row_item",
 ]

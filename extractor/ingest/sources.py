@@ -210,23 +210,50 @@ def _row(
     failure naming the file and the line and keeping the id the row gives, if it gives one."""
     where = f"{target.path}:{line_number}"
     fallback_id = f"{target.id}:{line_number}"
-    try:
-        if isinstance(row, str):
+    if isinstance(row, str):
+        try:
             row = _parse_json(row, where=where)
+        except InputError as error:
+            return InputFailure(fallback_id, target.path, error, line_number)
+    return row_item(
+        row,
+        where=where,
+        fallback_id=fallback_id,
+        path=target.path,
+        line=line_number,
+        published_at=reading.published_at,
+        analyse=reading.analyse,
+    )
+
+
+def row_item(
+    row: object,
+    *,
+    where: str,
+    fallback_id: str,
+    path: str | None = None,
+    line: int | None = None,
+    published_at: dt.datetime | None = None,
+    analyse: bool = True,
+) -> Document | InputFailure:
+    """``row_document``, for a batch: the document of one row (with its ``line``), or the
+    failure that names it and keeps the id the row gives; never raises, so that one row
+    never stops the others (JSON Lines files, the service's jobs, Ray's blocks)."""
+    try:
         document = row_document(
             row,
             where=where,
             fallback_id=fallback_id,
-            path=target.path,
-            published_at=reading.published_at,
-            analyse=reading.analyse,
+            path=path,
+            published_at=published_at,
+            analyse=analyse,
         )
     except InputError as error:
-        return InputFailure(_failed_row_id(row, fallback_id), target.path, error, line_number)
+        return InputFailure(_failed_row_id(row, fallback_id), path, error, line)
     except Exception as error:  # noqa: BLE001 - one row never stops the batch
         failure = _unexpected(where, error)
-        return InputFailure(_failed_row_id(row, fallback_id), target.path, failure, line_number)
-    return document.model_copy(update={"line": line_number})
+        return InputFailure(_failed_row_id(row, fallback_id), path, failure, line)
+    return document if line is None else document.model_copy(update={"line": line})
 
 
 def row_document(

@@ -20,8 +20,8 @@ from extractor import batch
 from extractor.backends import Backend, close_backend
 from extractor.batch import ResultLine, StopSignal
 from extractor.document import Document
-from extractor.errors import ExtractorError, InputError
-from extractor.ingest import InputFailure, row_document
+from extractor.errors import ExtractorError
+from extractor.ingest import InputFailure, row_item
 from extractor.pipeline import failure_result
 from extractor.service.store import JobStore, PendingDocument
 
@@ -149,14 +149,9 @@ class JobRunner:
 def _document(job_id: str, pending: PendingDocument) -> Document | InputFailure:
     """A stored input as a document (analysed by the engine, in its workers when it has
     some), or the failure that names it."""
-    fallback_id = f"{job_id}:{pending.seq}"
-    try:
-        return row_document(
-            pending.input,
-            where=f"job {job_id} document {pending.seq}",
-            fallback_id=fallback_id,
-            analyse=False,
-        )
-    except InputError as error:
-        given = pending.input.get("id")
-        return InputFailure(given if isinstance(given, str) and given else fallback_id, None, error)
+    return row_item(
+        pending.input,
+        where=f"job {job_id} document {pending.seq}",
+        fallback_id=f"{job_id}:{pending.seq}",
+        analyse=False,
+    )
