@@ -13,7 +13,7 @@ from extractor.batch.output import (
     skip_done,
 )
 from extractor.batch.summary import Summary
-from extractor.batch.workers import WorkerPool
+from extractor.batch.workers import WorkerPool, worker_died
 
 __all__ = [
     "BatchRun",
@@ -31,4 +31,5 @@ __all__ = [
     "retry_targets",
     "run",
     "skip_done",
+    "worker_died",
 ]

@@ -82,7 +82,7 @@ def in_processes(
                         break  # the break shows, and is dealt with, at their results
                     idle_breaks += 1
                     if idle_breaks > _BREAKS_ALLOWED:  # no pool lives: give the chunk up
-                        waiting[0] = _Chunk([_died(item) for item in chunk.items])
+                        waiting[0] = _Chunk([worker_died(item) for item in chunk.items])
                     pool.restart()
             if not in_flight:
                 return
@@ -123,10 +123,12 @@ def _after_break(lost: list[_Chunk], backend: Backend, pretty: bool) -> list[_Ch
         return lost
     if len(head.items) > 1:
         return [_Chunk([item], breaks=1) for item in head.items] + rest
-    return [_Chunk([_died(head.items[0])], breaks=0), *rest]
+    return [_Chunk([worker_died(head.items[0])], breaks=0), *rest]
 
 
-def _died(item: Item) -> InputFailure:
+def worker_died(item: Item) -> InputFailure:
+    """The failure of a document whose worker process died twice while extracting it (a
+    failure to read stays as it was)."""
     if isinstance(item, InputFailure):
         return item
     message = (

@@ -18,10 +18,8 @@ import threading
 from concurrent.futures.process import BrokenProcessPool
 
 from extractor.backends import AsyncBackend, Backend, close_backend
-from extractor.batch import ResultLine, WorkerPool
+from extractor.batch import ResultLine, WorkerPool, worker_died
 from extractor.document import Document
-from extractor.errors import WorkerDied
-from extractor.ingest import InputFailure
 from extractor.pipeline import aextract_many, extract_target_documents
 from extractor.service.runner import BackendFactory
 
@@ -82,8 +80,7 @@ class RequestExtractor:
                 return line
             except BrokenProcessPool:
                 pool.restart()
-        failure = WorkerDied(f"{document.origin}: a worker process died twice while extracting it")
-        (line,) = pool.submit([InputFailure(document.resolved_id, None, failure)]).result()
+        (line,) = pool.submit([worker_died(document)]).result()
         return line
 
     def _backend(self, name: str) -> Backend:
