@@ -27,7 +27,7 @@ from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, Literal
 
 import openai
 import pydantic
@@ -240,15 +240,9 @@ class ModelClient:
             if self._preflown:
                 return
             self._preflown = True
-            probe = openai.OpenAI(**{**self.client_options(), "timeout": PREFLIGHT_SECONDS})
-            try:
-                probe.models.list()
-            except (openai.APIConnectionError, openai.APITimeoutError):
+            # any answer, a refused key too, shows what it means at the first real request
+            if probe_endpoint(self.config) == "no answer":
                 self.breaker.open()
-            except openai.APIError:
-                pass  # it answered; what the answer means shows at the first real request
-            finally:
-                probe.close()
 
     def _send(self, request: dict[str, Any], label: str) -> ChatCompletion:
         """``request`` sent, and sent again on a transport fault (tenacity's policy), each
@@ -321,14 +315,8 @@ class ModelClient:
                 return Answer(response, tally.prompt_tokens, tally.completion_tokens)
 
     def client_options(self) -> dict[str, Any]:
-        """What the openai clients are made with: endpoint, key, timeout, no retries of
-        their own (tenacity's are ours)."""
-        return {
-            "base_url": self.config.base_url,
-            "api_key": self.config.api_key or PLACEHOLDER_KEY,
-            "timeout": self.config.timeout,
-            "max_retries": 0,  # retries are tenacity's, below
-        }
+        """What the openai clients are made with (``client_options``)."""
+        return client_options(self.config)
 
     @cached_property
     def _retry_policy(self) -> dict[str, Any]:
@@ -373,6 +361,38 @@ class ModelClient:
             prompt_tokens=tally.prompt_tokens,
             completion_tokens=tally.completion_tokens,
         )
+
+
+def client_options(config: LLMConfig) -> dict[str, Any]:
+    """What the openai clients are made with: endpoint, key, timeout, no retries of their
+    own (tenacity's are ours)."""
+    return {
+        "base_url": config.base_url,
+        "api_key": config.api_key or PLACEHOLDER_KEY,
+        "timeout": config.timeout,
+        "max_retries": 0,
+    }
+
+
+Probe = Literal["answers", "no answer", "refuses the key"]
+
+
+def probe_endpoint(config: LLMConfig) -> Probe:
+    """``GET /models`` with a short timeout (``PREFLIGHT_SECONDS``): the backend's preflight
+    and the service's ``/readyz``. Any HTTP status but 401/403 counts as answering (some
+    OpenAI-compatible servers have no ``/models``)."""
+    probe = openai.OpenAI(**{**client_options(config), "timeout": PREFLIGHT_SECONDS})
+    try:
+        probe.models.list()
+    except (openai.APIConnectionError, openai.APITimeoutError):
+        return "no answer"
+    except (openai.AuthenticationError, openai.PermissionDeniedError):
+        return "refuses the key"
+    except openai.APIError:
+        return "answers"
+    finally:
+        probe.close()
+    return "answers"
 
 
 def _completion(body: object) -> ChatCompletion:
