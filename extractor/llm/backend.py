@@ -217,7 +217,8 @@ class LLMBackend:
 
     async def _aask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
         reserved = self._reserve(prompt, document)
-        await asyncio.to_thread(self.client.preflight)  # once, before the first request
+        if not self.client.preflown:  # once, before the first request, off the event loop
+            await asyncio.to_thread(self.client.preflight)
         try:
             answer = await self.client.aask(prompt.messages(), label=document.origin)
         except LLMError as error:

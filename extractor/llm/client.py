@@ -231,6 +231,11 @@ class ModelClient:
         )
         return answer
 
+    @property
+    def preflown(self) -> bool:
+        """Whether the preflight was made (later requests need no thread to check)."""
+        return self._preflown
+
     def preflight(self) -> None:
         """Once per client, before its first request: ``GET /models`` with a short timeout.
         An endpoint that does not answer at all opens the breaker at once, so that a batch
