@@ -49,7 +49,6 @@ MIGRATIONS: tuple[str, ...] = (
         result TEXT,                      -- its result line, once done
         meetings INTEGER,
         error_type TEXT,
-        warnings INTEGER,
         prompt_tokens INTEGER,
         completion_tokens INTEGER,
         cost_usd REAL,
@@ -233,17 +232,15 @@ class JobStore:
     def record(self, job_id: str, seq: int, line: ResultLine) -> bool:
         """Write a document's result line, unless it has one; whether it was written."""
         usage = line.usage
-        result = line.to_result() if line.result is None else line.result
         with self._lock:
             cursor = self._db.execute(
-                "UPDATE documents SET result = ?, meetings = ?, error_type = ?, warnings = ?, "
+                "UPDATE documents SET result = ?, meetings = ?, error_type = ?, "
                 "prompt_tokens = ?, completion_tokens = ?, cost_usd = ? "
                 "WHERE job_id = ? AND seq = ? AND result IS NULL",
                 (
                     line.json,
                     line.meetings,
                     line.error.type if line.error else None,
-                    len(result.warnings),
                     usage.prompt_tokens if usage else None,
                     usage.completion_tokens if usage else None,
                     usage.cost_usd if usage else None,
