@@ -154,7 +154,10 @@ def page_routes(app: FastAPI, service: Service) -> None:
         ]
         first = (page - 1) * _SHOWN_PER_PAGE
         shown = [
-            {"number": number, **_shown(result, _job_text(service, job_id, number), cut=True)}
+            {
+                "number": number,
+                **_shown(result, _job_text(service, job_id, number, result), cut=True),
+            }
             for number, result in matching[first : first + _SHOWN_PER_PAGE]
         ]
         return HTMLResponse(
@@ -198,15 +201,14 @@ def _shown(result: dict[str, Any], text: str | None, *, cut: bool = False) -> di
     }
 
 
-def _job_text(service: Service, job_id: str, number: int) -> str | None:
+def _job_text(service: Service, job_id: str, number: int, result: dict[str, Any]) -> str | None:
     """A job document's text, as the evidence offsets count it: the result's own when the
     job kept it, else read again from the input as sent (ingest is deterministic)."""
-    stored = service.store.document(job_id, number)
-    if stored is None:
-        return None
-    row, line = stored
-    if line is not None and (text := json.loads(line)["source"].get("text")) is not None:
+    if (text := (result.get("source") or {}).get("text")) is not None:
         return str(text)
+    row = service.store.document_input(job_id, number)
+    if row is None:
+        return None
     try:
         return row_document(row, where=f"document {number}", fallback_id="", analyse=False).text
     except InputError:

@@ -268,14 +268,13 @@ class JobStore:
             if len(rows) < page:
                 return
 
-    def document(self, job_id: str, seq: int) -> tuple[dict[str, object], str | None] | None:
-        """One document of a job: its input as sent and its result line (None until done)."""
+    def document_input(self, job_id: str, seq: int) -> dict[str, object] | None:
+        """One document of a job as it was sent (None for none)."""
         with self._lock:
             row = self._db.execute(
-                "SELECT input, result FROM documents WHERE job_id = ? AND seq = ?",
-                (job_id, seq),
+                "SELECT input FROM documents WHERE job_id = ? AND seq = ?", (job_id, seq)
             ).fetchone()
-        return None if row is None else (json.loads(row[0]), row[1])
+        return None if row is None else dict(json.loads(row[0]))
 
     def writable(self) -> bool:
         """Whether a write goes through (``/readyz``): a transaction begun for writing and
