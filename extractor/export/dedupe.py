@@ -29,8 +29,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.export.codes import alpha3
-from extractor.export.rows import ColumnType, Row, day_of, joined, moment_of
+from extractor.export.rows import (
+    MEETING_FACT_COLUMNS,
+    ColumnType,
+    Row,
+    day_of,
+    joined,
+    meeting_facts,
+    moment_of,
+)
 from extractor.folding import fold
 
 _WINDOW = dt.timedelta(days=1)
@@ -189,13 +196,7 @@ MERGED_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
     ("source_ids", "str"),
     ("states", "str"),
     ("people", "str"),
-    ("status", "str"),
-    ("format", "str"),
-    ("date", "date"),
-    ("date_text", "str"),
-    ("city", "str"),
-    ("location_country", "str"),
-    ("location_country_alpha3", "str"),
+    *MEETING_FACT_COLUMNS,
     ("conflicts", "str"),
 )
 
@@ -210,13 +211,7 @@ def merged_rows(meetings: Iterable[MergedMeeting]) -> Iterator[Row]:
             "source_ids": joined(meeting.source_ids),
             "states": joined(meeting.states),
             "people": joined(meeting.people),
-            "status": values["status"],
-            "format": values["format"],
-            "date": day_of(values["date"]),
-            "date_text": values["date_text"],
-            "city": values["city"],
-            "location_country": values["location_country"],
-            "location_country_alpha3": alpha3(values["location_country"]),
+            **meeting_facts(**values),
             "conflicts": "; ".join(
                 f"{name}: " + " | ".join(f"{value} {count}" for value, count in votes.items())
                 for name, votes in meeting.conflicts.items()

@@ -25,13 +25,9 @@ ColumnType = Literal["str", "int", "float", "bool", "date", "datetime"]
 Row = dict[str, Any]
 _JOIN = "; "
 
-_MEETING_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
-    ("source_id", "str"),
-    ("source_url", "str"),
-    ("source_path", "str"),
-    ("published_at", "datetime"),
-    ("published_at_offset_known", "bool"),
-    ("meeting_index", "int"),
+# What a meeting is, as every table gives it: a row of one report, or of a real meeting
+# merged from many (extractor.export.dedupe).
+MEETING_FACT_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
     ("status", "str"),
     ("format", "str"),
     ("date", "date"),
@@ -39,6 +35,15 @@ _MEETING_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
     ("city", "str"),
     ("location_country", "str"),
     ("location_country_alpha3", "str"),
+)
+_MEETING_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
+    ("source_id", "str"),
+    ("source_url", "str"),
+    ("source_path", "str"),
+    ("published_at", "datetime"),
+    ("published_at_offset_known", "bool"),
+    ("meeting_index", "int"),
+    *MEETING_FACT_COLUMNS,
     ("countries", "str"),
     ("participants", "str"),
     ("topics", "str"),
@@ -136,13 +141,14 @@ def _meeting_row(result: dict[str, Any], index: int, meeting: dict[str, Any]) ->
         "source_path": source.get("path"),
         **_publication(source.get("published_at")),
         "meeting_index": index,
-        "status": meeting.get("status"),
-        "format": meeting.get("format"),
-        "date": day_of(meeting.get("date")),
-        "date_text": meeting.get("date_text"),
-        "city": location.get("city"),
-        "location_country": location.get("country"),
-        "location_country_alpha3": alpha3(location.get("country")),
+        **meeting_facts(
+            status=meeting.get("status"),
+            format=meeting.get("format"),
+            date=meeting.get("date"),
+            date_text=meeting.get("date_text"),
+            city=location.get("city"),
+            location_country=location.get("country"),
+        ),
         "countries": joined(meeting.get("countries")),
         "participants": joined(p.get("name") for p in meeting.get("participants") or []),
         "topics": joined(meeting.get("topics")),
@@ -151,6 +157,28 @@ def _meeting_row(result: dict[str, Any], index: int, meeting: dict[str, Any]) ->
         "evidence": _status_words(meeting) or None,
         "backend": result.get("backend"),
         "model": result.get("model"),
+    }
+
+
+def meeting_facts(
+    *,
+    status: Any,
+    format: Any,
+    date: Any,
+    date_text: Any,
+    city: Any,
+    location_country: Any,
+) -> Row:
+    """The ``MEETING_FACT_COLUMNS`` of a meeting: the date as a date, the place's country in
+    alpha-3 too."""
+    return {
+        "status": status,
+        "format": format,
+        "date": day_of(date),
+        "date_text": date_text,
+        "city": city,
+        "location_country": location_country,
+        "location_country_alpha3": alpha3(location_country),
     }
 
 
