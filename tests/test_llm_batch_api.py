@@ -30,6 +30,17 @@ def documents(count: int) -> list[Document]:
     ]
 
 
+def feed_of(folder: Path, count: int) -> Path:
+    """A JSON Lines file of ``count`` articles, for the command line."""
+    feed = folder / "feed.jsonl"
+    rows = (
+        {"id": f"d{n}", "text": ARTICLE.format(n=n), "published_at": "2024-03-08"}
+        for n in range(count)
+    )
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return feed
+
+
 def chat_requests(server: FakeLLM) -> int:
     return sum(r.path.endswith("/chat/completions") for r in server.requests)
 
@@ -106,14 +117,7 @@ def test_extract_batch_api_from_the_command_line(tmp_path: Path, monkeypatch: An
 
     from extractor.cli import main
 
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text(
-        "".join(
-            json.dumps({"id": f"d{n}", "text": ARTICLE.format(n=n), "published_at": "2024-03-08"})
-            + "\n"
-            for n in range(20)
-        )
-    )
+    feed = feed_of(tmp_path, 20)
     out = tmp_path / "out.jsonl"
     with FakeLLM(default=answer([SEED_MEETING])) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)
@@ -161,14 +165,7 @@ def test_a_failed_batch_leaves_every_document_to_the_online_run(tmp_path: Path) 
 
 
 def test_two_hundred_documents_and_a_sigkill_while_polling_submit_once(tmp_path: Path) -> None:
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text(
-        "".join(
-            json.dumps({"id": f"d{n}", "text": ARTICLE.format(n=n), "published_at": "2024-03-08"})
-            + "\n"
-            for n in range(200)
-        )
-    )
+    feed = feed_of(tmp_path, 200)
     out = tmp_path / "out.jsonl"
     state = tmp_path / "out.jsonl.batch.json"
     with FakeLLM(default=answer([SEED_MEETING])) as server:
