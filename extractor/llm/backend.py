@@ -147,11 +147,9 @@ class LLMBackend:
         questions = self.questions(document)
         answers: list[AnswerModel] = []
         for prompt in questions.prompts:
-            answer = self.cached(prompt)
+            answer = self.cached(prompt, spent)
             if answer is None:
                 answer = self._record(prompt, spent, self._ask(prompt, document, spent))
-            else:
-                self._bill_batch(prompt, spent)
             answers.append(answer)
         return self._output(document, questions, answers, spent)
 
@@ -160,13 +158,11 @@ class LLMBackend:
         questions = self.questions(document)
         answers: list[AnswerModel] = []
         for prompt in questions.prompts:
-            answer = self.cached(prompt)
+            answer = self.cached(prompt, spent)
             if answer is None:
                 async with self._in_flight:
                     asked = await self._aask(prompt, document, spent)
                 answer = self._record(prompt, spent, asked)
-            else:
-                self._bill_batch(prompt, spent)
             answers.append(answer)
         return self._output(document, questions, answers, spent)
 
@@ -195,14 +191,19 @@ class LLMBackend:
             prompt=prompt.fingerprint,
         )
 
-    def cached(self, prompt: Prompt) -> AnswerModel | None:
-        """The cached answer to ``prompt``, if the cache holds one."""
+    def cached(self, prompt: Prompt, spent: _Spent | None = None) -> AnswerModel | None:
+        """The cached answer to ``prompt``, if the cache holds one. With ``spent`` (the
+        document it answers), an answer a provider batch gave is billed to it, once."""
         if self.cache is None:
             return None
-        hit = self.cache.get(self.key(prompt))
-        if hit is None:
+        key = self.key(prompt)
+        entry = self.cache.entry(key)
+        if entry is None:
             return None
-        return self.answer_model.model_validate_json(hit)
+        answer, usage = entry
+        if spent is not None and usage.get("batch") and not usage.get("billed"):
+            self._bill_batch(key, spent)
+        return self.answer_model.model_validate_json(answer)
 
     def _ask(self, prompt: Prompt, document: Document, spent: _Spent) -> Answer:
         reserved = self._reserve(prompt, document)
@@ -287,10 +288,11 @@ class LLMBackend:
             usage=self._usage(spent),
         )
 
-    def _bill_batch(self, prompt: Prompt, spent: _Spent) -> None:
-        """A cached answer a provider batch gave is billed to this document, once."""
+    def _bill_batch(self, key: str, spent: _Spent) -> None:
+        """A cached answer a provider batch gave, billed to this document (the cache marks
+        it billed, so that no other document, nor a rerun, pays for it again)."""
         assert self.cache is not None
-        tokens = self.cache.bill_batch_answer(self.key(prompt))
+        tokens = self.cache.bill_batch_answer(key)
         if tokens is not None:
             spent.batch_prompt_tokens += tokens[0]
             spent.batch_completion_tokens += tokens[1]

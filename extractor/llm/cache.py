@@ -91,6 +91,15 @@ class ResponseCache:
             ).fetchone()
         return str(row[0]) if row else None
 
+    def entry(self, key: str) -> tuple[str, dict[str, Any]] | None:
+        """The answer stored under ``key`` and its usage (tokens; ``batch`` and ``billed``
+        for a provider batch's answer), in one read."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT answer, usage FROM answers WHERE key = ?", (key,)
+            ).fetchone()
+        return (str(row[0]), dict(json.loads(row[1]))) if row else None
+
     def put(
         self,
         key: str,
